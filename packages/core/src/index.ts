@@ -1,0 +1,22 @@
+export { Rng, logFactorial, type Seed } from './random';
+export { HyperTrackError, InputError, ConfigError, type InputLocation } from './errors';
+export { createProgress, formatDuration, type Progress, type ProgressOptions, type ProgressSink } from './progress';
+export {
+  TRACKML_COLUMNS,
+  allocateTable,
+  allocateColumn,
+  tableRows,
+  columnOf,
+  selectRows,
+  type ColumnType,
+  type ColumnSpec,
+  type ColumnArray,
+  type TableKind,
+  type TableOfKind,
+  type HitTable,
+  type ParticleTable,
+  type TruthTable,
+  type CellTable,
+  type TrackMLEvent,
+} from './event';
+export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
