@@ -1,0 +1,141 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './program';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hypertrack-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('hypertrack CLI', () => {
+  it('lists its commands in --help and documents every simulate flag', async () => {
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    for (const command of ['simulate', 'convert', 'inspect']) expect(top.stdout).toContain(command);
+    const simulate = await cli('simulate', '--help');
+    for (const flag of ['--events', '--pileup', '--seed', '--out', '--particles', '--format', '--noise-fraction']) expect(simulate.stdout).toContain(flag);
+  });
+
+  it('simulates TrackML CSV files with the exact headers, byte-identical for the same seed', async () => {
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    const c = join(dir, 'c');
+    for (const [out, seed] of [
+      [a, '5'],
+      [b, '5'],
+      [c, '6'],
+    ]) {
+      const run = await cli('simulate', '--events', '2', '--pileup', '3', '--seed', seed, '--out', out, '--no-progress');
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+    }
+    const names = readdirSync(a).sort();
+    expect(names).toEqual([
+      'event000000000-hits.csv',
+      'event000000000-particles.csv',
+      'event000000000-truth.csv',
+      'event000000001-hits.csv',
+      'event000000001-particles.csv',
+      'event000000001-truth.csv',
+    ]);
+    const firstLine = (name: string) => readFileSync(join(a, name), 'utf8').split('\n')[0];
+    expect(firstLine('event000000000-hits.csv')).toBe('hit_id,x,y,z,volume_id,layer_id,module_id');
+    expect(firstLine('event000000000-particles.csv')).toBe('particle_id,vx,vy,vz,px,py,pz,q,nhits');
+    expect(firstLine('event000000000-truth.csv')).toBe('hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight');
+    for (const name of names) expect(readFileSync(join(b, name)).equals(readFileSync(join(a, name)))).toBe(true);
+    expect(readFileSync(join(c, names[0])).equals(readFileSync(join(a, names[0])))).toBe(false);
+  });
+
+  it('converts CSV to Arrow and inspects both with the same counts', async () => {
+    const csv = join(dir, 'csv');
+    const arrow = join(dir, 'arrow');
+    expect((await cli('simulate', '--events', '3', '--pileup', '4', '--out', csv, '--no-progress')).code).toBe(0);
+    const convert = await cli('convert', '--in', csv, '--out', arrow, '--events', '0-1', '--no-progress');
+    expect(convert.code).toBe(0);
+    expect(convert.stdout).toMatch(/^converted 2 event\(s\), [\d.]+ MB of CSV/);
+    const fromArrow = await cli('inspect', arrow, '--no-progress');
+    const fromCsv = await cli('inspect', csv, '--events', '0-1', '--no-progress');
+    expect(fromArrow.code).toBe(0);
+    expect(fromArrow.stdout).toContain('(Arrow dataset)');
+    expect(fromArrow.stdout).toContain('2 event(s)');
+    const body = (s: string) => s.split('\n').slice(1).join('\n');
+    expect(body(fromArrow.stdout)).toBe(body(fromCsv.stdout));
+    expect(fromArrow.stdout).toMatch(/noise fraction {2}0\.1\d{3}/);
+    expect(fromArrow.stdout).toContain('volume  8 layer  2');
+  });
+
+  it('simulates a given particles table and counts its particles', async () => {
+    const particles = join(dir, 'particles.csv');
+    writeFileSync(
+      particles,
+      'particle_id,vx,vy,vz,px,py,pz,q\n4503668346847232,0,0,0,1.0,0.5,0.2,1\n4503737066323968,0,0,0,-0.8,0.9,-0.4,-1\n',
+    );
+    const out = join(dir, 'out');
+    expect((await cli('simulate', '--particles', particles, '--noise-fraction', '0', '--out', out, '--no-progress')).code).toBe(0);
+    const table = readFileSync(join(out, 'event000000000-particles.csv'), 'utf8').trim().split('\n');
+    expect(table.length).toBe(3);
+    expect(table[1].startsWith('4503668346847232,')).toBe(true);
+    // Both stiff central tracks cross all ten barrel layers (more with overlaps), minus inefficiency.
+    for (const row of table.slice(1)) expect(Number(row.split(',')[8])).toBeGreaterThanOrEqual(8);
+  });
+
+  describe('bad input: one line on stderr, exit code 1, nothing written', () => {
+    it.each([
+      [['simulate', '--events', 'x', '--out', 'o'], "error: option '--events <n>' argument 'x' is invalid. expected an integer, got \"x\""],
+      [['simulate', '--events', '2'], "error: required option '--out <dir>' not specified"],
+      [['simulate', '--pileup', '-3', '--out', 'o'], "error: option '--pileup <mu>' argument '-3' is invalid. expected a number in [0, 2000], got -3"],
+      [['simulate', '--format', 'parquet', '--out', 'o'], 'hypertrack: error: --format: expected csv or arrow, got "parquet"'],
+    ])('%j', async (argv, message) => {
+      const run = await cli(...argv.map((a) => (a === 'o' ? join(dir, 'o') : a)));
+      expect(run.code).toBe(1);
+      expect(run.stderr.split('\n')[0]).toBe(message);
+      expect(existsSync(join(dir, 'o'))).toBe(false);
+    });
+
+    it('names the file, line and column of a malformed particles table', async () => {
+      const particles = join(dir, 'bad-particles.csv');
+      writeFileSync(particles, 'particle_id,vx,vy,vz,px,py,pz,q\n4503668346847232,0,0,0,1.0,abc,0.2,1\n');
+      const run = await cli('simulate', '--particles', particles, '--out', join(dir, 'o'), '--no-progress');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`hypertrack: error: ${particles}:2: column 'py': expected a number, got "abc"\n`);
+      expect(existsSync(join(dir, 'o'))).toBe(false);
+    });
+
+    it('leaves no output when a CSV event to convert is malformed', async () => {
+      const csv = join(dir, 'csv');
+      expect((await cli('simulate', '--events', '2', '--pileup', '2', '--out', csv, '--no-progress')).code).toBe(0);
+      const hits = join(csv, 'event000000001-hits.csv');
+      const lines = readFileSync(hits, 'utf8').split('\n');
+      lines[3] = lines[3].replace(/^(\d+),[^,]+,/, '$1,NaN,');
+      writeFileSync(hits, lines.join('\n'));
+      const out = join(dir, 'arrow');
+      const run = await cli('convert', '--in', csv, '--out', out, '--no-progress');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^hypertrack: error: ${hits}:4: column 'x': .+\\n$`));
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it('says when a path to inspect does not exist', async () => {
+      const missing = join(dir, 'nothing-here');
+      const run = await cli('inspect', missing);
+      expect(run).toMatchObject({ code: 1, stderr: `hypertrack: error: ${missing}: not found\n` });
+    });
+  });
+});

@@ -1,0 +1,23 @@
+import { HyperTrackError } from '@hypertrack/core';
+
+/**
+ * Turns an error into one line on stderr and an exit code: 1 for bad input or options (our own
+ * errors and Node's file-system errors), 2 for anything unexpected, whose stack is printed only
+ * with HYPERTRACK_DEBUG=1.
+ */
+export function reportFailure(error: unknown, stderr: { write(s: string): unknown }): number {
+  if (error instanceof HyperTrackError) {
+    stderr.write(`hypertrack: error: ${error.message}\n`);
+    return 1;
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    stderr.write(`hypertrack: error: ${error.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  stderr.write(`hypertrack: internal error: ${message}\n`);
+  if (process.env.HYPERTRACK_DEBUG === '1' && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  else stderr.write('hypertrack: run again with HYPERTRACK_DEBUG=1 for the stack trace\n');
+  return 2;
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { convertCommand } from './commands/convert';
+import { inspectCommand } from './commands/inspect';
+import { simulateCommand } from './commands/simulate';
+import { reportFailure } from './failure';
+import type { CliIO } from './io';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('hypertrack')
+    .description('HyperTrack: charged-particle track reconstruction on TrackML events')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io)]) {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+  }
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the process exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    // Commander has already printed its own one-line message (or the help) for its errors.
+    if (error instanceof CommanderError) return error.exitCode;
+    return reportFailure(error, io.stderr);
+  }
+}

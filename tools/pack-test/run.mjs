@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Installs every package the way a physicist would: `npm pack` each built package, install the
+// tarballs into an empty folder outside the workspace, then import each public API there (ESM and
+// CommonJS) and exercise it. Run after `nx run-many -t build`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const workdir = mkdtempSync(join(tmpdir(), 'hypertrack-pack-'));
+const tarballs = join(workdir, 'tarballs');
+const consumer = join(workdir, 'consumer');
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+
+const projects = [
+  ...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)),
+  ...readdirSync(join(root, 'apps')).map((d) => join(root, 'apps', d)),
+].filter((dir) => existsSync(join(dir, 'package.json')));
+
+let passed = 0;
+let failed = 0;
+function check(name, fn) {
+  try {
+    fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL ${name}\n${String(error.stdout ?? '')}${String(error.stderr ?? '')}${error.message}`);
+  }
+}
+
+try {
+  const packed = [];
+  for (const dir of projects) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    check(`pack ${manifest.name}@${manifest.version}`, () => {
+      const out = JSON.parse(npm(['pack', '--json', '--pack-destination', tarballs], dir));
+      const files = out[0].files.map((f) => f.path);
+      if (files.some((f) => f.startsWith('src/') || f.endsWith('.test.ts'))) throw new Error(`tarball ships sources: ${files.join(', ')}`);
+      if (!files.includes('README.md')) throw new Error('tarball has no README.md');
+      packed.push(join(tarballs, out[0].filename));
+    });
+  }
+  writeFileSync(join(workdir, 'package.json'), '{}');
+  execFileSync('mkdir', ['-p', consumer]);
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  check('install all tarballs into an empty project', () => {
+    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], consumer);
+  });
+
+  const node = (code, type) => {
+    const file = join(consumer, type === 'esm' ? 'check.mjs' : 'check.cjs');
+    writeFileSync(file, code);
+    return execFileSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  };
+  const usage = {
+    '@hypertrack/core': `const r = m.Rng.fromSeed(7); const a = r.split(1).nextUint32(); if (a !== m.Rng.fromSeed(7).split(1).nextUint32()) throw new Error('seeded streams differ');
+      if (m.decodeParticleId(4503668346847232n).vertex !== 1) throw new Error('particle id layout');`,
+    '@hypertrack/detsim': `const core = await import('@hypertrack/core'); const s = m.simulateEvent(1, m.defaultSimulationConfig({ pileup: 2 }), core.Rng.fromSeed(1));
+      if (!(s.event.hits.hitId.length > 0)) throw new Error('no hits simulated');`,
+    '@hypertrack/io-arrow': `const os = await import('node:os'); const fs = await import('node:fs'); const path = await import('node:path');
+      const core = await import('@hypertrack/core'); const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ht-io-'));
+      const t = core.allocateTable('hits', 2); t.hitId.set([1, 2]); t.x.set([1.5, -2.25]);
+      await m.writeTrackMLTable('hits', t, path.join(dir, 'h.csv')); const back = await m.readTrackMLTable('hits', path.join(dir, 'h.csv'));
+      fs.rmSync(dir, { recursive: true }); if (back.x[1] !== -2.25) throw new Error('CSV round trip');`,
+  };
+  for (const dir of projects) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    if (manifest.bin) continue;
+    const body = usage[manifest.name] ?? '';
+    check(`${manifest.name}: import (ESM) and use`, () => node(`const m = await import('${manifest.name}');\n${body}\nconsole.log(Object.keys(m).length);`, 'esm'));
+    check(`${manifest.name}: require (CJS)`, () => node(`const m = require('${manifest.name}'); if (Object.keys(m).length === 0) throw new Error('empty exports');`, 'cjs'));
+  }
+  check('hypertrack CLI: --help and a simulate run', () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'hypertrack');
+    const help = execFileSync(bin, ['--help'], { cwd: consumer, encoding: 'utf8' });
+    if (!help.includes('simulate')) throw new Error('help does not list simulate');
+    execFileSync(bin, ['simulate', '--events', '1', '--pileup', '2', '--out', 'sim', '--no-progress'], { cwd: consumer, encoding: 'utf8' });
+    if (!existsSync(join(consumer, 'sim', 'event000000000-hits.csv'))) throw new Error('no hits file written');
+  });
+} finally {
+  rmSync(workdir, { recursive: true, force: true });
+}
+console.log(`pack-test: ${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
