@@ -1,0 +1,112 @@
+import { Field, Float32, Int32, Schema, Uint64, type DataType } from 'apache-arrow';
+import { InputError, TRACKML_COLUMNS, type ColumnType, type TableKind } from '@hypertrack/core';
+import { eventStem } from '../event-files';
+
+/**
+ * The HyperTrack Arrow event format, version 1: one Arrow IPC file (Feather v2, uncompressed) per
+ * table kind, columns named as in the TrackML CSV files, and schema metadata saying what the file is.
+ */
+
+export const ARROW_FORMAT = 'hypertrack-trackml-arrow';
+export const ARROW_FORMAT_VERSION = '1';
+
+/** Schema metadata keys. */
+export const META_FORMAT = 'hypertrack.format';
+export const META_VERSION = 'hypertrack.format_version';
+export const META_KIND = 'hypertrack.kind';
+export const META_LAYOUT = 'hypertrack.layout';
+/** Per-event layout: the file's event id as a decimal string. */
+export const META_EVENT_ID = 'hypertrack.event_id';
+/** Dataset layout: JSON array of the event ids, one per record batch, in batch order. */
+export const META_EVENT_IDS = 'hypertrack.event_ids';
+
+/**
+ * - `per-event`: `event{id:09d}-{kind}.arrow` per event and kind, one record batch each.
+ * - `dataset`: `{kind}.arrow` per kind, an `event_id` Int32 column first, one record batch per event.
+ */
+export type ArrowLayout = 'per-event' | 'dataset';
+export const ARROW_LAYOUTS: readonly ArrowLayout[] = ['per-event', 'dataset'];
+
+export const EVENT_ID_COLUMN = 'event_id';
+
+const ARROW_TYPE: { readonly [T in ColumnType]: () => DataType } = {
+  int32: () => new Int32(),
+  float32: () => new Float32(),
+  uint64: () => new Uint64(),
+};
+const ARROW_TYPE_NAME: { readonly [T in ColumnType]: string } = { int32: 'Int32', float32: 'Float32', uint64: 'Uint64' };
+
+export function arrowFileName(kind: TableKind, layout: ArrowLayout, eventId?: number): string {
+  return layout === 'dataset' ? `${kind}.arrow` : `${eventStem(eventId as number)}-${kind}.arrow`;
+}
+
+export const PER_EVENT_FILE = /^event(\d{9,})-(hits|particles|truth|cells)\.arrow$/;
+
+export function tableSchema(kind: TableKind, layout: ArrowLayout, eventIds: readonly number[]): Schema {
+  const fields = TRACKML_COLUMNS[kind].map((spec) => new Field(spec.name, ARROW_TYPE[spec.type](), false));
+  if (layout === 'dataset') fields.unshift(new Field(EVENT_ID_COLUMN, new Int32(), false));
+  const metadata = new Map<string, string>([
+    [META_FORMAT, ARROW_FORMAT],
+    [META_VERSION, ARROW_FORMAT_VERSION],
+    [META_KIND, kind],
+    [META_LAYOUT, layout],
+  ]);
+  if (layout === 'dataset') metadata.set(META_EVENT_IDS, JSON.stringify(eventIds));
+  else metadata.set(META_EVENT_ID, String(eventIds[0]));
+  return new Schema(fields, metadata);
+}
+
+/**
+ * Checks that `schema` is a HyperTrack Arrow table of `kind` in `layout` and returns its event ids
+ * (one for a per-event file, one per record batch for a dataset file).
+ */
+export function checkSchema(file: string, schema: Schema, kind: TableKind, layout: ArrowLayout): number[] {
+  const meta = schema.metadata;
+  const format = meta.get(META_FORMAT);
+  if (format === undefined) {
+    throw new InputError({ file }, `schema metadata '${META_FORMAT}' is missing: not a HyperTrack event file (expected "${ARROW_FORMAT}")`);
+  }
+  if (format !== ARROW_FORMAT) throw new InputError({ file }, `schema metadata '${META_FORMAT}' is "${format}", expected "${ARROW_FORMAT}"`);
+  const version = meta.get(META_VERSION);
+  if (version !== ARROW_FORMAT_VERSION) {
+    throw new InputError({ file }, `format version ${JSON.stringify(version ?? null)} is not supported (this reader reads version "${ARROW_FORMAT_VERSION}")`);
+  }
+  const fileKind = meta.get(META_KIND);
+  if (fileKind !== kind) throw new InputError({ file }, `holds a ${JSON.stringify(fileKind ?? null)} table, expected "${kind}"`);
+  const fileLayout = meta.get(META_LAYOUT);
+  if (fileLayout !== layout) throw new InputError({ file }, `has layout ${JSON.stringify(fileLayout ?? null)}, expected "${layout}"`);
+
+  const expected = TRACKML_COLUMNS[kind].map((spec) => ({ name: spec.name, type: spec.type, optional: spec.optional === true }));
+  if (layout === 'dataset') expected.unshift({ name: EVENT_ID_COLUMN, type: 'int32', optional: false });
+  for (const column of expected) {
+    const field = schema.fields.find((f) => f.name === column.name);
+    if (field === undefined) {
+      if (column.optional) continue;
+      throw new InputError({ file, column: column.name }, 'missing from the Arrow schema');
+    }
+    const actual = String(field.type);
+    if (actual !== ARROW_TYPE_NAME[column.type]) {
+      throw new InputError({ file, column: column.name }, `has Arrow type ${actual}, expected ${ARROW_TYPE_NAME[column.type]}`);
+    }
+  }
+  return layout === 'dataset' ? parseEventIds(file, meta.get(META_EVENT_IDS)) : [parseEventId(file, meta.get(META_EVENT_ID))];
+}
+
+function parseEventId(file: string, text: string | undefined): number {
+  const id = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id)) throw new InputError({ file }, `schema metadata '${META_EVENT_ID}' is ${JSON.stringify(text ?? null)}, expected an event id`);
+  return id;
+}
+
+function parseEventIds(file: string, text: string | undefined): number[] {
+  let ids: unknown;
+  try {
+    ids = JSON.parse(text ?? 'null');
+  } catch {
+    ids = null;
+  }
+  if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id >= 0)) {
+    throw new InputError({ file }, `schema metadata '${META_EVENT_IDS}' is ${JSON.stringify(text ?? null)}, expected a JSON array of event ids`);
+  }
+  return ids as number[];
+}

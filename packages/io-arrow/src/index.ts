@@ -1,0 +1,31 @@
+// TrackML CSV
+export { readTrackMLTable } from './csv/read-table';
+export { writeTrackMLTable } from './csv/write-table';
+export { formatFloat32 } from './csv/format-number';
+export { readTrackMLEvent, type ReadEventOptions } from './read-event';
+export { writeTrackMLEvent, type WriteEventOptions } from './write-event';
+export { listTrackMLEvents, eventStem, TABLE_KINDS, DEFAULT_EVENT_KINDS } from './event-files';
+
+// Arrow event store
+export { writeArrowEvents, type WriteArrowOptions } from './arrow/write-events';
+export { openArrowStore, type ArrowStore } from './arrow/store';
+export { convertCsvToArrow, type ConvertOptions, type ConvertResult } from './arrow/convert';
+export {
+  ARROW_FORMAT,
+  ARROW_FORMAT_VERSION,
+  ARROW_LAYOUTS,
+  EVENT_ID_COLUMN,
+  META_EVENT_ID,
+  META_EVENT_IDS,
+  META_FORMAT,
+  META_KIND,
+  META_LAYOUT,
+  META_VERSION,
+  arrowFileName,
+  type ArrowLayout,
+} from './arrow/format';
+export { selectEvents, eventRanges, type EventRange } from './select-events';
+
+// Event reduction and truth
+export { reduceEvent, type ReduceOptions, type ReducedEvent } from './reduce';
+export { particleIndexOfHits } from './truth-link';
