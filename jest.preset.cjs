@@ -2,6 +2,8 @@
 // makes workspace packages resolve to their src/ so tests never need a prior build.
 module.exports = {
   testEnvironment: 'node',
+  // CI machines have 2 cores shared by several jest processes; simulation-backed tests need headroom.
+  testTimeout: 60_000,
   transform: {
     '^.+\\.[tj]s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },

@@ -3,7 +3,7 @@
 // tarballs into an empty folder outside the workspace, then import each public API there (ESM and
 // CommonJS) and exercise it. Run after `nx run-many -t build`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,6 +11,8 @@ const root = resolve(import.meta.dirname, '../..');
 const workdir = mkdtempSync(join(tmpdir(), 'hypertrack-pack-'));
 const tarballs = join(workdir, 'tarballs');
 const consumer = join(workdir, 'consumer');
+mkdirSync(tarballs);
+mkdirSync(consumer);
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 
 const projects = [
@@ -43,8 +45,6 @@ try {
       packed.push(join(tarballs, out[0].filename));
     });
   }
-  writeFileSync(join(workdir, 'package.json'), '{}');
-  execFileSync('mkdir', ['-p', consumer]);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   check('install all tarballs into an empty project', () => {
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], consumer);
