@@ -37,6 +37,7 @@ export interface TransportConfig {
 /** TrackML process code we give to pair-produced secondaries. */
 export const PROCESS_MATERIAL_PAIR = 1;
 
+// Hot loops use Math.sqrt(x * x + y * y): V8's Math.hypot is several times slower and cost 40% of the run.
 const MIN_STEP = 1e-4;
 const MAX_STEPS = 2000;
 /** Grazing crossings would give unbounded path lengths in the layer; cap the 1/cos factor. */
@@ -106,10 +107,10 @@ export class Transport {
     let pz = p.pz;
     let path = 0;
     for (let step = 0; step < MAX_STEPS; step++) {
-      if (Math.hypot(px, py) < 1e-9) return;
+      if (Math.sqrt(px * px + py * py) < 1e-9) return;
       segment.set(x, y, z, px, py, pz, p.q, b);
       const R = segment.radius;
-      const d = Math.hypot(segment.cx, segment.cy);
+      const d = Math.sqrt(segment.cx * segment.cx + segment.cy * segment.cy);
       const rInner = Math.abs(d - R);
       const rOuter = d + R;
       let best = Infinity;
@@ -118,7 +119,7 @@ export class Transport {
       // farther from the current one, so walk outwards and inwards from the current radius and stop
       // once a first crossing is already beyond the best found.
       const { cylRadius, cylMin, cylMax, cylSurface, diskZ, diskMin, diskMax, diskSurface } = this;
-      const r0 = Math.hypot(x, y);
+      const r0 = Math.sqrt(x * x + y * y);
       let up = lowerBound(cylRadius, r0);
       for (let k = up; k < cylRadius.length && cylRadius[k] <= rOuter; k++) {
         const n = segment.cylinderCrossings(cylRadius[k], MIN_STEP, this.crossings);
@@ -162,7 +163,7 @@ export class Transport {
           const alpha = segment.alpha0 + (segment.h * arc) / R;
           const xc = segment.cx + R * Math.cos(alpha);
           const yc = segment.cy + R * Math.sin(alpha);
-          const r = Math.hypot(xc, yc);
+          const r = Math.sqrt(xc * xc + yc * yc);
           if (r >= diskMin[k] && r <= diskMax[k]) {
             best = arc;
             bestSurface = diskSurface[k];
@@ -180,7 +181,7 @@ export class Transport {
       if (surface.layer >= 0) {
         const layer = geometry.layers[surface.layer];
         const phi = Math.atan2(point.y, point.x);
-        const local = surface.shape === cylinder ? point.z : Math.hypot(point.x, point.y);
+        const local = surface.shape === cylinder ? point.z : Math.sqrt(point.x * point.x + point.y * point.y);
         if (findModule(layer, surface.parity, phi, local, this.module)) {
           if (rng.uniform() < layer.efficiency) this.recordHit(index, surface.layer, surface.shape === cylinder, phi, local, path);
         } else {
@@ -195,7 +196,7 @@ export class Transport {
       pz = point.pz;
       if (material > 0) {
         const pMag = Math.sqrt(px * px + py * py + pz * pz);
-        const normalComponent = surface.shape === cylinder ? Math.abs(px * x + py * y) / Math.hypot(x, y) : Math.abs(pz);
+        const normalComponent = surface.shape === cylinder ? Math.abs(px * x + py * y) / Math.sqrt(x * x + y * y) : Math.abs(pz);
         const effective = material / Math.max(MIN_COS_INCIDENCE, normalComponent / pMag);
         scatter(px, py, pz, highlandTheta0(pMag, PION_MASS, effective), rng, this.scattered);
         px = this.scattered[0];
@@ -223,7 +224,7 @@ export class Transport {
     hits.int.particle[i] = particle;
     hits.int.layer[i] = layerIndex;
     hits.int.module[i] = module.moduleId;
-    const rho = Math.hypot(point.x, point.y);
+    const rho = Math.sqrt(point.x * point.x + point.y * point.y);
     const sigmaU = layer.pitch.u / Math.sqrt(12);
     const sigmaV = layer.pitch.v / Math.sqrt(12);
     // Smear along the sensor (r*phi and z on a cylinder, r*phi and r on a disk), kept on the module.
@@ -254,7 +255,7 @@ export class Transport {
       this.nextSecondary.set(lineage, secondary);
       scatter(px, py, pz, config.secondaryAngle, rng, this.scattered);
       const pt = config.secondaryPtMin + rng.gamma(1.5, (config.secondaryPtMean - config.secondaryPtMin) / 1.5);
-      const scale = pt / Math.hypot(this.scattered[0], this.scattered[1]);
+      const scale = pt / Math.sqrt(this.scattered[0] * this.scattered[0] + this.scattered[1] * this.scattered[1]);
       particles.push({
         vertex: parent.vertex,
         primary: parent.primary,

@@ -36,7 +36,7 @@ export class HelixSegment {
     this.x0 = x;
     this.y0 = y;
     this.z0 = z;
-    this.pt = Math.hypot(px, py);
+    this.pt = Math.sqrt(px * px + py * py);
     this.lambda = pz / this.pt;
     this.radius = helixRadius(this.pt, q, bFieldTesla);
     this.h = q > 0 ? -1 : 1;
@@ -67,7 +67,7 @@ export class HelixSegment {
    * 2*pi*R, which the caller reaches by starting a new segment at each crossing.
    */
   cylinderCrossings(rho: number, minS: number, out: Float64Array): number {
-    const d = Math.hypot(this.cx, this.cy);
+    const d = Math.sqrt(this.cx * this.cx + this.cy * this.cy);
     const R = this.radius;
     if (d === 0) return 0;
     const c = (rho * rho - d * d - R * R) / (2 * R * d);

@@ -25,7 +25,7 @@ export function scatter(px: number, py: number, pz: number, theta0: number, rng:
   const dz = pz / p;
   // Two unit vectors orthogonal to the direction: u in the transverse plane where possible.
   let ux: number, uy: number, uz: number;
-  const t = Math.hypot(dx, dy);
+  const t = Math.sqrt(dx * dx + dy * dy);
   if (t > 1e-9) {
     ux = -dy / t;
     uy = dx / t;
@@ -41,7 +41,7 @@ export function scatter(px: number, py: number, pz: number, theta0: number, rng:
   const a = rng.normal() * theta0;
   const b = rng.normal() * theta0;
   // Exact rotation by the space angle sqrt(a^2+b^2) about the axis orthogonal to (a u + b v).
-  const theta = Math.hypot(a, b);
+  const theta = Math.sqrt(a * a + b * b);
   const cos = Math.cos(theta);
   const sinOver = theta > 0 ? Math.sin(theta) / theta : 1;
   out[0] = p * (cos * dx + sinOver * (a * ux + b * vx));
