@@ -155,6 +155,16 @@ export function selectRows<K extends TableKind>(kind: K, table: TableOfKind[K], 
   for (const column of TRACKML_COLUMNS[kind]) {
     const src = columnOf(kind, table, column.key);
     const dst = columnOf(kind, out, column.key);
+    if (src instanceof BigUint64Array) {
+      // Copy 64-bit ids as pairs of 32-bit words: element access on a BigUint64Array allocates a BigInt.
+      const from = new Uint32Array(src.buffer, src.byteOffset, 2 * src.length);
+      const to = new Uint32Array(dst.buffer, dst.byteOffset, 2 * dst.length);
+      for (let i = 0; i < rows.length; i++) {
+        to[2 * i] = from[2 * rows[i]];
+        to[2 * i + 1] = from[2 * rows[i] + 1];
+      }
+      continue;
+    }
     for (let i = 0; i < rows.length; i++) dst[i] = src[rows[i]];
   }
   return out;

@@ -25,7 +25,7 @@ export interface SimulationConfig {
 
 export const DEFAULT_TRANSPORT: TransportConfig = {
   maxPathLength: 3000,
-  secondaryPairsPerX0: 0.45,
+  secondaryPairsPerX0: 0.58,
   secondaryPtMin: 0.1,
   secondaryPtMean: 0.2,
   secondaryAngle: 0.35,
