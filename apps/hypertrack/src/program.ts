@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { convertCommand } from './commands/convert';
 import { inspectCommand } from './commands/inspect';
+import { scoreCommand } from './commands/score';
+import { submissionCommand } from './commands/submission';
 import { simulateCommand } from './commands/simulate';
 import { reportFailure } from './failure';
 import type { CliIO } from './io';
@@ -14,7 +16,7 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io)]) {
+  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;

@@ -17,7 +17,10 @@ export interface ColumnSpec {
   readonly optional?: boolean;
 }
 
-export type TableKind = 'hits' | 'particles' | 'truth' | 'cells';
+/** The four tables of a TrackML event, and the challenge's submission format. */
+export type TableKind = 'hits' | 'particles' | 'truth' | 'cells' | 'submission';
+/** The tables an event can hold. */
+export type EventTableKind = Exclude<TableKind, 'submission'>;
 
 export interface HitTable {
   hitId: Int32Array;
@@ -63,11 +66,19 @@ export interface CellTable {
   value: Float32Array;
 }
 
+/** A TrackML challenge submission: every hit of every event assigned to one track id. */
+export interface SubmissionTable {
+  eventId: Int32Array;
+  hitId: Int32Array;
+  trackId: Int32Array;
+}
+
 export interface TableOfKind {
   hits: HitTable;
   particles: ParticleTable;
   truth: TruthTable;
   cells: CellTable;
+  submission: SubmissionTable;
 }
 
 /** One TrackML event. `truth` and `cells` are absent for test-like events. */
@@ -116,6 +127,11 @@ export const TRACKML_COLUMNS: { readonly [K in TableKind]: readonly ColumnSpec[]
     { name: 'ch0', key: 'ch0', type: 'int32' },
     { name: 'ch1', key: 'ch1', type: 'int32' },
     { name: 'value', key: 'value', type: 'float32' },
+  ],
+  submission: [
+    { name: 'event_id', key: 'eventId', type: 'int32' },
+    { name: 'hit_id', key: 'hitId', type: 'int32' },
+    { name: 'track_id', key: 'trackId', type: 'int32' },
   ],
 };
 

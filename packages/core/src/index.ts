@@ -12,11 +12,14 @@ export {
   type ColumnSpec,
   type ColumnArray,
   type TableKind,
+  type EventTableKind,
   type TableOfKind,
   type HitTable,
   type ParticleTable,
   type TruthTable,
   type CellTable,
+  type SubmissionTable,
   type TrackMLEvent,
 } from './event';
+export { writeFileAtomic } from './atomic-write';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';

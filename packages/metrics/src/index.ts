@@ -1,5 +1,6 @@
 // TrackML accuracy score (trackml-library semantics)
 export { trackmlScore, type TrackMLSubmission, type TrackMLScoreResult, type TrackMLTrackTable } from './trackml/score';
+export { perturbAssignment, type PerturbOptions } from './trackml/perturb';
 export { indexTruth, type TrackMLTruth, type TrackMLTruthIndex } from './trackml/truth-index';
 export type { Int32Lookup, KeyTable } from './keys/dense-ids';
 export type { IntegerColumn } from './keys/words';

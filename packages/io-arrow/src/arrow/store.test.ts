@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { ConfigError, TRACKML_COLUMNS, columnOf, type TableKind, type TrackMLEvent } from '@hypertrack/core';
+import { ConfigError, TRACKML_COLUMNS, columnOf, type EventTableKind, type TrackMLEvent } from '@hypertrack/core';
 import { readTrackMLEvent } from '../read-event';
 import { listing, makeEvent, tempDir } from '../test-support';
 import { writeTrackMLEvent } from '../write-event';
@@ -32,7 +32,7 @@ function expectSameEvent(actual: TrackMLEvent, expected: TrackMLEvent): void {
   }
 }
 
-function allColumns(event: TrackMLEvent, kind: TableKind): ArrayBufferView[] {
+function allColumns(event: TrackMLEvent, kind: EventTableKind): ArrayBufferView[] {
   const table = event[kind];
   if (table === undefined) throw new Error(`no ${kind}`);
   return TRACKML_COLUMNS[kind].map((spec) => columnOf(kind, table, spec.key));

@@ -1,0 +1,169 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { createProgress, InputError, writeFileAtomic, type SubmissionTable, type TrackMLEvent } from '@hypertrack/core';
+import { particleIndexOfHits, readTrackMLTable, selectEvents } from '@hypertrack/io-arrow';
+import {
+  denseLabels,
+  doubleMajority,
+  formatValueUncertainty,
+  hitMixing,
+  meanStd,
+  observableEfficiency,
+  summarizeResults,
+  trackmlScore,
+  type DoubleMajorityResult,
+  type EfficiencyEvent,
+} from '@hypertrack/metrics';
+import { openEventSource, truthOf } from '../event-source';
+import type { CliIO } from '../io';
+import { integerOption, parseEventRanges } from '../options';
+import { toJson } from '../json';
+
+interface ScoreOptions {
+  truth: string;
+  submission: string;
+  events?: string;
+  logdir?: string;
+  noiseTrackId: number;
+  progress: boolean;
+}
+
+/** One event's scores, as printed and as written to score/events.jsonl. */
+export interface EventScore {
+  eventId: number;
+  hits: number;
+  tracks: number;
+  trackmlScore: number;
+  dms: number;
+  efficiency: number;
+  purity: number;
+}
+
+export function scoreCommand(io: CliIO): Command {
+  return new Command('score')
+    .description('score a TrackML submission (event_id,hit_id,track_id): TrackML score, double-majority score (DMS), efficiency and purity')
+    .requiredOption('--truth <path>', 'folder of TrackML CSV files or an Arrow store, with truth')
+    .requiredOption('--submission <file>', 'submission CSV in the challenge format (.csv or .csv.gz)')
+    .option('--events <ranges>', 'only these events of the submission, e.g. 1000-1099')
+    .option('--logdir <dir>', 'also write per-event scores, efficiencies, hit mixing and the results table into this run folder')
+    .option('--noise-track-id <id>', 'track id of hits left unassigned (noise): not a cluster for DMS, efficiency and purity', integerOption(-2147483648, 2147483647), 0)
+    .option('--no-progress', 'do not report progress')
+    .action(async (options: ScoreOptions) => runScore(options, io));
+}
+
+/** Rows of the submission for each event id, in file order. */
+function rowsByEvent(submission: SubmissionTable): Map<number, number[]> {
+  const rows = new Map<number, number[]>();
+  submission.eventId.forEach((id, row) => {
+    let list = rows.get(id);
+    if (!list) rows.set(id, (list = []));
+    list.push(row);
+  });
+  return rows;
+}
+
+/**
+ * Per hit row of the event, its dense cluster label from the submission rows; hits in the noise
+ * track stay -1 (unassigned), as HyperTrack's own clusterings leave them.
+ */
+function recoLabelsByHitRow(event: TrackMLEvent, hitId: Int32Array, trackId: Int32Array, noiseTrackId: number): Int32Array {
+  const labels = denseLabels(trackId).labels;
+  const ids = event.hits.hitId;
+  const rowOfHit = new Map<number, number>();
+  ids.forEach((id, row) => rowOfHit.set(id, row));
+  const out = new Int32Array(ids.length).fill(-1);
+  for (let k = 0; k < hitId.length; k++) if (trackId[k] !== noiseTrackId) out[rowOfHit.get(hitId[k]) as number] = labels[k];
+  return out;
+}
+
+function efficiencyInput(event: TrackMLEvent, dm: DoubleMajorityResult): EfficiencyEvent {
+  const n = event.particles.particleId.length;
+  const pad = (values: ArrayLike<number>, fill: number) => {
+    const out = new Float64Array(n).fill(fill);
+    for (let t = 0; t < Math.min(n, values.length); t++) out[t] = values[t];
+    return out;
+  };
+  const p = event.particles;
+  return {
+    vx: p.vx,
+    vy: p.vy,
+    vz: p.vz,
+    px: p.px,
+    py: p.py,
+    pz: p.pz,
+    nhits: pad(dm.truthSize, 0),
+    passed: pad(dm.passed, 0),
+    hitPurity: pad(dm.hitPurity, -1),
+    hitEfficiency: pad(dm.hitEfficiency, -1),
+  };
+}
+
+async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
+  const submission = await readTrackMLTable('submission', options.submission);
+  const byEvent = rowsByEvent(submission);
+  let eventIds = [...byEvent.keys()].sort((a, b) => a - b);
+  if (options.events) eventIds = selectEvents(eventIds, parseEventRanges(options.events));
+  if (eventIds.length === 0) throw new InputError({ file: options.submission }, options.events ? `no event in ${options.events}` : 'holds no rows');
+  const source = await openEventSource(options.truth);
+  const available = new Set(source.eventIds);
+  for (const id of eventIds) if (!available.has(id)) throw new InputError({ file: options.submission }, `event ${id} is not in ${options.truth}`);
+
+  const scores: EventScore[] = [];
+  const majorities: DoubleMajorityResult[] = [];
+  const efficiencyEvents: EfficiencyEvent[] = [];
+  const progress = createProgress('score', eventIds.length, { unit: 'events', silent: !options.progress || eventIds.length < 2, sink: io.stderr });
+  for (const eventId of eventIds) {
+    const event = await source.load(eventId);
+    const truth = truthOf(event, source);
+    const rows = byEvent.get(eventId) as number[];
+    const hitId = Int32Array.from(rows, (r) => submission.hitId[r]);
+    const trackId = Int32Array.from(rows, (r) => submission.trackId[r]);
+    let official;
+    try {
+      official = trackmlScore(truth, { hitId, trackId });
+    } catch (error) {
+      throw new InputError({ file: options.submission }, `event ${eventId}: ${(error as Error).message}`);
+    }
+    const dm = doubleMajority(particleIndexOfHits(event), recoLabelsByHitRow(event, hitId, trackId, options.noiseTrackId), truth.weight);
+    majorities.push(dm);
+    efficiencyEvents.push(efficiencyInput(event, dm));
+    scores.push({ eventId, hits: hitId.length, tracks: denseLabels(trackId).original.length, trackmlScore: official.score, dms: dm.dms, efficiency: dm.efficiency, purity: dm.purity });
+    progress.tick();
+  }
+  progress.done();
+  io.stdout.write(formatScores(scores));
+  if (options.logdir) await writeRunFiles(options.logdir, scores, majorities, efficiencyEvents);
+}
+
+/** Printed columns: key, header, width, decimals. */
+const COLUMNS: Array<[keyof EventScore, string, number, number]> = [
+  ['hits', 'hits', 8, 0],
+  ['tracks', 'tracks', 8, 0],
+  ['trackmlScore', 'TrackML', 9, 4],
+  ['dms', 'DMS', 9, 4],
+  ['efficiency', 'eff', 9, 4],
+  ['purity', 'pur', 9, 4],
+];
+
+export function formatScores(scores: EventScore[]): string {
+  const lines = [`${'event'.padEnd(10)}${COLUMNS.map(([, header, width]) => header.padStart(width)).join('')}`];
+  for (const s of scores) {
+    lines.push(`${String(s.eventId).padEnd(10)}${COLUMNS.map(([key, , width, decimals]) => s[key].toFixed(decimals).padStart(width)).join('')}`);
+  }
+  const overall = (['trackmlScore', 'dms', 'efficiency', 'purity'] as const).map((k) => {
+    const { mean, std } = meanStd(scores.map((s) => s[k]).filter((v) => Number.isFinite(v)));
+    return `${k === 'trackmlScore' ? 'TrackML' : k === 'dms' ? 'DMS' : k} ${scores.length > 1 ? formatValueUncertainty(mean, std) : mean.toFixed(4)}`;
+  });
+  lines.push(`overall (${scores.length} event${scores.length === 1 ? '' : 's'}, mean(std)): ${overall.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function writeRunFiles(dir: string, scores: EventScore[], majorities: DoubleMajorityResult[], efficiencyEvents: EfficiencyEvent[]): Promise<void> {
+  await writeFileAtomic(join(dir, 'score', 'events.jsonl'), scores.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  await writeFileAtomic(join(dir, 'score', 'efficiency.json'), toJson(observableEfficiency(efficiencyEvents)));
+  await writeFileAtomic(join(dir, 'score', 'hit-mixing.json'), toJson(hitMixing(majorities)));
+  const results = summarizeResults(
+    scores.map((s) => ({ vdTpr: NaN, vdFpr: NaN, gnnTpr: NaN, gnnFpr: NaN, gnnAuc: NaN, dms: s.dms, efficiency: s.efficiency, purity: s.purity, timeVd: NaN, timeGnn: NaN, timeCc: NaN, timeCluster: NaN })),
+  );
+  await writeFileAtomic(join(dir, 'results.json'), toJson(results));
+}
