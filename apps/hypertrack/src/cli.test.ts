@@ -29,7 +29,7 @@ describe('hypertrack CLI', () => {
   it('lists its commands in --help and documents every simulate flag', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const command of ['simulate', 'convert', 'inspect']) expect(top.stdout).toContain(command);
+    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score']) expect(top.stdout).toContain(command);
     const simulate = await cli('simulate', '--help');
     for (const flag of ['--events', '--pileup', '--seed', '--out', '--particles', '--format', '--noise-fraction']) expect(simulate.stdout).toContain(flag);
   });
@@ -96,6 +96,36 @@ describe('hypertrack CLI', () => {
     for (const row of table.slice(1)) expect(Number(row.split(',')[8])).toBeGreaterThanOrEqual(8);
   });
 
+  it('scores the truth as 1 and a perturbed submission lower, and writes the run files', async () => {
+    const csv = join(dir, 'csv');
+    expect((await cli('simulate', '--events', '2', '--pileup', '10', '--out', csv, '--no-progress')).code).toBe(0);
+    const truthSub = join(dir, 'truth.csv');
+    expect((await cli('submission', '--truth', csv, '--out', truthSub, '--no-progress')).code).toBe(0);
+    expect(readFileSync(truthSub, 'utf8').split('\n')[0]).toBe('event_id,hit_id,track_id');
+    const perfect = await cli('score', '--truth', csv, '--submission', truthSub, '--no-progress');
+    expect(perfect.code).toBe(0);
+    const rows = perfect.stdout.trim().split('\n');
+    expect(rows[0].split(/ +/)).toEqual(['event', 'hits', 'tracks', 'TrackML', 'DMS', 'eff', 'pur']);
+    for (const row of rows.slice(1, 3)) expect(row.split(/ +/).slice(3)).toEqual(['1.0000', '1.0000', '1.0000', '1.0000']);
+
+    const merged = join(dir, 'merged.csv.gz');
+    expect((await cli('submission', '--truth', csv, '--out', merged, '--merge', '1', '--no-progress')).code).toBe(0);
+    const run = join(dir, 'run');
+    const worse = await cli('score', '--truth', csv, '--submission', merged, '--logdir', run, '--no-progress');
+    expect(worse.code).toBe(0);
+    for (const row of worse.stdout.trim().split('\n').slice(1, 3)) {
+      const [trackml, dms, eff] = row.split(/ +/).slice(3).map(Number);
+      // Every track is merged with another: only the larger of each pair keeps a strict majority.
+      expect(trackml).toBeLessThan(0.9);
+      expect(dms).toBeLessThan(0.9);
+      expect(eff).toBeLessThan(0.6);
+    }
+    const events = readFileSync(join(run, 'score', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.eventId)).toEqual([0, 1]);
+    for (const name of ['efficiency.json', 'hit-mixing.json']) expect(() => JSON.parse(readFileSync(join(run, 'score', name), 'utf8'))).not.toThrow();
+    expect(JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')).events).toBe(2);
+  });
+
   describe('bad input: one line on stderr, exit code 1, nothing written', () => {
     it.each([
       [['simulate', '--events', 'x', '--out', 'o'], "error: option '--events <n>' argument 'x' is invalid. expected an integer, got \"x\""],
@@ -130,6 +160,22 @@ describe('hypertrack CLI', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(new RegExp(`^hypertrack: error: ${hits}:4: column 'x': .+\\n$`));
       expect(existsSync(out)).toBe(false);
+    });
+
+    it('rejects a submission that leaves out a hit, naming the event', async () => {
+      const csv = join(dir, 'csv');
+      expect((await cli('simulate', '--events', '1', '--pileup', '2', '--out', csv, '--no-progress')).code).toBe(0);
+      const sub = join(dir, 'sub.csv');
+      expect((await cli('submission', '--truth', csv, '--out', sub, '--no-progress')).code).toBe(0);
+      const lines = readFileSync(sub, 'utf8').trimEnd().split('\n');
+      const dropped = lines.splice(5, 1)[0].split(',')[1];
+      writeFileSync(sub, lines.join('\n') + '\n');
+      const run = await cli('score', '--truth', csv, '--submission', sub, '--logdir', join(dir, 'o'), '--no-progress');
+      expect(run.code).toBe(1);
+      expect(run.stderr.startsWith(`hypertrack: error: ${sub}: event 0: `)).toBe(true);
+      expect(run.stderr).toContain(dropped);
+      expect(run.stderr.split('\n').length).toBe(2);
+      expect(existsSync(join(dir, 'o'))).toBe(false);
     });
 
     it('says when a path to inspect does not exist', async () => {
