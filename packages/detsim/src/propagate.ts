@@ -120,43 +120,31 @@ export class Transport {
       // once a first crossing is already beyond the best found.
       const { cylRadius, cylMin, cylMax, cylSurface, diskZ, diskMin, diskMax, diskSurface } = this;
       const r0 = Math.sqrt(x * x + y * y);
-      let up = lowerBound(cylRadius, r0);
-      for (let k = up; k < cylRadius.length && cylRadius[k] <= rOuter; k++) {
-        const n = segment.cylinderCrossings(cylRadius[k], MIN_STEP, this.crossings);
-        if (n === 0) continue;
-        if (this.crossings[0] >= best) break;
-        for (let c = 0; c < n; c++) {
-          const arc = this.crossings[c];
-          if (arc >= best) break;
-          const zc = segment.z0 + segment.lambda * arc;
-          if (zc >= cylMin[k] && zc <= cylMax[k]) {
-            best = arc;
-            bestSurface = cylSurface[k];
-            break;
-          }
-        }
-      }
-      for (let k = up - 1; k >= 0 && cylRadius[k] >= rInner; k--) {
-        const n = segment.cylinderCrossings(cylRadius[k], MIN_STEP, this.crossings);
-        if (n === 0) continue;
-        if (this.crossings[0] >= best) break;
-        for (let c = 0; c < n; c++) {
-          const arc = this.crossings[c];
-          if (arc >= best) break;
-          const zc = segment.z0 + segment.lambda * arc;
-          if (zc >= cylMin[k] && zc <= cylMax[k]) {
-            best = arc;
-            bestSurface = cylSurface[k];
-            break;
+      const up = lowerBound(cylRadius, r0);
+      for (let dir = 1; dir >= -1; dir -= 2) {
+        for (let k = dir > 0 ? up : up - 1; k >= 0 && k < cylRadius.length; k += dir) {
+          if (dir > 0 ? cylRadius[k] > rOuter : cylRadius[k] < rInner) break;
+          const n = segment.cylinderCrossings(cylRadius[k], MIN_STEP, this.crossings);
+          if (n === 0) continue;
+          if (this.crossings[0] >= best) break;
+          for (let c = 0; c < n; c++) {
+            const arc = this.crossings[c];
+            if (arc >= best) break;
+            const zc = segment.z0 + segment.lambda * arc;
+            if (zc >= cylMin[k] && zc <= cylMax[k]) {
+              best = arc;
+              bestSurface = cylSurface[k];
+              break;
+            }
           }
         }
       }
       // Disks: planes ahead in z are reached in order of z.
       if (segment.lambda !== 0) {
         const forward = segment.lambda > 0;
-        up = lowerBound(diskZ, z);
+        const nextDisk = lowerBound(diskZ, z);
         const stepK = forward ? 1 : -1;
-        for (let k = forward ? up : up - 1; k >= 0 && k < diskZ.length; k += stepK) {
+        for (let k = forward ? nextDisk : nextDisk - 1; k >= 0 && k < diskZ.length; k += stepK) {
           const arc = (diskZ[k] - z) / segment.lambda;
           if (arc >= best) break;
           if (arc < MIN_STEP || diskMax[k] < rInner || diskMin[k] > rOuter) continue;
