@@ -65,6 +65,9 @@ try {
       const t = core.allocateTable('hits', 2); t.hitId.set([1, 2]); t.x.set([1.5, -2.25]);
       await m.writeTrackMLTable('hits', t, path.join(dir, 'h.csv')); const back = await m.readTrackMLTable('hits', path.join(dir, 'h.csv'));
       fs.rmSync(dir, { recursive: true }); if (back.x[1] !== -2.25) throw new Error('CSV round trip');`,
+    '@hypertrack/metrics': `const r = m.rocCurve(Float32Array.from([0.9, 0.8, 0.3, 0.1]), [1, 0, 1, 0]); if (Math.abs(r.auc - 0.75) > 1e-12) throw new Error('AUC ' + r.auc);`,
+    '@hypertrack/report': `const plot = await m.rocPlot([{ name: 'toy', curve: { thresholds: [Infinity, 0.5, 0], tpr: [0, 0.5, 1], fpr: [0, 0.25, 1], auc: 0.625 } }]);
+      if (!plot.svg.startsWith('<svg')) throw new Error('no SVG'); if (!m.toPng(plot.svg).subarray(0, 8).equals(m.PNG_SIGNATURE)) throw new Error('no PNG');`,
   };
   for (const dir of projects) {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));

@@ -29,7 +29,7 @@ describe('hypertrack CLI', () => {
   it('lists its commands in --help and documents every simulate flag', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score']) expect(top.stdout).toContain(command);
+    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score', 'report', 'export-phoenix']) expect(top.stdout).toContain(command);
     const simulate = await cli('simulate', '--help');
     for (const flag of ['--events', '--pileup', '--seed', '--out', '--particles', '--format', '--noise-fraction']) expect(simulate.stdout).toContain(flag);
   });
@@ -124,6 +124,22 @@ describe('hypertrack CLI', () => {
     expect(events.map((e) => e.eventId)).toEqual([0, 1]);
     for (const name of ['efficiency.json', 'hit-mixing.json']) expect(() => JSON.parse(readFileSync(join(run, 'score', name), 'utf8'))).not.toThrow();
     expect(JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')).events).toBe(2);
+
+    const report = await cli('report', run, '--no-png');
+    expect(report).toMatchObject({ code: 0, stderr: '' });
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('hypertrack score');
+    expect(readdirSync(join(run, 'plots')).filter((f) => f.endsWith('.svg')).length).toBeGreaterThan(5);
+
+    const phoenix = join(dir, 'event0.json');
+    const exported = await cli('export-phoenix', '--events', csv, '--event-id', '1', '--submission', merged, '--out', phoenix);
+    expect(exported.code).toBe(0);
+    const file = JSON.parse(readFileSync(phoenix, 'utf8'));
+    const [name] = Object.keys(file);
+    expect(file[name]['event number']).toBe(1);
+    expect(Object.keys(file[name].Tracks).sort()).toEqual(['Reconstructed tracks', 'True tracks']);
+    expect(file[name].Tracks['True tracks'].length).toBeGreaterThan(10);
   });
 
   describe('bad input: one line on stderr, exit code 1, nothing written', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { createProgress, InputError, writeFileAtomic, type SubmissionTable, type TrackMLEvent } from '@hypertrack/core';
+import { createProgress, InputError, writeFileAtomic, type TrackMLEvent } from '@hypertrack/core';
 import { particleIndexOfHits, readTrackMLTable, selectEvents } from '@hypertrack/io-arrow';
 import {
   denseLabels,
@@ -14,10 +14,11 @@ import {
   type DoubleMajorityResult,
   type EfficiencyEvent,
 } from '@hypertrack/metrics';
+import { RUN_FILES, toRunJson, type RunInfoFile, type RunScoreEvent } from '@hypertrack/report';
 import { openEventSource, truthOf } from '../event-source';
+import { clusterLabels, splitByEvent, type EventSubmission } from '../submission-labels';
 import type { CliIO } from '../io';
 import { integerOption, parseEventRanges } from '../options';
-import { toJson } from '../json';
 
 interface ScoreOptions {
   truth: string;
@@ -28,16 +29,8 @@ interface ScoreOptions {
   progress: boolean;
 }
 
-/** One event's scores, as printed and as written to score/events.jsonl. */
-export interface EventScore {
-  eventId: number;
-  hits: number;
-  tracks: number;
-  trackmlScore: number;
-  dms: number;
-  efficiency: number;
-  purity: number;
-}
+/** One event's scores, as printed and as written to score/events.jsonl (NaN is written as null). */
+export type EventScore = { [K in keyof RunScoreEvent]: number };
 
 export function scoreCommand(io: CliIO): Command {
   return new Command('score')
@@ -49,31 +42,6 @@ export function scoreCommand(io: CliIO): Command {
     .option('--noise-track-id <id>', 'track id of hits left unassigned (noise): not a cluster for DMS, efficiency and purity', integerOption(-2147483648, 2147483647), 0)
     .option('--no-progress', 'do not report progress')
     .action(async (options: ScoreOptions) => runScore(options, io));
-}
-
-/** Rows of the submission for each event id, in file order. */
-function rowsByEvent(submission: SubmissionTable): Map<number, number[]> {
-  const rows = new Map<number, number[]>();
-  submission.eventId.forEach((id, row) => {
-    let list = rows.get(id);
-    if (!list) rows.set(id, (list = []));
-    list.push(row);
-  });
-  return rows;
-}
-
-/**
- * Per hit row of the event, its dense cluster label from the submission rows; hits in the noise
- * track stay -1 (unassigned), as HyperTrack's own clusterings leave them.
- */
-function recoLabelsByHitRow(event: TrackMLEvent, hitId: Int32Array, trackId: Int32Array, noiseTrackId: number): Int32Array {
-  const labels = denseLabels(trackId).labels;
-  const ids = event.hits.hitId;
-  const rowOfHit = new Map<number, number>();
-  ids.forEach((id, row) => rowOfHit.set(id, row));
-  const out = new Int32Array(ids.length).fill(-1);
-  for (let k = 0; k < hitId.length; k++) if (trackId[k] !== noiseTrackId) out[rowOfHit.get(hitId[k]) as number] = labels[k];
-  return out;
 }
 
 function efficiencyInput(event: TrackMLEvent, dm: DoubleMajorityResult): EfficiencyEvent {
@@ -99,8 +67,7 @@ function efficiencyInput(event: TrackMLEvent, dm: DoubleMajorityResult): Efficie
 }
 
 async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
-  const submission = await readTrackMLTable('submission', options.submission);
-  const byEvent = rowsByEvent(submission);
+  const byEvent = splitByEvent(await readTrackMLTable('submission', options.submission));
   let eventIds = [...byEvent.keys()].sort((a, b) => a - b);
   if (options.events) eventIds = selectEvents(eventIds, parseEventRanges(options.events));
   if (eventIds.length === 0) throw new InputError({ file: options.submission }, options.events ? `no event in ${options.events}` : 'holds no rows');
@@ -115,16 +82,15 @@ async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
   for (const eventId of eventIds) {
     const event = await source.load(eventId);
     const truth = truthOf(event, source);
-    const rows = byEvent.get(eventId) as number[];
-    const hitId = Int32Array.from(rows, (r) => submission.hitId[r]);
-    const trackId = Int32Array.from(rows, (r) => submission.trackId[r]);
+    const part = byEvent.get(eventId) as EventSubmission;
+    const { hitId, trackId } = part;
     let official;
     try {
       official = trackmlScore(truth, { hitId, trackId });
     } catch (error) {
       throw new InputError({ file: options.submission }, `event ${eventId}: ${(error as Error).message}`);
     }
-    const dm = doubleMajority(particleIndexOfHits(event), recoLabelsByHitRow(event, hitId, trackId, options.noiseTrackId), truth.weight);
+    const dm = doubleMajority(particleIndexOfHits(event), clusterLabels(event, part, options.noiseTrackId, options.submission), truth.weight);
     majorities.push(dm);
     efficiencyEvents.push(efficiencyInput(event, dm));
     scores.push({ eventId, hits: hitId.length, tracks: denseLabels(trackId).original.length, trackmlScore: official.score, dms: dm.dms, efficiency: dm.efficiency, purity: dm.purity });
@@ -132,7 +98,10 @@ async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
   }
   progress.done();
   io.stdout.write(formatScores(scores));
-  if (options.logdir) await writeRunFiles(options.logdir, scores, majorities, efficiencyEvents);
+  if (options.logdir) {
+    const info: RunInfoFile = { command: 'hypertrack score', truth: options.truth, submission: options.submission, events: eventIds.length, 'noise track id': options.noiseTrackId };
+    await writeRunFiles(options.logdir, info, scores, majorities, efficiencyEvents);
+  }
 }
 
 /** Printed columns: key, header, width, decimals. */
@@ -158,12 +127,13 @@ export function formatScores(scores: EventScore[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function writeRunFiles(dir: string, scores: EventScore[], majorities: DoubleMajorityResult[], efficiencyEvents: EfficiencyEvent[]): Promise<void> {
-  await writeFileAtomic(join(dir, 'score', 'events.jsonl'), scores.map((s) => JSON.stringify(s)).join('\n') + '\n');
-  await writeFileAtomic(join(dir, 'score', 'efficiency.json'), toJson(observableEfficiency(efficiencyEvents)));
-  await writeFileAtomic(join(dir, 'score', 'hit-mixing.json'), toJson(hitMixing(majorities)));
+async function writeRunFiles(dir: string, info: RunInfoFile, scores: EventScore[], majorities: DoubleMajorityResult[], efficiencyEvents: EfficiencyEvent[]): Promise<void> {
   const results = summarizeResults(
     scores.map((s) => ({ vdTpr: NaN, vdFpr: NaN, gnnTpr: NaN, gnnFpr: NaN, gnnAuc: NaN, dms: s.dms, efficiency: s.efficiency, purity: s.purity, timeVd: NaN, timeGnn: NaN, timeCc: NaN, timeCluster: NaN })),
   );
-  await writeFileAtomic(join(dir, 'results.json'), toJson(results));
+  await writeFileAtomic(join(dir, RUN_FILES.info), toRunJson(info));
+  await writeFileAtomic(join(dir, RUN_FILES.events), scores.map((s) => toRunJson(s, 0)).join('\n') + '\n');
+  await writeFileAtomic(join(dir, RUN_FILES.efficiency), toRunJson(observableEfficiency(efficiencyEvents)));
+  await writeFileAtomic(join(dir, RUN_FILES.hitMixing), toRunJson(hitMixing(majorities)));
+  await writeFileAtomic(join(dir, RUN_FILES.results), toRunJson(results));
 }

@@ -1,0 +1,1 @@
+module.exports = require('../../jest.vega.cjs')({ displayName: 'report', rootDir: __dirname });

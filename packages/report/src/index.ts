@@ -1,0 +1,38 @@
+// Plots: Vega-Lite specs rendered headless to SVG; PNG through resvg
+export type { Plot } from './vega/render';
+export type { NamedPlot } from './plots/named';
+export { rocPlot, type RocSeries, type RocPlotOptions } from './plots/roc';
+export { efficiencyPlot, efficiencyPlots, type EfficiencyPlotOptions } from './plots/efficiency';
+export { hitMixingPlot, type HitMixingPlotOptions } from './plots/hit-mixing';
+export { eventScorePlot, type EventScorePlotOptions } from './plots/event-scores';
+export { trainingPlots, type TrainingPlotOptions } from './plots/training';
+export { toPng, PNG_SIGNATURE, type PngOptions } from './png/to-png';
+export { defaultFontFiles } from './png/fonts';
+
+// JSON lines
+export { parseJsonLines, type JsonValue } from './jsonl/parse';
+export { parseMetricsLog } from './jsonl/metrics-log';
+
+// The HTML report
+export { renderReport, type ReportInput, type ReportPlot, type ReportSection } from './html/render-report';
+
+// Run directories: the files a run writes and the report reads
+export {
+  RUN_FILES,
+  toRunJson,
+  type Jsonified,
+  type RunEfficiencyFile,
+  type RunHitMixingFile,
+  type RunInfoFile,
+  type RunMetricsRecord,
+  type RunResultsFile,
+  type RunRocFile,
+  type RunScoreEvent,
+} from './run/files';
+export { readRunDirectory, type RunData } from './run/read';
+export { reportPlots } from './run/report-plots';
+export { writeRunReport, type RunReportOptions, type RunReportFiles } from './run/write';
+
+// Event display export for HSF Phoenix
+export { toPhoenixEvent, PHOENIX_COLLECTIONS, type PhoenixExportOptions } from './phoenix/export';
+export type { PhoenixEvent, PhoenixEventFile, PhoenixHit, PhoenixTrack, Vec3 } from './phoenix/types';

@@ -1,0 +1,87 @@
+import type { EfficiencyReport, HitMixing, ResultsSummary, RocCurve } from '@hypertrack/metrics';
+
+/**
+ * The files of a run directory that the report reads. Every one is optional, but a report needs at
+ * least one. JSON has no typed arrays, NaN or Infinity: writers store typed arrays as plain arrays
+ * and non-finite numbers as null (`toRunJson` does both), which is what `Jsonified<T>` describes.
+ */
+export const RUN_FILES = {
+  /** `RunInfoFile`: free-form run metadata shown at the top of the report. */
+  info: 'run.json',
+  /** `RunResultsFile`: the paper's results row (metrics `summarizeResults`). */
+  results: 'results.json',
+  /** One `RunScoreEvent` per line. */
+  events: 'score/events.jsonl',
+  /** `RunEfficiencyFile` (metrics `observableEfficiency`). */
+  efficiency: 'score/efficiency.json',
+  /** `RunHitMixingFile` (metrics `hitMixing`). */
+  hitMixing: 'score/hit-mixing.json',
+  /** Folder of `RunRocFile`s, one curve per `*.json`, plotted together in file-name order. */
+  roc: 'roc',
+  /** One `RunMetricsRecord` per line: the training log. */
+  metrics: 'metrics.jsonl',
+} as const;
+
+/** What a value becomes in JSON: typed arrays become arrays, and any number may be null (NaN, ±Infinity). */
+export type Jsonified<T> = T extends number
+  ? number | null
+  : T extends ArrayLike<number> & { readonly buffer: ArrayBufferLike }
+    ? (number | null)[]
+    : T extends readonly (infer U)[]
+      ? Jsonified<U>[]
+      : T extends object
+        ? { -readonly [K in keyof T]: Jsonified<T[K]> }
+        : T;
+
+export type RunResultsFile = Jsonified<ResultsSummary>;
+export type RunEfficiencyFile = Jsonified<EfficiencyReport>;
+export type RunHitMixingFile = Jsonified<HitMixing>;
+
+/** `roc/<name>.json`. Write a thinned curve (`rocCurve(..., { maxPoints: 2000 })`): the exact one can hold millions of points. */
+export interface RunRocFile {
+  /** Legend name, e.g. "VD" or "GNN". */
+  name: string;
+  /** `thresholds[0]` (+Infinity) is stored as null. */
+  curve: Jsonified<RocCurve>;
+}
+
+/** One line of `score/events.jsonl`: one event's scores (null where undefined, e.g. no true tracks). */
+export interface RunScoreEvent {
+  eventId: number;
+  /** Hits and reconstructed tracks of the event. */
+  hits: number;
+  tracks: number;
+  trackmlScore: number | null;
+  dms: number | null;
+  efficiency: number | null;
+  purity: number | null;
+}
+
+/**
+ * One line of `metrics.jsonl`, e.g. `{"iteration":1,"loss":0.7,"lr":0.001,"phase":"train"}`. Every
+ * other numeric key is plotted against `iteration`: keys containing "loss" on the loss plot, `lr`
+ * (or keys containing "learning_rate") on the learning-rate plot, the rest on a metrics plot. A
+ * string `phase` (train, validate, ...) splits each key into one line per phase; other strings,
+ * booleans and nulls are ignored.
+ */
+export interface RunMetricsRecord {
+  iteration: number;
+  phase?: string;
+  [key: string]: number | string | boolean | null | undefined;
+}
+
+/** `run.json`: shown as the report's metadata table, in key order (e.g. tag, command, seed, git commit). */
+export type RunInfoFile = Record<string, string | number | boolean | null>;
+
+/** JSON with typed arrays as plain arrays and non-finite numbers as null, as the run files store them. */
+export function toRunJson(value: unknown, indent = 1): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+      if (typeof v === 'number' && !Number.isFinite(v)) return null;
+      return v;
+    },
+    indent,
+  );
+}

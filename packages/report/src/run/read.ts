@@ -1,0 +1,122 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '@hypertrack/core';
+import type { EfficiencyReport, HitMixing, ResultsSummary } from '@hypertrack/metrics';
+import { parseMetricsLog } from '../jsonl/metrics-log';
+import { parseJsonLines, type JsonValue } from '../jsonl/parse';
+import type { RocSeries } from '../plots/roc';
+import { decodeEfficiency, decodeHitMixing, decodeInfo, decodeResults, decodeRocFile, decodeScoreEvent } from './decode';
+import { RUN_FILES, type RunInfoFile, type RunMetricsRecord, type RunScoreEvent } from './files';
+
+/** The contents of a run directory, each part present only when its file is. */
+export interface RunData {
+  /** The directory as given. */
+  readonly dir: string;
+  /** Files read, relative to `dir`, in the order of `RUN_FILES`. */
+  readonly files: readonly string[];
+  readonly info?: RunInfoFile;
+  readonly results?: ResultsSummary;
+  readonly events?: readonly RunScoreEvent[];
+  readonly efficiency?: EfficiencyReport;
+  readonly hitMixing?: HitMixing;
+  readonly roc?: readonly RocSeries[];
+  readonly training?: readonly RunMetricsRecord[];
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder, expected a file';
+  if (code === 'ENOTDIR') return 'is not a folder';
+  return code ?? (error as Error).message;
+}
+
+/** A file's text, or undefined when it does not exist. */
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new InputError({ file: path }, `cannot read: ${reason(error)}`);
+  }
+}
+
+function parseJson(text: string, file: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    throw new InputError({ file }, text.trim() === '' ? 'is empty, expected JSON' : 'not valid JSON');
+  }
+}
+
+async function rocFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile() && e.name.endsWith('.json'))
+      .map((e) => e.name)
+      .sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw new InputError({ file: dir }, `cannot read: ${reason(error)}`);
+  }
+}
+
+/** The data files; a report needs at least one of them (`run.json` alone describes nothing). */
+const DATA_FILES = [RUN_FILES.results, RUN_FILES.events, RUN_FILES.efficiency, RUN_FILES.hitMixing, `${RUN_FILES.roc}/*.json`, RUN_FILES.metrics];
+
+/**
+ * Reads the known files of a run directory (`RUN_FILES`). Missing files are skipped; a malformed
+ * one, an unreadable or missing directory, or a directory with none of the data files is an
+ * `InputError` naming the path.
+ */
+export async function readRunDirectory(dir: string): Promise<RunData> {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new InputError({ file: dir }, 'is not a folder (expected a run directory)');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError({ file: dir }, `cannot read the run directory: ${reason(error)}`);
+  }
+  const files: string[] = [];
+  const text = async (relative: string) => {
+    const content = await readOptional(join(dir, relative));
+    if (content !== undefined) files.push(relative);
+    return content;
+  };
+  const json = async <T>(relative: string, decode: (value: JsonValue, file: string) => T): Promise<T | undefined> => {
+    const content = await text(relative);
+    const path = join(dir, relative);
+    return content === undefined ? undefined : decode(parseJson(content, path), path);
+  };
+
+  const info = await json(RUN_FILES.info, decodeInfo);
+  const results = await json(RUN_FILES.results, decodeResults);
+  const eventsText = await text(RUN_FILES.events);
+  const eventsPath = join(dir, RUN_FILES.events);
+  const events = eventsText === undefined ? undefined : parseJsonLines(eventsText, eventsPath).map(({ line, value }) => decodeScoreEvent(value, eventsPath, line));
+  const efficiency = await json(RUN_FILES.efficiency, decodeEfficiency);
+  const hitMixing = await json(RUN_FILES.hitMixing, decodeHitMixing);
+  const roc: RocSeries[] = [];
+  for (const name of await rocFiles(join(dir, RUN_FILES.roc))) {
+    const series = await json(`${RUN_FILES.roc}/${name}`, decodeRocFile);
+    if (series) roc.push(series);
+  }
+  const metricsText = await text(RUN_FILES.metrics);
+  const training = metricsText === undefined ? undefined : parseMetricsLog(metricsText, join(dir, RUN_FILES.metrics));
+
+  if (files.every((f) => f === RUN_FILES.info)) {
+    throw new InputError({ file: dir }, `holds none of the report's input files: ${DATA_FILES.join(', ')}`);
+  }
+  return {
+    dir,
+    files,
+    ...(info && { info }),
+    ...(results && { results }),
+    ...(events && { events }),
+    ...(efficiency && { efficiency }),
+    ...(hitMixing && { hitMixing }),
+    ...(roc.length > 0 && { roc }),
+    ...(training && { training }),
+  };
+}
