@@ -1,0 +1,23 @@
+export { type PointSet, type TrackGrouping, checkDim, pointCount, checkMembership, groupByTrack } from './points';
+export { NearestCentroidIndex, type NearestCentroidIndexOptions, type AssignOptions } from './index/nearest-centroid-index';
+export type { KdTreeArrays, ArrayAllocator } from './index/kd-tree';
+export { kmeans, type KMeansOptions, type KMeansResult, type KMeansIteration } from './kmeans/kmeans';
+export {
+  NODE2NODE_MODES,
+  checkNode2Node,
+  hyperEdges,
+  minimumSpanningTree,
+  trackTopology,
+  trackEdgeLists,
+  truthEdges,
+  type Node2Node,
+  type LocalEdges,
+  type TrackEdges,
+} from './topology/topology';
+export { UnionFind } from './topology/union-find';
+export { type CMatrix, checkCMatrix, transposeCMatrix, cmatrixDensity, cmatrixCount } from './cmatrix/cmatrix';
+export { CMatrixAccumulator } from './cmatrix/accumulator';
+export { GraphBuilder, buildGraph, DEFAULT_MAX_EDGES, type GraphOptions, type VoxdynGraph } from './graph/graph-builder';
+export type { VoxdynModel, TrainingStats } from './model';
+export { encodeModel, decodeModel, saveModel, loadModel, MODEL_MAGIC, MODEL_FORMAT_VERSION } from './io/model-file';
+export { trainVoxdyn, type TrainingEvent, type TrainOptions } from './train/train';

@@ -1,0 +1,31 @@
+import type { CMatrix } from './cmatrix/cmatrix';
+import type { Node2Node } from './topology/topology';
+
+/** What went into a model, kept for provenance and for the docs tables. */
+export interface TrainingStats {
+  /** Events whose tracks fed the C-matrix. */
+  readonly events: number;
+  /** Training tracks behind the C-matrix. */
+  readonly tracks: number;
+  /** Track points (noise excluded) seen by the C-matrix. */
+  readonly points: number;
+  /** Points k-means ran on. */
+  readonly kmeansPoints: number;
+  /** Lloyd iterations run. */
+  readonly niter: number;
+  /** Mean squared distance of the k-means points to their centroid after the last iteration. */
+  readonly meanSquaredDistance: number;
+  /** The seed of the run, as given. */
+  readonly seed: number | string;
+}
+
+/** A trained Voxel-Dynamics model: the Voronoi cells and their connectivity. */
+export interface VoxdynModel {
+  readonly ncell: number;
+  readonly dim: number;
+  readonly node2node: Node2Node;
+  /** `ncell * dim` cell centres. */
+  readonly centroids: Float32Array;
+  readonly cmatrix: CMatrix;
+  readonly stats: TrainingStats;
+}
