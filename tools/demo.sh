@@ -12,5 +12,5 @@ $cli inspect "$out/arrow"
 $cli submission --truth "$out/arrow" --out "$out/submission.csv.gz" --merge 0.05 --split 0.05 --noise-into-tracks 0.1 --seed 1
 $cli score --truth "$out/arrow" --submission "$out/submission.csv.gz" --logdir "$out/run"
 $cli report "$out/run"
-$cli export-phoenix --events "$out/arrow" --submission "$out/submission.csv.gz" --out "$out/run/phoenix-event0.json"
+$cli export-phoenix --in "$out/arrow" --submission "$out/submission.csv.gz" --out "$out/run/phoenix-event0.json"
 echo "demo: open $out/run/report.html in a browser; load $out/run/phoenix-event0.json in Phoenix"

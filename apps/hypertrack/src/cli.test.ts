@@ -29,7 +29,7 @@ describe('hypertrack CLI', () => {
   it('lists its commands in --help and documents every simulate flag', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score', 'report', 'export-phoenix']) expect(top.stdout).toContain(command);
+    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score', 'report', 'export-phoenix', 'pretrain-voxdyn', 'infer']) expect(top.stdout).toContain(command);
     const simulate = await cli('simulate', '--help');
     for (const flag of ['--events', '--pileup', '--seed', '--out', '--particles', '--format', '--noise-fraction']) expect(simulate.stdout).toContain(flag);
   });
@@ -133,13 +133,37 @@ describe('hypertrack CLI', () => {
     expect(readdirSync(join(run, 'plots')).filter((f) => f.endsWith('.svg')).length).toBeGreaterThan(5);
 
     const phoenix = join(dir, 'event0.json');
-    const exported = await cli('export-phoenix', '--events', csv, '--event-id', '1', '--submission', merged, '--out', phoenix);
+    const exported = await cli('export-phoenix', '--in', csv, '--event-id', '1', '--submission', merged, '--out', phoenix);
     expect(exported.code).toBe(0);
     const file = JSON.parse(readFileSync(phoenix, 'utf8'));
     const [name] = Object.keys(file);
     expect(file[name]['event number']).toBe(1);
     expect(Object.keys(file[name].Tracks).sort()).toEqual(['Reconstructed tracks', 'True tracks']);
     expect(file[name].Tracks['True tracks'].length).toBeGreaterThan(10);
+  });
+
+  it('trains a voxdyn model and runs the graph constructor alone with its edge metrics', async () => {
+    const arrow = join(dir, 'arrow');
+    expect((await cli('simulate', '--events', '4', '--pileup', '5', '--format', 'arrow', '--out', arrow, '--no-progress')).code).toBe(0);
+    const models = join(dir, 'models');
+    const train = await cli('pretrain-voxdyn', '--in', arrow, '--events', '0-2', '--ncell', '64', '256', '--niter', '3', '--out', models, '--no-progress');
+    expect(train.code).toBe(0);
+    expect(readdirSync(models).sort()).toEqual(['voxdyn_node2node_hyper_ncell_256.vdm', 'voxdyn_node2node_hyper_ncell_64.vdm']);
+    const model = join(models, 'voxdyn_node2node_hyper_ncell_64.vdm');
+    // On a training event every true pair's cells were seen together: edge efficiency 1.
+    const seen = await cli('infer', '--pre-only', '--model', model, '--in', arrow, '--events', '0', '--no-progress');
+    expect(seen.code).toBe(0);
+    const row = seen.stdout.split('\n')[2].trim().split(/ +/);
+    expect(row[0]).toBe('0');
+    expect(Number(row[4])).toBe(1);
+    const unseen = await cli('infer', '--pre-only', '--model', model, '--in', arrow, '--events', '3', '--rfactor', '0.5', '--logdir', join(dir, 'run'), '--no-progress');
+    expect(unseen.code).toBe(0);
+    const logged = JSON.parse(readFileSync(join(dir, 'run', 'vd', 'events.jsonl'), 'utf8'));
+    expect(logged.tpr).toBeGreaterThan(0.5);
+    expect(logged.tpr).toBeLessThanOrEqual(1);
+    const noPre = await cli('infer', '--model', model, '--in', arrow);
+    expect(noPre.code).toBe(1);
+    expect(noPre.stderr).toContain('run with --pre-only');
   });
 
   describe('bad input: one line on stderr, exit code 1, nothing written', () => {

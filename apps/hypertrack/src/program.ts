@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { convertCommand } from './commands/convert';
 import { exportPhoenixCommand } from './commands/export-phoenix';
 import { reportCommand } from './commands/report';
+import { inferCommand } from './commands/infer';
 import { inspectCommand } from './commands/inspect';
+import { pretrainVoxdynCommand } from './commands/pretrain-voxdyn';
 import { scoreCommand } from './commands/score';
 import { submissionCommand } from './commands/submission';
 import { simulateCommand } from './commands/simulate';
@@ -18,7 +20,7 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io)]) {
+  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), inferCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;

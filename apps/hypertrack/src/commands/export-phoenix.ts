@@ -8,7 +8,7 @@ import { integerOption } from '../options';
 import { clusterLabels, splitByEvent } from '../submission-labels';
 
 interface ExportOptions {
-  events: string;
+  in: string;
   eventId?: number;
   submission?: string;
   noiseTrackId: number;
@@ -19,16 +19,16 @@ interface ExportOptions {
 export function exportPhoenixCommand(io: CliIO): Command {
   return new Command('export-phoenix')
     .description("export one event for HSF's Phoenix event display (JSON): hits, true tracks and, with --submission, reconstructed tracks")
-    .requiredOption('--events <path>', 'folder of TrackML CSV files or an Arrow store')
+    .requiredOption('--in <path>', 'folder of TrackML CSV files or an Arrow store')
     .requiredOption('--out <file>', 'Phoenix JSON file to write')
     .option('--event-id <id>', 'event to export (default: the first one)', integerOption(0))
     .option('--submission <file>', 'a TrackML submission (event_id,hit_id,track_id) whose tracks are drawn as reconstructed tracks')
     .option('--noise-track-id <id>', 'track id of unassigned hits in the submission', integerOption(-2147483648, 2147483647), 0)
     .option('--min-hits <n>', 'leave out tracks with fewer hits', integerOption(1), 4)
     .action(async (options: ExportOptions) => {
-      const source = await openEventSource(options.events);
+      const source = await openEventSource(options.in);
       const eventId = options.eventId ?? source.eventIds[0];
-      if (!source.eventIds.includes(eventId)) throw new InputError({ file: options.events }, `has no event ${eventId}`);
+      if (!source.eventIds.includes(eventId)) throw new InputError({ file: options.in }, `has no event ${eventId}`);
       const event = await source.load(eventId);
       let reconstructed: Int32Array | undefined;
       if (options.submission) {

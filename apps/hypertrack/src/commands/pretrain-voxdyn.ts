@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, createProgress } from '@hypertrack/core';
+import { NODE2NODE_MODES, saveModel, trainVoxdyn, type Node2Node, type TrainingEvent } from '@hypertrack/voxdyn';
+import { openEventSource, truthOf } from '../event-source';
+import type { CliIO } from '../io';
+import { integerOption } from '../options';
+import { pointsOf } from '../training-points';
+
+interface PretrainOptions {
+  in: string;
+  events?: string;
+  node2node: string;
+  ncell: number[];
+  niter: number;
+  seed: number;
+  maxKmeansPoints?: number;
+  out: string;
+  progress: boolean;
+}
+
+/** File name of a model, as the original names its pickles. */
+export function voxdynModelName(node2node: Node2Node, ncell: number): string {
+  return `voxdyn_node2node_${node2node}_ncell_${ncell}.vdm`;
+}
+
+export function pretrainVoxdynCommand(io: CliIO): Command {
+  const cells = integerOption(1, 2 ** 26);
+  return new Command('pretrain-voxdyn')
+    .description('train Voxel-Dynamics graph constructors (k-means Voronoi cells + C-matrix), one model per --ncell, from events with truth')
+    .requiredOption('--in <path>', 'folder of TrackML CSV files or an Arrow store, with truth')
+    .option('--events <ranges>', 'training events, e.g. 0-99 (default: all)')
+    .option('--node2node <mode>', `ground-truth topology: ${NODE2NODE_MODES.join(', ')}`, 'hyper')
+    .option('--ncell <n...>', 'number of Voronoi cells; several values train several models', (v: string, prev: number[] | undefined) => [...(prev ?? []), cells(v)])
+    .option('--niter <n>', 'k-means (Lloyd) iterations', integerOption(1, 10_000), 20)
+    .option('--seed <s>', 'random seed of k-means', integerOption(0), 1234)
+    .option('--max-kmeans-points <n>', 'run k-means on a uniform sample of at most this many track points (default: all)', integerOption(1))
+    .option('--out <dir>', 'folder for the model files', 'models')
+    .option('--no-progress', 'do not report progress')
+    .action(async (options: PretrainOptions) => {
+      if (!(NODE2NODE_MODES as readonly string[]).includes(options.node2node)) {
+        throw new ConfigError('--node2node', `expected one of ${NODE2NODE_MODES.join(', ')}, got "${options.node2node}"`);
+      }
+      const node2node = options.node2node as Node2Node;
+      const ncells = options.ncell ?? [65536];
+      const source = await openEventSource(options.in, options.events);
+      const events: TrainingEvent[] = [];
+      const loading = createProgress('load events', source.eventIds.length, { unit: 'events', silent: !options.progress, sink: io.stderr });
+      for (const id of source.eventIds) {
+        const event = await source.load(id);
+        truthOf(event, source);
+        events.push(pointsOf(event));
+        loading.tick();
+      }
+      loading.done();
+      for (const ncell of ncells) {
+        const started = performance.now();
+        const model = await trainVoxdyn(events, {
+          ncell,
+          dim: 3,
+          node2node,
+          niter: options.niter,
+          seed: options.seed,
+          maxKmeansPoints: options.maxKmeansPoints,
+          progress: { silent: !options.progress, sink: io.stderr },
+        });
+        const path = join(options.out, voxdynModelName(node2node, ncell));
+        await saveModel(path, model);
+        const seconds = (performance.now() - started) / 1000;
+        const entries = model.cmatrix.indices.length;
+        io.stdout.write(
+          `wrote ${path}: ncell ${ncell}, ${model.stats.events} events, ${model.stats.tracks} tracks, ${model.stats.kmeansPoints} k-means points, ` +
+            `C ${entries} entries (density ${(entries / (ncell * ncell)).toExponential(2)}), ${seconds.toFixed(1)} s\n`,
+        );
+      }
+    });
+}
