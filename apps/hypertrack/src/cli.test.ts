@@ -148,7 +148,9 @@ describe('hypertrack CLI', () => {
     const models = join(dir, 'models');
     const train = await cli('pretrain-voxdyn', '--in', arrow, '--events', '0-2', '--ncell', '64', '256', '--niter', '3', '--out', models, '--no-progress');
     expect(train.code).toBe(0);
-    expect(readdirSync(models).sort()).toEqual(['voxdyn_node2node_hyper_ncell_256.vdm', 'voxdyn_node2node_hyper_ncell_64.vdm']);
+    expect(readdirSync(models).sort()).toEqual(['figs', 'voxdyn_node2node_hyper_ncell_256.vdm', 'voxdyn_node2node_hyper_ncell_64.vdm']);
+    expect(readdirSync(join(models, 'figs'))).toContain('voxdyn_node2node_hyper_ncell_64-voronoi-zy.png');
+    expect(readdirSync(join(models, 'figs'))).toContain('voxdyn_node2node_hyper_ncell_256-cmatrix.svg');
     const model = join(models, 'voxdyn_node2node_hyper_ncell_64.vdm');
     // On a training event every true pair's cells were seen together: edge efficiency 1.
     const seen = await cli('infer', '--pre-only', '--model', model, '--in', arrow, '--events', '0', '--no-progress');

@@ -6,6 +6,7 @@ export { efficiencyPlot, efficiencyPlots, type EfficiencyPlotOptions } from './p
 export { hitMixingPlot, type HitMixingPlotOptions } from './plots/hit-mixing';
 export { eventScorePlot, type EventScorePlotOptions } from './plots/event-scores';
 export { trainingPlots, type TrainingPlotOptions } from './plots/training';
+export { voxdynPlots, type CMatrixView, type VoxdynPlotOptions } from './plots/voxdyn';
 export { toPng, PNG_SIGNATURE, type PngOptions } from './png/to-png';
 export { defaultFontFiles } from './png/fonts';
 

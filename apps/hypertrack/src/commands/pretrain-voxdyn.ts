@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, createProgress } from '@hypertrack/core';
+import { ConfigError, createProgress, writeFileAtomic } from '@hypertrack/core';
+import { toPng, voxdynPlots } from '@hypertrack/report';
 import { NODE2NODE_MODES, saveModel, trainVoxdyn, type Node2Node, type TrainingEvent } from '@hypertrack/voxdyn';
 import { openEventSource, truthOf } from '../event-source';
 import type { CliIO } from '../io';
@@ -16,6 +17,7 @@ interface PretrainOptions {
   seed: number;
   maxKmeansPoints?: number;
   out: string;
+  plots: boolean;
   progress: boolean;
 }
 
@@ -36,6 +38,7 @@ export function pretrainVoxdynCommand(io: CliIO): Command {
     .option('--seed <s>', 'random seed of k-means', integerOption(0), 1234)
     .option('--max-kmeans-points <n>', 'run k-means on a uniform sample of at most this many track points (default: all)', integerOption(1))
     .option('--out <dir>', 'folder for the model files', 'models')
+    .option('--no-plots', 'do not draw the Voronoi cell centres and the C-matrix (figs/ beside the models)')
     .option('--no-progress', 'do not report progress')
     .action(async (options: PretrainOptions) => {
       if (!(NODE2NODE_MODES as readonly string[]).includes(options.node2node)) {
@@ -67,6 +70,13 @@ export function pretrainVoxdynCommand(io: CliIO): Command {
         const path = join(options.out, voxdynModelName(node2node, ncell));
         await saveModel(path, model);
         const seconds = (performance.now() - started) / 1000;
+        if (options.plots) {
+          const stem = voxdynModelName(node2node, ncell).replace(/\.vdm$/, '');
+          for (const plot of await voxdynPlots(model.centroids, model.dim, model.cmatrix, { name: stem })) {
+            await writeFileAtomic(join(options.out, 'figs', `${plot.name}.svg`), plot.svg);
+            await writeFileAtomic(join(options.out, 'figs', `${plot.name}.png`), toPng(plot.svg));
+          }
+        }
         const entries = model.cmatrix.indices.length;
         io.stdout.write(
           `wrote ${path}: ncell ${ncell}, ${model.stats.events} events, ${model.stats.tracks} tracks, ${model.stats.kmeansPoints} k-means points, ` +
