@@ -54,15 +54,28 @@ export async function voxdynPlots(centroids: Float32Array, dim: number, cmatrix:
     }
   }
 
+  // k-means numbers cells arbitrarily; ordered by the azimuth of their centre, the locality of
+  // tracks in phi shows as a band along the diagonal (wrapping into the corners).
+  const byAzimuth = dim >= 2;
+  const rank = new Int32Array(ncell);
+  if (byAzimuth) {
+    const phi = Float64Array.from({ length: ncell }, (_, c) => Math.atan2(centroids[c * dim + 1], centroids[c * dim]));
+    Int32Array.from({ length: ncell }, (_, c) => c)
+      .sort((a, b) => phi[a] - phi[b] || a - b)
+      .forEach((cell, r) => (rank[cell] = r));
+  } else {
+    for (let c = 0; c < ncell; c++) rank[c] = c;
+  }
   const blocks = Math.min(options.blocks ?? 128, ncell);
   const perBlock = Math.ceil(ncell / blocks);
   const density = new Float64Array(blocks * blocks);
   const degree = new Int32Array(ncell);
   for (let u = 0; u < ncell; u++) {
     degree[u] = cmatrix.indptr[u + 1] - cmatrix.indptr[u];
-    const bu = Math.floor(u / perBlock);
-    for (let e = cmatrix.indptr[u]; e < cmatrix.indptr[u + 1]; e++) density[bu * blocks + Math.floor(cmatrix.indices[e] / perBlock)]++;
+    const bu = Math.floor(rank[u] / perBlock);
+    for (let e = cmatrix.indptr[u]; e < cmatrix.indptr[u + 1]; e++) density[bu * blocks + Math.floor(rank[cmatrix.indices[e]] / perBlock)]++;
   }
+  const axisTitle = byAzimuth ? 'cells ordered by the azimuth of their centre' : 'cell';
   const cells: { u: number; v: number; fraction: number }[] = [];
   for (let bu = 0; bu < blocks; bu++) {
     for (let bv = 0; bv < blocks; bv++) {
@@ -83,11 +96,11 @@ export async function voxdynPlots(centroids: Float32Array, dim: number, cmatrix:
         data: { values: cells },
         mark: { type: 'rect' },
         encoding: {
-          x: { field: 'v', type: 'quantitative', bin: { binned: true, step: perBlock }, title: 'cell v', scale: { domain: [0, blocks * perBlock] } },
+          x: { field: 'v', type: 'quantitative', title: `${axisTitle} (v)`, scale: { domain: [0, blocks * perBlock], nice: false }, axis: { tickCount: 6 } },
           x2: { field: 'v2' },
-          y: { field: 'u', type: 'quantitative', bin: { binned: true, step: perBlock }, title: 'cell u', scale: { domain: [blocks * perBlock, 0] } },
+          y: { field: 'u', type: 'quantitative', title: `${axisTitle} (u)`, scale: { domain: [0, blocks * perBlock], nice: false, reverse: true }, axis: { tickCount: 6 } },
           y2: { field: 'u2' },
-          color: { field: 'fraction', type: 'quantitative', title: 'fraction connected', scale: { type: 'log', scheme: 'blues' } },
+          color: { field: 'fraction', type: 'quantitative', title: 'fraction connected', scale: { type: 'log', scheme: 'blues' }, legend: { format: '.1e' } },
         },
         transform: [{ calculate: `datum.v + ${perBlock}`, as: 'v2' }, { calculate: `datum.u + ${perBlock}`, as: 'u2' }],
       } as TopLevelSpec)
