@@ -20,6 +20,8 @@ export type { ScoreArray } from './edges/classes';
 // Per-observable efficiency
 export {
   observableEfficiency,
+  efficiencyEventOf,
+  type ParticleKinematics,
   type EfficiencyEvent,
   type EfficiencyReport,
   type EfficiencyCategory,

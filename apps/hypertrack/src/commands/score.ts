@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { createProgress, InputError, writeFileAtomic, type TrackMLEvent } from '@hypertrack/core';
+import { createProgress, InputError, writeFileAtomic } from '@hypertrack/core';
 import { particleIndexOfHits, readTrackMLTable, selectEvents } from '@hypertrack/io-arrow';
 import {
   denseLabels,
   doubleMajority,
+  efficiencyEventOf,
   formatValueUncertainty,
   hitMixing,
   meanStd,
@@ -44,27 +45,6 @@ export function scoreCommand(io: CliIO): Command {
     .action(async (options: ScoreOptions) => runScore(options, io));
 }
 
-function efficiencyInput(event: TrackMLEvent, dm: DoubleMajorityResult): EfficiencyEvent {
-  const n = event.particles.particleId.length;
-  const pad = (values: ArrayLike<number>, fill: number) => {
-    const out = new Float64Array(n).fill(fill);
-    for (let t = 0; t < Math.min(n, values.length); t++) out[t] = values[t];
-    return out;
-  };
-  const p = event.particles;
-  return {
-    vx: p.vx,
-    vy: p.vy,
-    vz: p.vz,
-    px: p.px,
-    py: p.py,
-    pz: p.pz,
-    nhits: pad(dm.truthSize, 0),
-    passed: pad(dm.passed, 0),
-    hitPurity: pad(dm.hitPurity, -1),
-    hitEfficiency: pad(dm.hitEfficiency, -1),
-  };
-}
 
 async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
   const byEvent = splitByEvent(await readTrackMLTable('submission', options.submission));
@@ -92,7 +72,7 @@ async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
     }
     const dm = doubleMajority(particleIndexOfHits(event), clusterLabels(event, part, options.noiseTrackId, options.submission), truth.weight);
     majorities.push(dm);
-    efficiencyEvents.push(efficiencyInput(event, dm));
+    efficiencyEvents.push(efficiencyEventOf(event.particles, dm));
     scores.push({ eventId, hits: hitId.length, tracks: denseLabels(trackId).original.length, trackmlScore: official.score, dms: dm.dms, efficiency: dm.efficiency, purity: dm.purity });
     progress.tick();
   }

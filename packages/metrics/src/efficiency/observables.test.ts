@@ -1,6 +1,6 @@
 import { binOf, defaultObservables, geomspace, linspace } from './bins';
 import { binomialError, wilsonInterval } from './intervals';
-import { observableEfficiency, type EfficiencyEvent } from './observables';
+import { efficiencyEventOf, observableEfficiency, type EfficiencyEvent } from './observables';
 
 // Five truth tracks (hitsMin 4):
 //   t0: pT 1 GeV along +x (phi 0, eta 0), r0xy 0, 5 hits, matched (hit purity 1, hit efficiency 0.8)
@@ -85,5 +85,16 @@ describe('bins and intervals', () => {
     const w = wilsonInterval(0, 10);
     expect(w.low).toBe(0);
     expect(w.high).toBeCloseTo(1 / 11, 12);
+  });
+});
+
+describe('efficiencyEventOf', () => {
+  it('pads the per-track results to every particle: no hits and unmatched beyond the last label', () => {
+    const particles = { vx: [0, 0, 0], vy: [0, 0, 0], vz: [1, 2, 3], px: [1, 1, 1], py: [0, 0, 0], pz: [0, 0, 0] };
+    const ev = efficiencyEventOf(particles, { truthSize: Int32Array.from([5, 3]), passed: Uint8Array.from([1, 0]), hitPurity: Float64Array.from([0.8, -1]), hitEfficiency: Float64Array.from([1, -1]) });
+    expect(Array.from(ev.nhits)).toEqual([5, 3, 0]);
+    expect(Array.from(ev.passed)).toEqual([1, 0, 0]);
+    expect(Array.from(ev.hitPurity ?? [])).toEqual([0.8, -1, -1]);
+    expect(ev.vz).toBe(particles.vz);
   });
 });

@@ -1,3 +1,4 @@
+import type { DoubleMajorityResult } from '../majority/double-majority';
 import { ConfigError } from '@hypertrack/core';
 import { checkLength } from '../checks';
 import { binOf, defaultObservables, type Observable, type TrackKinematics } from './bins';
@@ -18,6 +19,43 @@ export interface EfficiencyEvent {
   /** Per track, -1 when unmatched (`DoubleMajorityResult.hitPurity` / `hitEfficiency`). */
   readonly hitPurity?: ArrayLike<number>;
   readonly hitEfficiency?: ArrayLike<number>;
+}
+
+/** The kinematics a truth track needs for the efficiency plots (a TrackML particles table fits). */
+export interface ParticleKinematics {
+  readonly vx: ArrayLike<number>;
+  readonly vy: ArrayLike<number>;
+  readonly vz: ArrayLike<number>;
+  readonly px: ArrayLike<number>;
+  readonly py: ArrayLike<number>;
+  readonly pz: ArrayLike<number>;
+}
+
+/**
+ * The efficiency input of one event from its particles and its double-majority result, whose truth
+ * labels are the particle rows (as io-arrow's particleIndexOfHits gives them). Particles beyond the
+ * highest label have no hits: they get nhits 0 and are not matched.
+ */
+export function efficiencyEventOf(particles: ParticleKinematics, majority: Pick<DoubleMajorityResult, 'truthSize' | 'passed' | 'hitPurity' | 'hitEfficiency'>): EfficiencyEvent {
+  const n = particles.vx.length;
+  const padded = (values: ArrayLike<number>, fill: number) => {
+    const out = new Float64Array(n).fill(fill);
+    for (let t = 0; t < Math.min(n, values.length); t++) out[t] = values[t];
+    return out;
+  };
+  const { vx, vy, vz, px, py, pz } = particles;
+  return {
+    vx,
+    vy,
+    vz,
+    px,
+    py,
+    pz,
+    nhits: padded(majority.truthSize, 0),
+    passed: padded(majority.passed, 0),
+    hitPurity: padded(majority.hitPurity, -1),
+    hitEfficiency: padded(majority.hitEfficiency, -1),
+  };
 }
 
 export interface ObservableEfficiency {

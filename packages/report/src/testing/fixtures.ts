@@ -6,6 +6,7 @@ import { Rng, type Seed, type TrackMLEvent } from '@hypertrack/core';
 import { simulateEvent, defaultSimulationConfig } from '@hypertrack/detsim';
 import {
   doubleMajority,
+  efficiencyEventOf,
   hitMixing,
   observableEfficiency,
   rocCurve,
@@ -56,11 +57,6 @@ export function perturbedLabels(truthLabel: Int32Array, rng: Rng, splitFraction 
   return out;
 }
 
-function padded(values: ArrayLike<number>, n: number, fill: number): Float64Array {
-  const out = new Float64Array(n).fill(fill);
-  for (let i = 0; i < Math.min(n, values.length); i++) out[i] = values[i];
-  return out;
-}
 
 export function scoredEvent(eventId: number, pileup: number, seed = 1): ScoredEvent {
   const rng = Rng.fromSeed(seed).split(eventId);
@@ -82,21 +78,7 @@ export function scoredEvent(eventId: number, pileup: number, seed = 1): ScoredEv
 }
 
 export function efficiencyEvent(scored: ScoredEvent): EfficiencyEvent {
-  const p = scored.event.particles;
-  const n = p.particleId.length;
-  const m = scored.majority;
-  return {
-    vx: p.vx,
-    vy: p.vy,
-    vz: p.vz,
-    px: p.px,
-    py: p.py,
-    pz: p.pz,
-    nhits: padded(m.truthSize, n, 0),
-    passed: padded(m.passed, n, 0),
-    hitPurity: padded(m.hitPurity, n, -1),
-    hitEfficiency: padded(m.hitEfficiency, n, -1),
-  };
+  return efficiencyEventOf(scored.event.particles, scored.majority);
 }
 
 /** Edge scores: positives ~ sigmoid(N(mu, 1)), negatives ~ sigmoid(N(-mu, 1)). */
