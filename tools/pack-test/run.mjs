@@ -66,6 +66,8 @@ try {
       await m.writeTrackMLTable('hits', t, path.join(dir, 'h.csv')); const back = await m.readTrackMLTable('hits', path.join(dir, 'h.csv'));
       fs.rmSync(dir, { recursive: true }); if (back.x[1] !== -2.25) throw new Error('CSV round trip');`,
     '@hypertrack/metrics': `const r = m.rocCurve(Float32Array.from([0.9, 0.8, 0.3, 0.1]), [1, 0, 1, 0]); if (Math.abs(r.auc - 0.75) > 1e-12) throw new Error('AUC ' + r.auc);`,
+    '@hypertrack/voxdyn': `const index = m.NearestCentroidIndex.build(Float32Array.from([0, 0, 0, 10, 10, 10]), 3);
+      const cells = index.assign(Float32Array.from([1, 1, 1, 9, 9, 9, 6, 6, 6])); if (cells.join() !== '0,1,1') throw new Error('cells ' + cells.join());`,
     '@hypertrack/report': `const plot = await m.rocPlot([{ name: 'toy', curve: { thresholds: [Infinity, 0.5, 0], tpr: [0, 0.5, 1], fpr: [0, 0.25, 1], auc: 0.625 } }]);
       if (!plot.svg.startsWith('<svg')) throw new Error('no SVG'); if (!m.toPng(plot.svg).subarray(0, 8).equals(m.PNG_SIGNATURE)) throw new Error('no PNG');`,
   };
