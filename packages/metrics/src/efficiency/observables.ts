@@ -1,25 +1,8 @@
-import type { DoubleMajorityResult } from '../majority/double-majority';
 import { ConfigError } from '@hypertrack/core';
 import { checkLength } from '../checks';
+import type { DoubleMajorityResult } from '../majority/double-majority';
 import { binOf, defaultObservables, type Observable, type TrackKinematics } from './bins';
 import { binomialError, wilsonInterval } from './intervals';
-
-/** One event's truth tracks (index = truth label) and their match outcome. */
-export interface EfficiencyEvent {
-  readonly vx: ArrayLike<number>;
-  readonly vy: ArrayLike<number>;
-  readonly vz: ArrayLike<number>;
-  readonly px: ArrayLike<number>;
-  readonly py: ArrayLike<number>;
-  readonly pz: ArrayLike<number>;
-  /** Hits of each truth track in the event (e.g. `DoubleMajorityResult.truthSize`). */
-  readonly nhits: ArrayLike<number>;
-  /** 1 when matched (`DoubleMajorityResult.passed`). */
-  readonly passed: ArrayLike<number>;
-  /** Per track, -1 when unmatched (`DoubleMajorityResult.hitPurity` / `hitEfficiency`). */
-  readonly hitPurity?: ArrayLike<number>;
-  readonly hitEfficiency?: ArrayLike<number>;
-}
 
 /** The kinematics a truth track needs for the efficiency plots (a TrackML particles table fits). */
 export interface ParticleKinematics {
@@ -29,6 +12,17 @@ export interface ParticleKinematics {
   readonly px: ArrayLike<number>;
   readonly py: ArrayLike<number>;
   readonly pz: ArrayLike<number>;
+}
+
+/** One event's truth tracks (index = truth label) and their match outcome. */
+export interface EfficiencyEvent extends ParticleKinematics {
+  /** Hits of each truth track in the event (e.g. `DoubleMajorityResult.truthSize`). */
+  readonly nhits: ArrayLike<number>;
+  /** 1 when matched (`DoubleMajorityResult.passed`). */
+  readonly passed: ArrayLike<number>;
+  /** Per track, -1 when unmatched (`DoubleMajorityResult.hitPurity` / `hitEfficiency`). */
+  readonly hitPurity?: ArrayLike<number>;
+  readonly hitEfficiency?: ArrayLike<number>;
 }
 
 /**
