@@ -2,22 +2,14 @@ import type { Rng } from '@hypertrack/core';
 import { CYLINDER, findModule, type CompiledGeometry, type ModuleHit } from './geometry/compiled';
 import { HelixSegment, newHelixPoint } from './physics/helix';
 import { highlandTheta0, PION_MASS, scatter } from './physics/scattering';
+import type { PrimaryParticle } from './generator/minbias';
 import type { HitBuffer } from './hit-buffer';
 
 /** A particle to transport; ids follow TrackML's particle_id fields. */
-export interface SimParticle {
-  vertex: number;
-  primary: number;
+export interface SimParticle extends PrimaryParticle {
   generation: number;
   secondary: number;
   process: number;
-  vx: number;
-  vy: number;
-  vz: number;
-  px: number;
-  py: number;
-  pz: number;
-  q: number;
 }
 
 export interface TransportConfig {
