@@ -27,7 +27,7 @@ describe('writeRunReport', () => {
     expect(out.html).toBe(join(dir, 'report.html'));
     const html = readFileSync(out.html, 'utf8');
     expect(sectionsOf(html)).toEqual(['run', 'results', 'events', 'roc', 'efficiency', 'hit-mixing', 'training']);
-    expect(html).toContain(`<title>HyperTrack run ${dir.split('/').pop()}</title>`);
+    expect(html).toContain(`<title>HyperTrack report: ${dir.split('/').pop()}</title>`);
     expect(html).toContain('<td>a &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; note</td>');
 
     // 1 event-score + 2 ROC + 3 categories x 12 observables + hit mixing + 3 training plots.

@@ -6,7 +6,7 @@ import { readRunDirectory, type RunData } from './read';
 import { reportPlots } from './report-plots';
 
 export interface RunReportOptions {
-  /** Page title (default: "HyperTrack run <folder name>"). */
+  /** Page title (default: "HyperTrack report: <folder name>"). */
   readonly title?: string;
   /** Also write `plots/<name>.png` next to each SVG (default true). */
   readonly png?: boolean;
@@ -50,7 +50,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
     }
   }
   const html = renderReport({
-    title: options.title ?? `HyperTrack run ${basename(resolve(runDir))}`,
+    title: options.title ?? `HyperTrack report: ${basename(resolve(runDir))}`,
     metadata: metadata(data, runDir),
     results: data.results,
     events: data.events,
