@@ -177,7 +177,7 @@ describe('hypertrack CLI', () => {
     ])('%j', async (argv, message) => {
       const run = await cli(...argv.map((a) => (a === 'o' ? join(dir, 'o') : a)));
       expect(run.code).toBe(1);
-      expect(run.stderr.split('\n')[0]).toBe(message);
+      expect(run.stderr).toBe(`${message}\n`);
       expect(existsSync(join(dir, 'o'))).toBe(false);
     });
 

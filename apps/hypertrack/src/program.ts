@@ -17,7 +17,6 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command('hypertrack')
     .description('HyperTrack: charged-particle track reconstruction on TrackML events')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
   for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), inferCommand(io)]) {
