@@ -68,6 +68,10 @@ try {
     '@hypertrack/metrics': `const r = m.rocCurve(Float32Array.from([0.9, 0.8, 0.3, 0.1]), [1, 0, 1, 0]); if (Math.abs(r.auc - 0.75) > 1e-12) throw new Error('AUC ' + r.auc);`,
     '@hypertrack/voxdyn': `const index = m.NearestCentroidIndex.build(Float32Array.from([0, 0, 0, 10, 10, 10]), 3);
       const cells = index.assign(Float32Array.from([1, 1, 1, 9, 9, 9, 6, 6, 6])); if (cells.join() !== '0,1,1') throw new Error('cells ' + cells.join());`,
+    '@hypertrack/nn': `const tf = await import('@tensorflow/tfjs-core'); const lines = []; const b = await m.initBackend({ log: (l) => lines.push(l) });
+      if (b.name !== 'wasm') throw new Error('backend ' + b.name);
+      const x = tf.tensor2d([[1, 2], [3, 4]]); const g = tf.grad((v) => tf.sum(m.segmentSum(m.gatherRows(v, [1, 0, 1]), [0, 0, 1], 2)))(x);
+      if (g.arraySync().join() !== '1,1,2,2') throw new Error('gradient ' + g.arraySync());`,
     '@hypertrack/report': `const plot = await m.rocPlot([{ name: 'toy', curve: { thresholds: [Infinity, 0.5, 0], tpr: [0, 0.5, 1], fpr: [0, 0.25, 1], auc: 0.625 } }]);
       if (!plot.svg.startsWith('<svg')) throw new Error('no SVG'); if (!m.toPng(plot.svg).subarray(0, 8).equals(m.PNG_SIGNATURE)) throw new Error('no PNG');`,
   };

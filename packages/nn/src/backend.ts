@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
+import { ConfigError } from '@hypertrack/core';
+import './gradients';
+import { patchWasmBatchMatMul } from './matmul-patch';
+import { firstLine, nodeRequire } from './node-require';
+
+/** The backends HyperTrack can run on, fastest first. */
+export const BACKEND_ORDER = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+export interface BackendAttempt {
+  readonly name: BackendName;
+  readonly ok: boolean;
+  /** Why it failed, or a short description of what runs when it worked. */
+  readonly reason: string;
+}
+
+export interface BackendInfo {
+  /** The backend now active. */
+  readonly name: BackendName;
+  /** The tfjs registry name of that backend ('tensorflow', 'wasm' or 'cpu'). */
+  readonly tfName: string;
+  /** Every backend tried, in order, with the outcome. */
+  readonly tried: readonly BackendAttempt[];
+}
+
+export interface InitBackendOptions {
+  /** Force one backend instead of taking the fastest available; unavailable means ConfigError. */
+  readonly prefer?: BackendName;
+  /** Receives one line naming the backend that runs (and what was tried before it). */
+  readonly log?: (message: string) => void;
+  /**
+   * Folder (or URL prefix) holding the tfjs-backend-wasm .wasm files. By default it is the
+   * installed package's dist folder, which works from the workspace and from an installed tarball.
+   */
+  readonly wasmPath?: string;
+}
+
+interface Candidate {
+  /** tfjs registry name. */
+  readonly tfName: string;
+  /** Loads the package that registers the backend; throws when it is absent or broken. */
+  readonly load: (options: InitBackendOptions) => void;
+  /** A few words on what runs, for the log line. */
+  readonly describe: () => string;
+}
+
+const WHY_NO_NATIVE =
+  'an optional dependency whose install script downloads libtensorflow from storage.googleapis.com';
+
+const CANDIDATES: Record<BackendName, Candidate> = {
+  'node-gpu': {
+    tfName: 'tensorflow',
+    load: () => loadNative('@tensorflow/tfjs-node-gpu'),
+    describe: () => 'libtensorflow with CUDA',
+  },
+  node: {
+    tfName: 'tensorflow',
+    load: () => loadNative('@tensorflow/tfjs-node'),
+    describe: () => 'libtensorflow on the CPU',
+  },
+  wasm: {
+    tfName: 'wasm',
+    load: (options) => loadWasm(options.wasmPath),
+    describe: () => {
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD on' : 'SIMD off';
+      const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'threads on' : '1 thread';
+      return `WebAssembly, ${simd}, ${threads}`;
+    },
+  },
+  cpu: {
+    tfName: 'cpu',
+    load: () => {
+      nodeRequire()('@tensorflow/tfjs-backend-cpu');
+    },
+    describe: () => 'pure JavaScript, slow: for small tests only',
+  },
+};
+
+function loadNative(pkg: string): void {
+  try {
+    nodeRequire()(pkg);
+  } catch (error) {
+    throw new Error(`${pkg} cannot be loaded (${firstLine(error)}); ${WHY_NO_NATIVE}`);
+  }
+}
+
+let wasmPathsSet = false;
+
+function loadWasm(wasmPath: string | undefined): void {
+  const req = nodeRequire();
+  const wasm = req('@tensorflow/tfjs-backend-wasm') as typeof WasmBackend;
+  if (wasmPathsSet || tf.findBackend('wasm') !== null) return;
+  // Point at the .wasm files explicitly: the package's own lookup relies on its __dirname, which
+  // breaks when a consumer bundles it.
+  const dir = wasmPath ?? dirname(req.resolve('@tensorflow/tfjs-backend-wasm'));
+  if (wasmPath === undefined && !existsSync(join(dir, 'tfjs-backend-wasm-simd.wasm'))) {
+    throw new Error(`the tfjs-backend-wasm .wasm files are not in ${dir}`);
+  }
+  wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+  wasmPathsSet = true;
+}
+
+async function tryBackend(name: BackendName, options: InitBackendOptions): Promise<BackendAttempt> {
+  const candidate = CANDIDATES[name];
+  try {
+    candidate.load(options);
+  } catch (error) {
+    return { name, ok: false, reason: firstLine(error) };
+  }
+  if (tf.findBackendFactory(candidate.tfName) === null) {
+    return { name, ok: false, reason: `loaded, but no '${candidate.tfName}' backend is registered with this copy of @tensorflow/tfjs-core` };
+  }
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(candidate.tfName);
+    await tf.ready();
+  } catch (error) {
+    return { name, ok: false, reason: `initialisation failed: ${firstLine(error)}` };
+  }
+  if (!ok || tf.getBackend() !== candidate.tfName) {
+    return { name, ok: false, reason: 'initialisation failed (tfjs setBackend returned false)' };
+  }
+  if (name === 'wasm') patchWasmBatchMatMul();
+  if (name === 'cpu') silenceCpuBanner();
+  return { name, ok: true, reason: candidate.describe() };
+}
+
+/**
+ * The cpu backend prints an "install tfjs-node" banner on its first write in Node; that advice
+ * cannot be followed here and the log line already says cpu is slow. Write once with warnings off.
+ */
+function silenceCpuBanner(): void {
+  const env = tf.env();
+  const prod = env.getBool('PROD');
+  env.set('PROD', true);
+  try {
+    tf.scalar(0).dispose();
+  } finally {
+    env.set('PROD', prod);
+  }
+}
+
+function describeAttempts(chosen: BackendAttempt, tried: readonly BackendAttempt[]): string {
+  const failed = tried.filter((t) => !t.ok).map((t) => `${t.name} (${t.reason})`);
+  const head = `tensor backend: ${chosen.name} (${chosen.reason})`;
+  return failed.length === 0 ? head : `${head}; unavailable: ${failed.join('; ')}`;
+}
+
+/**
+ * Activates the fastest tensor backend present (node-gpu, node, wasm, cpu), or the one forced
+ * with `prefer`, and reports which runs through `log`. On wasm it also registers the
+ * transpose-free BatchMatMul (see `patchWasmBatchMatMul`).
+ *
+ * @throws ConfigError (key 'backend') when the forced backend is unavailable, or none works.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const { prefer } = options;
+  if (prefer !== undefined && !(BACKEND_ORDER as readonly string[]).includes(prefer)) {
+    throw new ConfigError('backend', `unknown backend '${String(prefer)}'; expected one of ${BACKEND_ORDER.join(', ')}`);
+  }
+  const order: readonly BackendName[] = prefer === undefined ? BACKEND_ORDER : [prefer];
+  const tried: BackendAttempt[] = [];
+  for (const name of order) {
+    const attempt = await tryBackend(name, options);
+    tried.push(attempt);
+    if (attempt.ok) {
+      options.log?.(describeAttempts(attempt, tried));
+      return { name, tfName: CANDIDATES[name].tfName, tried };
+    }
+  }
+  const reasons = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
+  if (prefer !== undefined) {
+    throw new ConfigError('backend', `'${prefer}' is not available: ${reasons}. Choose another with --backend (${BACKEND_ORDER.join(', ')}).`);
+  }
+  throw new ConfigError('backend', `no tensor backend could be initialised: ${reasons}`);
+}
