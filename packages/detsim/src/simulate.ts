@@ -178,13 +178,11 @@ function assembleEvent(
   truth.hitId.set(hitId);
 
   const particleTable = allocateTable('particles', particles.length);
-  const ids: bigint[] = new Array(particles.length);
   const pt = new Float64Array(particles.length);
   const vz = new Float64Array(particles.length);
   order.forEach((source, row) => {
     const p = particles[source];
-    ids[row] = encodeParticleId(p);
-    particleTable.particleId[row] = ids[row];
+    particleTable.particleId[row] = encodeParticleId(p);
     particleTable.vx[row] = p.vx;
     particleTable.vy[row] = p.vy;
     particleTable.vz[row] = p.vz;
@@ -196,7 +194,15 @@ function assembleEvent(
     pt[row] = Math.hypot(p.px, p.py);
     vz[row] = p.vz;
   });
-  for (let row = 0; row < n; row++) truth.particleId[row] = hitParticle[row] >= 0 ? ids[hitParticle[row]] : 0n;
+  // Copy 64-bit ids as 32-bit word pairs: a BigInt per hit would cost more than the whole copy loop.
+  const idWords = new Uint32Array(particleTable.particleId.buffer, particleTable.particleId.byteOffset, 2 * particles.length);
+  const truthWords = new Uint32Array(truth.particleId.buffer, truth.particleId.byteOffset, 2 * n);
+  for (let row = 0; row < n; row++) {
+    const p = hitParticle[row];
+    if (p < 0) continue;
+    truthWords[2 * row] = idWords[2 * p];
+    truthWords[2 * row + 1] = idWords[2 * p + 1];
+  }
   truth.weight.set(trackmlWeights(hitParticle, truth.tz, vz, pt));
 
   return { event: { eventId, hits: hitTable, particles: particleTable, truth }, hitPathLength, hitParticle };
