@@ -1,13 +1,13 @@
 // io-arrow benchmark: one synthetic TrackML-sized event (120k hits, 10k particles, 120k truth rows)
 // written as CSV, then timed: CSV read (plain, gzip), CSV -> Arrow conversion, Arrow event load.
 // Targets: conversion >= 50 MB/s of CSV, loading one 120k-hit event from Arrow <= 20 ms.
-// Run from the workspace root: node --import tsx tools/bench/io-arrow.bench.ts
+// Run from the workspace root after a build: node --import tsx tools/bench/io-arrow.bench.ts
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Rng, allocateTable, encodeParticleId, type TrackMLEvent } from '../../packages/core/src/index';
-import { convertCsvToArrow, openArrowStore, readTrackMLEvent, writeTrackMLEvent } from '../../packages/io-arrow/src/index';
+import { Rng, allocateTable, encodeParticleId, type TrackMLEvent } from '@hypertrack/core';
+import { convertCsvToArrow, openArrowStore, readTrackMLEvent, writeTrackMLEvent } from '@hypertrack/io-arrow';
 
 const HITS = 120_000;
 const PARTICLES = 10_000;
