@@ -48,6 +48,29 @@ describe('GraphBuilder', () => {
     expect(graph.offsets[60]).toBe(graph.numEdges);
   });
 
+  it.each([true, false])('writes the same graph with two threads as with one (selfLoops %s)', (selfLoops) => {
+    const model = randomModel(7);
+    const rng = Rng.fromSeed(8);
+    const one = new GraphBuilder(model, { selfLoops });
+    const two = new GraphBuilder(model, { selfLoops, threads: 2 });
+    try {
+      for (let event = 0; event < 3; event++) {
+        const points = Float32Array.from({ length: 2 * 400 }, () => rng.uniformIn(0, 10));
+        const a = one.build(points);
+        const b = two.build(points);
+        expect(b.numEdges).toBe(a.numEdges);
+        expect(b.numEdges).toBeGreaterThan(1000);
+        expect(b.src.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(b.src)).toEqual(Array.from(a.src));
+        expect(Array.from(b.dst)).toEqual(Array.from(a.dst));
+        expect(Array.from(b.offsets)).toEqual(Array.from(a.offsets));
+      }
+    } finally {
+      two.close();
+    }
+    expect(() => new GraphBuilder(model, { threads: 3 })).toThrow('threads: must be 1 or 2, got 3');
+  });
+
   it('stops with a clear error when the edge budget would be exceeded', () => {
     const model = randomModel(1);
     const points = new Float32Array(2 * 100).fill(5);

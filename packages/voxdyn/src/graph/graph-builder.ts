@@ -3,6 +3,8 @@ import { checkMinCount, transposeCMatrix, type CMatrix } from '../cmatrix/cmatri
 import { NearestCentroidIndex } from '../index/nearest-centroid-index';
 import type { VoxdynModel } from '../model';
 import { pointCount } from '../points';
+import { EdgeWorker } from './edge-worker';
+import { writeCellRange, type CellArrays } from './edge-kernel';
 
 /** Default edge budget: 2^28 edges are 2 GiB of src + dst, beyond any sane graph of one event. */
 export const DEFAULT_MAX_EDGES = 2 ** 28;
@@ -14,6 +16,11 @@ export interface GraphOptions {
   readonly minCount?: number;
   /** Fail with a HyperTrackError, before allocating, when the graph would have more edges (default 2^28). */
   readonly maxEdges?: number;
+  /**
+   * Threads writing edges: 1 (default) or 2, which hands half of the cells to a worker thread. With
+   * 2, the returned arrays sit on SharedArrayBuffers; call `close()` when done with the builder.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -46,6 +53,8 @@ export class GraphBuilder {
   private readonly columns: CMatrix;
   private readonly selfLoops: boolean;
   private readonly maxEdges: number;
+  private readonly threads: number;
+  private worker: EdgeWorker | undefined;
 
   constructor(model: Pick<VoxdynModel, 'centroids' | 'dim' | 'ncell' | 'cmatrix'>, options: GraphOptions = {}) {
     const minCount = options.minCount ?? 1;
@@ -57,13 +66,23 @@ export class GraphBuilder {
       throw new ConfigError('maxEdges', `must be an integer in 0..2^31-1, got ${maxEdges}`);
     }
     if (model.cmatrix.ncell !== model.ncell) throw new InputError({ file: 'model' }, `C-matrix has ${model.cmatrix.ncell} cells but the model has ${model.ncell}`);
+    const threads = options.threads ?? 1;
+    if (threads !== 1 && threads !== 2) throw new ConfigError('threads', `must be 1 or 2, got ${threads}`);
+    this.threads = threads;
     this.ncell = model.ncell;
     this.dim = model.dim;
     this.selfLoops = selfLoops;
     this.maxEdges = maxEdges;
     this.index = NearestCentroidIndex.build(model.centroids, model.dim);
     if (this.index.size !== model.ncell) throw new InputError({ file: 'model' }, `has ${this.index.size} centroids but ncell = ${model.ncell}`);
-    this.columns = transposeCMatrix(filterCounts(model.cmatrix, minCount));
+    const columns = transposeCMatrix(filterCounts(model.cmatrix, minCount));
+    this.columns = threads > 1 ? { ...columns, indptr: sharedCopy(columns.indptr), indices: sharedCopy(columns.indices) } : columns;
+  }
+
+  /** Stops the worker thread of a two-thread builder (a no-op otherwise). */
+  close(): void {
+    this.worker?.close();
+    this.worker = undefined;
   }
 
   build(points: Float32Array): VoxdynGraph {
@@ -75,18 +94,20 @@ export class GraphBuilder {
     const { indptr: colStart, indices: colRows } = this.columns;
 
     // Bucket hits per cell; a stable counting sort keeps each bucket in ascending hit order.
-    const cellStart = new Int32Array(ncell + 1);
+    const shared = this.threads > 1;
+    const int32 = (length: number) => (shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length));
+    const cellStart = int32(ncell + 1);
     for (let i = 0; i < n; i++) cellStart[cells[i] + 1]++;
     for (let c = 0; c < ncell; c++) cellStart[c + 1] += cellStart[c];
     const fill = cellStart.slice(0, ncell);
-    const cellHits = new Int32Array(n);
+    const cellHits = int32(n);
     for (let i = 0; i < n; i++) cellHits[fill[cells[i]]++] = i;
 
     // Every hit of cell v has the same sources: the hits of all cells u with C[u, v], so the
     // degree (and the edge count, checked against the budget before any edge is stored) comes
     // from bucket sizes alone.
-    const cellDegree = new Float64Array(ncell);
-    const cellSelf = new Uint8Array(ncell);
+    const cellDegree = shared ? new Float64Array(new SharedArrayBuffer(8 * ncell)) : new Float64Array(ncell);
+    const cellSelf = shared ? new Uint8Array(new SharedArrayBuffer(ncell)) : new Uint8Array(ncell);
     let total = 0;
     for (let v = 0; v < ncell; v++) {
       const occupancy = cellStart[v + 1] - cellStart[v];
@@ -106,23 +127,39 @@ export class GraphBuilder {
         `voxdyn graph of ${n} hits would have ${total} edges, above the edge budget maxEdges = ${this.maxEdges}; raise maxEdges, raise minCount or use a model with more cells`,
       );
     }
-    const offsets = new Int32Array(n + 1);
+    const offsets = int32(n + 1);
     for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + cellDegree[cells[i]];
-    const src = new Int32Array(total);
-    const dst = new Int32Array(total);
+    const src = int32(total);
+    const dst = int32(total);
 
-    let sources = new Int32Array(1024);
-    for (let v = 0; v < ncell; v++) {
-      if (cellStart[v] === cellStart[v + 1]) continue;
-      const size = cellDegree[v] + (!this.selfLoops && cellSelf[v] ? 1 : 0);
-      if (sources.length < size) sources = new Int32Array(Math.max(size, 2 * sources.length));
-      const k = gatherSources(v, colStart, colRows, cellStart, cellHits, sources);
-      sortSmall(sources, k);
-      writeCellEdges(cellStart[v], cellStart[v + 1], cellHits, offsets, sources, k, !this.selfLoops && cellSelf[v] === 1, src, dst);
+    const arrays: CellArrays = { colStart, colRows, cellStart, cellHits, cellDegree, cellSelf, offsets, src, dst };
+    if (!shared) {
+      writeCellRange(0, ncell, arrays, this.selfLoops);
+    } else {
+      // Cells split where half of the edges are written: the worker takes the upper part.
+      let half = 0;
+      let split = ncell;
+      for (let v = 0; v < ncell; v++) {
+        half += cellDegree[v] * (cellStart[v + 1] - cellStart[v]);
+        if (half >= total / 2) {
+          split = v + 1;
+          break;
+        }
+      }
+      this.worker ??= new EdgeWorker();
+      this.worker.start(split, ncell, arrays, this.selfLoops);
+      writeCellRange(0, split, arrays, this.selfLoops);
+      this.worker.wait();
     }
     const t2 = performance.now();
     return { numHits: n, numEdges: total, src, dst, offsets, cells, timing: { assignMs: t1 - t0, edgesMs: t2 - t1 } };
   }
+}
+
+function sharedCopy(array: Int32Array): Int32Array {
+  const copy = new Int32Array(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
 }
 
 /** One-off graph construction; prefer a GraphBuilder when processing several events. */
@@ -148,56 +185,4 @@ function filterCounts(c: CMatrix, minCount: number): CMatrix {
     indptr[u + 1] = k;
   }
   return { ncell: c.ncell, indptr, indices, counts };
-}
-
-/** Hits of every cell u with C[u, v], bucket after bucket (unsorted across buckets). */
-function gatherSources(v: number, colStart: Int32Array, colRows: Int32Array, cellStart: Int32Array, cellHits: Int32Array, out: Int32Array): number {
-  let k = 0;
-  for (let e = colStart[v]; e < colStart[v + 1]; e++) {
-    const u = colRows[e];
-    for (let p = cellStart[u], end = cellStart[u + 1]; p < end; p++) out[k++] = cellHits[p];
-  }
-  return k;
-}
-
-/** Writes the shared source list of one cell to the edge slots of each of its hits. */
-function writeCellEdges(
-  h0: number,
-  h1: number,
-  cellHits: Int32Array,
-  offsets: Int32Array,
-  sources: Int32Array,
-  k: number,
-  skipSelf: boolean,
-  src: Int32Array,
-  dst: Int32Array,
-): void {
-  // Plain loops beat subarray set/fill here: source lists hold a few dozen entries.
-  for (let p = h0; p < h1; p++) {
-    const j = cellHits[p];
-    let w = offsets[j];
-    for (let q = 0; q < k; q++) {
-      const i = sources[q];
-      if (skipSelf && i === j) continue;
-      src[w] = i;
-      dst[w++] = j;
-    }
-  }
-}
-
-/** Ascending sort of the first k entries: insertion sort for short lists, native sort beyond. */
-function sortSmall(a: Int32Array, k: number): void {
-  if (k > 24) {
-    a.subarray(0, k).sort();
-    return;
-  }
-  for (let i = 1; i < k; i++) {
-    const x = a[i];
-    let j = i - 1;
-    while (j >= 0 && a[j] > x) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = x;
-  }
 }
