@@ -6,6 +6,7 @@
 // 10,000,000; 0 skips the k-means run), VOXDYN_BENCH_NITER (graph model k-means iterations, default 20).
 import { Rng } from '@hypertrack/core';
 import { defaultSimulationConfig, simulateEvent } from '@hypertrack/detsim';
+import { hitPoints } from '@hypertrack/io-arrow';
 import { CMatrixAccumulator, GraphBuilder, kmeans, NearestCentroidIndex, cmatrixDensity } from '@hypertrack/voxdyn';
 import { measure } from './harness.mjs';
 
@@ -16,14 +17,7 @@ const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 function event(id) {
   const { event: ev, hitParticle } = simulateEvent(id, defaultSimulationConfig({ pileup: 200 }), Rng.fromSeed(2024).split(id));
-  const { x, y, z } = ev.hits;
-  const points = new Float32Array(3 * x.length);
-  for (let i = 0; i < x.length; i++) {
-    points[3 * i] = x[i];
-    points[3 * i + 1] = y[i];
-    points[3 * i + 2] = z[i];
-  }
-  return { points, membership: hitParticle };
+  return { points: hitPoints(ev.hits), membership: hitParticle };
 }
 
 /** Track points of the events (noise excluded), concatenated. */

@@ -29,3 +29,4 @@ export { selectEvents, eventRanges, type EventRange } from './select-events';
 // Event reduction and truth
 export { reduceEvent, type ReduceOptions, type ReducedEvent } from './reduce';
 export { particleIndexOfHits } from './truth-link';
+export { hitPoints } from './hit-points';

@@ -15,7 +15,7 @@ export { denseLabels, labelSizes } from './majority/labels';
 export { rocCurve, rocAuc, type RocCurve, type RocOptions } from './edges/roc';
 export { ratesAtThreshold, type ThresholdRates } from './edges/threshold';
 export { graphMetrics, edgeSetMetrics, type EdgeList, type GraphMetrics, type GraphMetricsOptions } from './edges/graph-metrics';
-export type { ScoreArray } from './edges/classes';
+export type { ConfusionCounts, ScoreArray } from './edges/classes';
 
 // Per-observable efficiency
 export {

@@ -67,3 +67,16 @@ function keysToFloats(keys: Uint32Array): Float32Array {
   }
   return new Float32Array(keys.buffer, keys.byteOffset, keys.length);
 }
+
+/** A binary classification's confusion counts and rates (counts are exact doubles). */
+export interface ConfusionCounts {
+  readonly positives: number;
+  readonly negatives: number;
+  readonly tp: number;
+  readonly fp: number;
+  readonly tn: number;
+  readonly fn: number;
+  /** TP / positives and FP / negatives; NaN when the class is empty. */
+  readonly tpr: number;
+  readonly fpr: number;
+}

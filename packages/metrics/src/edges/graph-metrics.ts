@@ -1,6 +1,7 @@
 import { ConfigError } from '@hypertrack/core';
 import { checkLength, inputError } from '../checks';
 import { countLabels } from '../majority/labels';
+import type { ConfusionCounts } from './classes';
 
 /** An edge list (COO), one entry per directed edge. */
 export interface EdgeList {
@@ -18,21 +19,12 @@ export interface GraphMetricsOptions {
 }
 
 /** Confusion counts over all ordered hit pairs, and the rates of reference 2.6. Counts are exact doubles. */
-export interface GraphMetrics {
+export interface GraphMetrics extends ConfusionCounts {
   readonly numHits: number;
   /** Edges counted (self-loops excluded when selfLoops is false). */
   readonly numEdges: number;
   /** Ordered pairs considered: N^2 or N(N-1). */
   readonly pairs: number;
-  readonly positives: number;
-  readonly negatives: number;
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
-  /** Edge efficiency TP / POS. */
-  readonly tpr: number;
-  readonly fpr: number;
   /** TP / |edges|. */
   readonly purity: number;
   readonly accuracy: number;

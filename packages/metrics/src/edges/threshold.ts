@@ -1,16 +1,7 @@
-import { checkScoresAndLabels, isPositive, type ScoreArray } from './classes';
+import { checkScoresAndLabels, isPositive, type ConfusionCounts, type ScoreArray } from './classes';
 
-export interface ThresholdRates {
+export interface ThresholdRates extends ConfusionCounts {
   readonly threshold: number;
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
-  /** NaN when there are no positives (tpr) or no negatives (fpr). */
-  readonly tpr: number;
-  readonly fpr: number;
-  readonly positives: number;
-  readonly negatives: number;
 }
 
 /**
