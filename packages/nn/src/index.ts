@@ -9,3 +9,9 @@ export {
 export { patchWasmBatchMatMul, unpatchWasmBatchMatMul, isWasmBatchMatMulPatched } from './matmul-patch';
 export * as ops from './ops';
 export { gatherRows, segmentSum, segmentMean, segmentCounts, rowIndex, type RowIndex } from './ops';
+export { Module, type StateDict, type LoadStateOptions } from './module';
+export { Linear, type LinearOptions } from './layers/linear';
+export { initialLinear, type LinearInit } from './layers/init';
+export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm';
+export { silu, activation, checkActivation, ACTIVATIONS, type ActivationName } from './layers/activation';
+export { Mlp, type MlpOptions } from './layers/mlp';
