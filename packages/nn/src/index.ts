@@ -15,3 +15,5 @@ export { initialLinear, type LinearInit } from './layers/init';
 export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm';
 export { silu, activation, checkActivation, ACTIVATIONS, type ActivationName } from './layers/activation';
 export { Mlp, type MlpOptions } from './layers/mlp';
+export { LayerNorm, type LayerNormOptions } from './layers/layernorm';
+export { MAB, SAB, MASKED_SCORE, type MabOptions, type SetMask } from './layers/attention';
