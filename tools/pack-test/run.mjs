@@ -72,6 +72,8 @@ try {
       if (b.name !== 'wasm') throw new Error('backend ' + b.name);
       const x = tf.tensor2d([[1, 2], [3, 4]]); const g = tf.grad((v) => tf.sum(m.segmentSum(m.gatherRows(v, [1, 0, 1]), [0, 0, 1], 2)))(x);
       if (g.arraySync().join() !== '1,1,2,2') throw new Error('gradient ' + g.arraySync());`,
+    '@hypertrack/cluster': `const g = { numHits: 6, src: Int32Array.from([0, 1, 2, 2, 4]), dst: Int32Array.from([1, 2, 3, 2, 5]), prob: Float32Array.from([0.9, 0.8, 0.55, 0.99, 0.9]) };
+      const r = await m.selectClusterer('cut').cluster(g, { minGraph: 2 }); if (r.labels.join() !== '0,0,0,-1,1,1' || r.stats.keptEdges !== 3) throw new Error('labels ' + r.labels.join());`,
     '@hypertrack/report': `const plot = await m.rocPlot([{ name: 'toy', curve: { thresholds: [Infinity, 0.5, 0], tpr: [0, 0.5, 1], fpr: [0, 0.25, 1], auc: 0.625 } }]);
       if (!plot.svg.startsWith('<svg')) throw new Error('no SVG'); if (!m.toPng(plot.svg).subarray(0, 8).equals(m.PNG_SIGNATURE)) throw new Error('no PNG');`,
   };
