@@ -17,3 +17,36 @@ export { silu, activation, checkActivation, ACTIVATIONS, type ActivationName } f
 export { Mlp, type MlpOptions } from './layers/mlp';
 export { LayerNorm, type LayerNormOptions } from './layers/layernorm';
 export { MAB, SAB, MASKED_SCORE, type MabOptions, type SetMask } from './layers/attention';
+export {
+  AdamW,
+  Adam,
+  SGD,
+  createOptimizer,
+  OPTIMIZERS,
+  type Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  type OptimizerState,
+} from './optim/adamw';
+export {
+  defaultDecayGroup,
+  selectTrainable,
+  freezeByName,
+  matchesName,
+  countParameters,
+  namedGradients,
+  type DecayGroup,
+  type GradientMap,
+  type NamePattern,
+  type SelectOptions,
+} from './optim/groups';
+export { clipGradNorm } from './optim/clip';
+export {
+  createSchedule,
+  learningRateAt,
+  checkSchedule,
+  SCHEDULES,
+  type Schedule,
+  type ScheduleName,
+  type ScheduleOptions,
+} from './optim/schedule';
