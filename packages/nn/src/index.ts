@@ -50,3 +50,18 @@ export {
   type ScheduleName,
   type ScheduleOptions,
 } from './optim/schedule';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  readSafetensors,
+  saveStateDict,
+  loadStateDict,
+  stateDictToSafetensors,
+  safetensorsToStateDict,
+  SAFETENSORS_DTYPES,
+  type SafetensorsDtype,
+  type SafetensorsArrays,
+  type SafetensorsEntry,
+  type SafetensorsFile,
+  type SaveStateDictOptions,
+} from './io/safetensors';
