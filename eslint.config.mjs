@@ -42,4 +42,6 @@ export default [
   // The shared build recipe sits at the workspace root, outside every project: build configuration,
   // not a dependency, which the boundary rule cannot classify.
   { files: ['**/tsup.config.ts'], rules: { '@nx/enforce-module-boundaries': 'off' } },
+  // Examples import their own package by its published name, exactly as a user's script would.
+  { files: ['packages/*/examples/**'], rules: { '@nx/enforce-module-boundaries': 'off' } },
 ];

@@ -60,7 +60,7 @@ describe('Linear', () => {
     expect(Math.max(...Array.from(a.bias!.dataSync()).map(Math.abs))).toBeLessThanOrEqual(bound);
     const x = new Linear(200, 100, Rng.fromSeed(3), { init: 'xavier-normal' });
     const w = x.kernel.dataSync();
-    const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
+    const variance = Array.from(w).reduce((s, v) => s + v * v, 0) / w.length;
     expect(variance).toBeCloseTo(2 / 300, 3);
     expect(Array.from(x.bias!.dataSync()).every((v) => v === 0)).toBe(true);
   });

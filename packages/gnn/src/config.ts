@@ -1,0 +1,48 @@
+import type { ActivationName } from '@hypertrack/nn';
+
+/** How edge logits are formed from the latents of the two ends (reference 3.4). */
+export type EdgeDecoderType = 'symmetric-dot' | 'symmetrized' | 'asymmetric';
+
+export const EDGE_DECODER_TYPES: readonly EdgeDecoderType[] = ['symmetric-dot', 'symmetrized', 'asymmetric'];
+
+/** The GNN part of the reference's InverterNet (`net_model_param.graph_block_param`). */
+export interface GnnConfig {
+  /** Input coordinates per hit (3: x, y, z in mm, not normalised, as tune-5). */
+  readonly coordDim: number;
+  /** Number of SuperEdgeConv layers. */
+  readonly nstack: number;
+  readonly hDim: number;
+  readonly mDim: number;
+  /** Latent width after the fusion MLP. */
+  readonly zDim: number;
+  readonly residual: boolean;
+  readonly edgeType: EdgeDecoderType;
+  /** Hidden sizes of the edge MLP (MLP_correlate) between its input and the one logit. */
+  readonly correlateHidden: readonly number[];
+  readonly act: ActivationName;
+  readonly bn: boolean;
+}
+
+/** tune-5 (reference 3.2-3.4): 160,245 trainable parameters. */
+export const TUNE5_GNN: GnnConfig = Object.freeze({
+  coordDim: 3,
+  nstack: 5,
+  hDim: 64,
+  mDim: 64,
+  zDim: 61,
+  residual: true,
+  edgeType: 'symmetric-dot',
+  correlateHidden: Object.freeze([30, 30]),
+  act: 'silu',
+  bn: true,
+});
+
+export function checkGnnConfig(config: GnnConfig): void {
+  for (const key of ['coordDim', 'nstack', 'hDim', 'mDim', 'zDim'] as const) {
+    const value = config[key];
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`GNN config '${key}' must be a positive integer, got ${value}`);
+  }
+  if (!EDGE_DECODER_TYPES.includes(config.edgeType)) {
+    throw new RangeError(`GNN config 'edgeType' must be one of ${EDGE_DECODER_TYPES.join(', ')}, got '${config.edgeType}'`);
+  }
+}

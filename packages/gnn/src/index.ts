@@ -1,0 +1,14 @@
+export { TUNE5_GNN, EDGE_DECODER_TYPES, checkGnnConfig, type GnnConfig, type EdgeDecoderType } from './config';
+export { prepareGraph, checkGraphInput, degreeDifference, type EdgeList, type GraphInput, type GraphTensors } from './graph';
+export { rowNorm } from './norm';
+export { SuperEdgeConv, type SuperEdgeConvOptions } from './super-edge-conv';
+export { EdgePredictor, type EdgePredictorOutput } from './model';
+export {
+  edgeFocalLoss,
+  edgeContrastiveLoss,
+  planContrastive,
+  type FocalLossOptions,
+  type ContrastiveLossOptions,
+  type ContrastiveInput,
+  type ContrastivePlan,
+} from './losses';
