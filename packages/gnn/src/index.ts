@@ -12,3 +12,18 @@ export {
   type ContrastiveInput,
   type ContrastivePlan,
 } from './losses';
+export { TUNE5_TRAINING, checkTrainerConfig, type TrainerConfig } from './train/config';
+export type { TrainingExample } from './train/example';
+export { GnnTrainer, type StepRecord, type EvaluationRecord } from './train/trainer';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  latestCheckpoint,
+  restoreTrainer,
+  checkpointName,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type CheckpointMeta,
+  type RestoreOptions,
+} from './train/checkpoint';

@@ -1,0 +1,122 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { InputError } from '@hypertrack/core';
+import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
+import type { GnnConfig } from '../config';
+import type { TrainerConfig } from './config';
+import type { GnnTrainer } from './trainer';
+
+export const CHECKPOINT_FORMAT = 'hypertrack-gnn-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+/** trainer.json of a checkpoint folder. */
+export interface CheckpointMeta {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly version: number;
+  /** Optimisation steps done when it was written. */
+  readonly step: number;
+  readonly gnn: GnnConfig;
+  readonly training: TrainerConfig;
+  readonly savedAt: string;
+  /** Whatever the caller needs to resume exactly (for the CLI: the current event, the seed). */
+  readonly extra: Record<string, unknown>;
+}
+
+export interface Checkpoint {
+  readonly path: string;
+  readonly meta: CheckpointMeta;
+  /** Model parameters and BatchNorm buffers, PyTorch layout. */
+  readonly model: StateDict;
+  /** Optimizer moments and step counts. */
+  readonly optimizer: StateDict;
+  dispose(): void;
+}
+
+const MODEL_FILE = 'model.safetensors';
+const OPTIMIZER_FILE = 'optimizer.safetensors';
+const META_FILE = 'trainer.json';
+
+/** Name of the folder of step n: zero-padded so that names sort like steps. */
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(9, '0')}`;
+}
+
+/**
+ * Writes the trainer's state to `<dir>/step-<n>/`: model weights (safetensors, loadable in
+ * Python; `num_batches_tracked` as I64 like PyTorch), optimizer state (safetensors) and
+ * trainer.json. The folder is written under a temporary name and renamed, so a stopped run never
+ * leaves a half checkpoint where a resume would find it.
+ */
+export async function saveCheckpoint(dir: string, trainer: GnnTrainer, extra: Record<string, unknown> = {}): Promise<string> {
+  const final = join(dir, checkpointName(trainer.step));
+  const temporary = `${final}.partial-${process.pid}`;
+  await rm(temporary, { recursive: true, force: true });
+  await mkdir(temporary, { recursive: true });
+  const model = trainer.model.stateDict();
+  const optimizer = trainer.optimizer.state();
+  try {
+    const meta: CheckpointMeta = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      step: trainer.step,
+      gnn: trainer.model.config,
+      training: trainer.config,
+      savedAt: new Date().toISOString(),
+      extra,
+    };
+    await saveStateDict(join(temporary, MODEL_FILE), model, { format: 'pt', step: String(trainer.step) }, { int64: (name) => name.endsWith('num_batches_tracked') });
+    await saveStateDict(join(temporary, OPTIMIZER_FILE), optimizer, { step: String(trainer.step) });
+    await writeFile(join(temporary, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+    await rm(final, { recursive: true, force: true });
+    await rename(temporary, final);
+    return final;
+  } finally {
+    tf.dispose([...model.values(), ...optimizer.values()]);
+    await rm(temporary, { recursive: true, force: true });
+  }
+}
+
+/** The checkpoint folder with the highest step under `dir`, or null when there is none. */
+export async function latestCheckpoint(dir: string): Promise<string | null> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return null;
+  }
+  const steps = names.filter((name) => /^step-\d{9}$/.test(name)).sort();
+  return steps.length === 0 ? null : join(dir, steps[steps.length - 1]);
+}
+
+/** Reads a checkpoint folder (model, optimizer, trainer.json), checking its format and version. */
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  const metaPath = join(path, META_FILE);
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(await readFile(metaPath, 'utf8')) as CheckpointMeta;
+  } catch (error) {
+    throw new InputError({ file: metaPath }, `cannot read the checkpoint's trainer.json: ${(error as Error).message}`);
+  }
+  if (meta.format !== CHECKPOINT_FORMAT) throw new InputError({ file: metaPath }, `not a HyperTrack GNN checkpoint (format '${String(meta.format)}')`);
+  if (meta.version !== CHECKPOINT_VERSION) {
+    throw new InputError({ file: metaPath }, `checkpoint version ${meta.version}; this build reads version ${CHECKPOINT_VERSION}`);
+  }
+  const model = await loadStateDict(join(path, MODEL_FILE));
+  const optimizer = await loadStateDict(join(path, OPTIMIZER_FILE));
+  return { path, meta, model, optimizer, dispose: () => tf.dispose([...model.values(), ...optimizer.values()]) };
+}
+
+export interface RestoreOptions {
+  /** Load only the model weights: fresh optimizer moments and schedule (reference --soft_reset). */
+  readonly softReset?: boolean;
+  /** Start counting steps at 0 (a transfer to a new stage keeps the weights, not the clock). */
+  readonly resetStep?: boolean;
+}
+
+/** Puts a checkpoint's weights (and unless softReset, optimizer state and step) into a trainer. */
+export function restoreTrainer(trainer: GnnTrainer, checkpoint: Checkpoint, options: RestoreOptions = {}): void {
+  trainer.model.loadStateDict(checkpoint.model);
+  if (!options.softReset) trainer.optimizer.loadState(checkpoint.optimizer);
+  trainer.step = options.resetStep || options.softReset ? 0 : checkpoint.meta.step;
+}
