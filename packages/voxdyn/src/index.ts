@@ -15,6 +15,7 @@ export {
   type TrackEdges,
 } from './topology/topology';
 export { UnionFind } from './topology/union-find';
+export { edgeLabels } from './topology/edge-labels';
 export { type CMatrix, checkCMatrix, transposeCMatrix, cmatrixDensity, cmatrixCount } from './cmatrix/cmatrix';
 export { CMatrixAccumulator } from './cmatrix/accumulator';
 export { GraphBuilder, buildGraph, DEFAULT_MAX_EDGES, type GraphOptions, type VoxdynGraph } from './graph/graph-builder';
