@@ -9,6 +9,8 @@ export {
 export { patchWasmBatchMatMul, unpatchWasmBatchMatMul, isWasmBatchMatMulPatched } from './matmul-patch';
 export * as ops from './ops';
 export { gatherRows, segmentSum, segmentMean, segmentCounts, rowIndex, type RowIndex } from './ops';
+export { actBatchNorm, fusedSilu, setFusedKernels, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
+export { checkpoint, isRecomputing } from './checkpoint';
 export { Module, type StateDict, type LoadStateOptions } from './module';
 export { Linear, type LinearOptions } from './layers/linear';
 export { initialLinear, type LinearInit } from './layers/init';

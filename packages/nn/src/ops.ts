@@ -143,3 +143,7 @@ function checkSegments(numSegments: number): void {
     throw new RangeError(`numSegments must be a non-negative integer, got ${numSegments}`);
   }
 }
+
+// The fused ops and gradient checkpointing belong to the same layer (see fused.ts, checkpoint.ts).
+export { actBatchNorm, fusedSilu, setFusedKernels, fusedKernelsActive } from './fused';
+export { checkpoint, isRecomputing } from './checkpoint';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedSilu } from '../fused';
 
 /** The activations of reference 3.1 (tune-5 uses silu everywhere). */
 export type ActivationName = 'silu' | 'relu' | 'tanh' | 'elu';
@@ -6,24 +7,11 @@ export type ActivationName = 'silu' | 'relu' | 'tanh' | 'elu';
 export const ACTIVATIONS: readonly ActivationName[] = ['silu', 'relu', 'tanh', 'elu'];
 
 /**
- * SiLU x * sigmoid(x) as one op with a hand-written gradient
- * dy * s * (1 + x * (1 - s)): tfjs has no SiLU, and composing it keeps two extra [rows, features]
- * tensors alive for the backward pass.
+ * SiLU x * sigmoid(x) as one op with a hand-written gradient dy * s * (1 + x * (1 - s)): tfjs has
+ * no SiLU, and composing it keeps two extra [rows, features] tensors alive for the backward pass.
+ * Only x is kept; on wasm it runs a fused kernel (see `fusedSilu`).
  */
-export const silu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const x = args[0] as tf.Tensor;
-  const save = args[1] as tf.GradSaveFunc;
-  const s = tf.sigmoid(x);
-  save([x, s]);
-  return {
-    value: tf.mul(x, s),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-      tf.tidy(() => {
-        const [input, sig] = saved;
-        return tf.mul(dy, tf.mul(sig, tf.add(1, tf.mul(input, tf.sub(1, sig)))));
-      }),
-  };
-}) as (x: tf.Tensor) => tf.Tensor;
+export const silu: (x: tf.Tensor) => tf.Tensor = fusedSilu;
 
 export function activation(name: ActivationName, x: tf.Tensor): tf.Tensor {
   switch (name) {

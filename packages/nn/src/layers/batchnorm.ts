@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { actBatchNorm } from '../fused';
+import { isRecomputing } from '../checkpoint';
+import { silu } from './activation';
 import { Module } from '../module';
 
 export interface BatchNormOptions {
@@ -35,24 +38,38 @@ export class BatchNorm1d extends Module {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
+    return this.applyActivated(x, 'none');
+  }
+
+  /**
+   * `BatchNorm(act(x))` as one fused op in training mode (see `actBatchNorm`): the Linear ->
+   * SiLU -> BatchNorm blocks of the MLPs use it, so only x is kept for the backward pass.
+   */
+  applyActivated(x: tf.Tensor, act: 'silu' | 'none'): tf.Tensor {
     if (x.rank !== 2 || x.shape[1] !== this.features) {
       throw new RangeError(`BatchNorm1d(${this.features}) expects [rows, ${this.features}], got [${x.shape.join(', ')}]`);
     }
     if (!this.training) {
-      return tf.batchNorm(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
+      return tf.tidy(() => {
+        const a = act === 'silu' ? silu(x) : x;
+        return tf.batchNorm(a, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
+      });
     }
     const rows = x.shape[0];
     if (rows < 2) throw new RangeError(`BatchNorm1d in training mode needs at least 2 rows, got ${rows}`);
     return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, 0);
+      const { y, mean, variance } = actBatchNorm(x as tf.Tensor2D, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, { act, eps: this.eps });
       // The running update reads the batch statistics as plain values: it is not part of the graph.
-      tf.tidy(() => {
-        const m = this.momentum;
-        this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-        this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * rows) / (rows - 1))));
-        this.batchesTracked.assign(tf.add(this.batchesTracked, tf.scalar(1, 'int32')));
-      });
-      return tf.batchNorm(x, mean, variance, this.bias, this.weight, this.eps);
+      // A checkpointed layer's recomputation in the backward pass does not move them again.
+      if (!isRecomputing()) {
+        tf.tidy(() => {
+          const m = this.momentum;
+          this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+          this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * rows) / (rows - 1))));
+          this.batchesTracked.assign(tf.add(this.batchesTracked, tf.scalar(1, 'int32')));
+        });
+      }
+      return y;
     });
   }
 }

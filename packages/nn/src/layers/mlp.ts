@@ -48,8 +48,13 @@ class MlpBlock extends Module {
   /** Everything after the Linear: activation, BatchNorm, dropout. */
   finish(pre: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      let y = activation(this.act, pre);
-      if (this.norm !== null) y = this.norm.apply(y);
+      let y: tf.Tensor;
+      if (this.norm !== null && this.act === 'silu') {
+        y = this.norm.applyActivated(pre, 'silu'); // one fused op: SiLU then BatchNorm
+      } else {
+        y = activation(this.act, pre);
+        if (this.norm !== null) y = this.norm.apply(y);
+      }
       if (this.training && this.dropout > 0) y = tf.dropout(y, this.dropout, undefined, this.dropoutRng.nextUint32());
       return y;
     });

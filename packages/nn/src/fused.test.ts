@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '@hypertrack/core';
+import { Mlp, actBatchNorm, checkpoint, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels } from './index';
+
+function randomTensor(rng: Rng, shape: number[], mean = 0, scale = 1): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: size }, () => rng.normal(mean, scale)), shape);
+}
+
+/** The plain autograd composition the fused op replaces. */
+function stockActBatchNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, act: 'silu' | 'none', eps: number) {
+  const a = act === 'silu' ? tf.mul(x, tf.sigmoid(x)) : x;
+  const { mean, variance } = tf.moments(a, 0);
+  return { y: tf.batchNorm(a, mean, variance, b, w, eps), mean, variance };
+}
+
+function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+function scaleOf(a: tf.Tensor): number {
+  return tf.tidy(() => Math.max(1e-6, tf.max(tf.abs(a)).dataSync()[0]));
+}
+
+const MODES = [
+  { name: 'wasm, fused kernels', backend: 'wasm' as const, fused: true },
+  { name: 'wasm, stock-op fallback', backend: 'wasm' as const, fused: false },
+  { name: 'cpu (stock-op fallback)', backend: 'cpu' as const, fused: true },
+];
+
+describe.each(MODES)('fused ops on $name', ({ backend, fused }) => {
+  beforeAll(async () => {
+    await initBackend({ prefer: backend });
+    setFusedKernels(fused);
+  });
+  afterAll(() => setFusedKernels(true));
+
+  it('uses the custom kernels exactly on wasm with kernels on', () => {
+    expect(fusedKernelsActive()).toBe(backend === 'wasm' && fused);
+  });
+
+  it.each(['none', 'silu'] as const)('actBatchNorm (act %s) matches the stock composition: values and gradients', (act) => {
+    const rng = Rng.fromSeed(act === 'silu' ? 11 : 12);
+    const rows = 300;
+    const features = 7;
+    const x = randomTensor(rng, [rows, features], 0.5, 2);
+    const w = randomTensor(rng, [features], 1, 0.3);
+    const b = randomTensor(rng, [features], 0, 0.3);
+    const r = randomTensor(rng, [rows, features]);
+    const fused = tf.tidy(() => actBatchNorm(x as tf.Tensor2D, w as tf.Tensor1D, b as tf.Tensor1D, { act, eps: 1e-5 }));
+    const stock = tf.tidy(() => stockActBatchNorm(x, w, b, act, 1e-5));
+    expect(maxDiff(fused.y, stock.y)).toBeLessThan(1e-4);
+    expect(maxDiff(fused.mean, stock.mean)).toBeLessThan(1e-5);
+    expect(maxDiff(fused.variance, stock.variance) / scaleOf(stock.variance)).toBeLessThan(1e-5);
+    const loss = (f: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+      tf.sum(tf.mul(tf.square(f(xx, ww, bb)), r));
+    const gFused = tf.grads(loss((xx, ww, bb) => actBatchNorm(xx as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, { act }).y))([x, w, b]);
+    const gStock = tf.grads(loss((xx, ww, bb) => stockActBatchNorm(xx, ww, bb, act, 1e-5).y))([x, w, b]);
+    gFused.forEach((g, k) => expect(maxDiff(g, gStock[k]) / scaleOf(gStock[k])).toBeLessThan(2e-4));
+    tf.dispose([x, w, b, r, fused.y, fused.mean, fused.variance, stock.y, stock.mean, stock.variance, ...gFused, ...gStock]);
+  });
+
+  it('fusedSilu matches x sigmoid(x): values and gradients', () => {
+    const rng = Rng.fromSeed(13);
+    const x = randomTensor(rng, [50, 9], 0, 4);
+    const r = randomTensor(rng, [50, 9]);
+    const y = fusedSilu(x);
+    const expected = tf.mul(x, tf.sigmoid(x));
+    expect(maxDiff(y, expected)).toBeLessThan(1e-5);
+    const [g] = tf.grads((v: tf.Tensor) => tf.sum(tf.mul(fusedSilu(v), r)))([x]);
+    const [gStock] = tf.grads((v: tf.Tensor) => tf.sum(tf.mul(tf.mul(v, tf.sigmoid(v)), r)))([x]);
+    expect(maxDiff(g, gStock)).toBeLessThan(1e-5);
+    tf.dispose([x, r, y, expected, g, gStock]);
+  });
+
+  it('checkpoint gives the plain gradients and moves the running statistics once', () => {
+    const rng = Rng.fromSeed(14);
+    const makeMlp = () => new Mlp([5, 8, 6], Rng.fromSeed(15), { act: 'silu', bn: true, lastAct: true });
+    const plain = makeMlp();
+    const ckpt = makeMlp();
+    const x = tf.variable(randomTensor(rng, [40, 5]));
+    const r = randomTensor(rng, [40, 6]);
+    const params = (m: Mlp) => [...m.namedParameters().values()];
+    const lossPlain = () => tf.sum(tf.mul(tf.square(plain.apply(x)), r)) as tf.Scalar;
+    const lossCkpt = () => tf.sum(tf.mul(tf.square(checkpoint((h) => ckpt.apply(h), [x], params(ckpt))), r)) as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const a = tf.variableGrads(lossPlain, [x, ...params(plain)]);
+    const b = tf.variableGrads(lossCkpt, [x, ...params(ckpt)]);
+    expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThan(1e-4);
+    const names = Object.keys(a.grads);
+    expect(names.length).toBe(1 + plain.namedParameters().size);
+    const pNames = [x.name, ...params(plain).map((v) => v.name)];
+    const cNames = [x.name, ...params(ckpt).map((v) => v.name)];
+    pNames.forEach((name, k) => {
+      const ga = a.grads[name];
+      const gb = b.grads[cNames[k]];
+      expect(gb.shape).toEqual(ga.shape);
+      expect(maxDiff(ga, gb) / scaleOf(ga)).toBeLessThan(1e-5);
+    });
+    // Running statistics moved exactly once per forward pass in both models.
+    const stats = (m: Mlp) => [...m.namedBuffers().values()];
+    stats(plain).forEach((v, k) => expect(maxDiff(v, stats(ckpt)[k])).toBeLessThan(1e-6));
+    expect(stats(ckpt).find((v) => v.dtype === 'int32')!.dataSync()[0]).toBe(1);
+    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, r]);
+    plain.dispose();
+    ckpt.dispose();
+  });
+});
