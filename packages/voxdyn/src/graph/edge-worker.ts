@@ -1,28 +1,41 @@
 import { Worker } from 'node:worker_threads';
 import { HyperTrackError } from '@hypertrack/core';
-import { gatherSources, sortSmall, writeCellEdges, writeCellRange, type CellArrays } from './edge-kernel';
+import { compactRows, countPairs, emitPairs, fillDst, lowerBound, scatterPairs } from './edge-kernel';
 
 /**
- * A worker thread that writes the edges of a range of cells while the calling thread writes the
- * rest. It is handed the kernel's source text (no worker file to locate, in src or dist alike) and
- * the shared arrays; the caller waits on a shared flag with Atomics, so `build` stays synchronous.
+ * A worker thread that runs its share of each phase of the edge kernel while the calling thread
+ * runs the rest. It is handed the kernel's source text (no worker file to locate, in src or dist
+ * alike); arrays travel as views on SharedArrayBuffers (shared, not copied). The caller waits on a
+ * shared flag with Atomics, so `build` stays synchronous; the worker answers messages on its own
+ * event loop, so it can be handed new arrays between phases.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const ${gatherSources.name} = (${gatherSources.toString()});
-const ${sortSmall.name} = (${sortSmall.toString()});
-const ${writeCellEdges.name} = (${writeCellEdges.toString()});
-const ${writeCellRange.name} = (${writeCellRange.toString()});
+const ${lowerBound.name} = (${lowerBound.toString()});
+const ${compactRows.name} = (${compactRows.toString()});
+const ${countPairs.name} = (${countPairs.toString()});
+const ${emitPairs.name} = (${emitPairs.toString()});
+const ${scatterPairs.name} = (${scatterPairs.toString()});
+const ${fillDst.name} = (${fillDst.toString()});
+let arrays;
 parentPort.on('message', (m) => {
-  const a = m.arrays;
   const flag = new Int32Array(m.flag);
   let state = 1;
   try {
-    ${writeCellRange.name}(m.v0, m.v1, {
-      colStart: new Int32Array(a.colStart), colRows: new Int32Array(a.colRows), cellStart: new Int32Array(a.cellStart),
-      cellHits: new Int32Array(a.cellHits), cellDegree: new Float64Array(a.cellDegree), cellSelf: new Uint8Array(a.cellSelf),
-      offsets: new Int32Array(a.offsets), src: new Int32Array(a.src), dst: new Int32Array(a.dst),
-    }, m.selfLoops);
+    if (m.phase === 1) {
+      arrays = m.arrays;
+      ${compactRows.name}(m.u0, m.u1, m.w0, arrays, m.degree);
+    } else if (m.phase === 2) {
+      ${countPairs.name}(m.i0, m.i1, arrays, m.shift, m.counts);
+    } else if (m.phase === 3) {
+      ${emitPairs.name}(m.i0, m.i1, arrays, m.shift, m.hitBits, m.heads, m.pairs);
+    } else if (m.phase === 4) {
+      ${scatterPairs.name}(m.p0, m.p1, arrays, m.out, m.shift, m.hitBits, m.bounds, m.selfLoops);
+      ${fillDst.name}(m.j0, m.j1, m.out.offsets, m.out.dst);
+      arrays = undefined;
+    } else {
+      arrays = undefined;
+    }
   } catch (e) {
     state = 2;
   }
@@ -30,6 +43,9 @@ parentPort.on('message', (m) => {
   Atomics.notify(flag, 0);
 });
 `;
+
+/** One phase's share for the worker: `phase` 1-4 of the edge kernel, 0 to drop the build's arrays. */
+export type EdgeWorkerTask = { readonly phase: number } & Record<string, unknown>;
 
 export class EdgeWorker {
   private readonly worker: Worker;
@@ -41,17 +57,16 @@ export class EdgeWorker {
     this.worker.unref();
   }
 
-  /** Starts writing cells [v0, v1); every array must sit on a SharedArrayBuffer. */
-  start(v0: number, v1: number, arrays: CellArrays, selfLoops: boolean): void {
+  /** Starts the worker's share of a phase; every array in it must sit on a SharedArrayBuffer. */
+  start(task: EdgeWorkerTask): void {
     Atomics.store(this.flag, 0, 0);
-    const buffers = Object.fromEntries(Object.entries(arrays).map(([key, array]) => [key, (array as Int32Array).buffer]));
-    this.worker.postMessage({ v0, v1, arrays: buffers, selfLoops, flag: this.flag.buffer });
+    this.worker.postMessage({ ...task, flag: this.flag.buffer });
   }
 
   /**
-   * Blocks until the worker has written its cells. The worker reports failure through the flag
-   * (its error events would need this thread's event loop, which is blocked here); a worker that
-   * never answers (it died) is given up on after `timeoutMs`.
+   * Blocks until the worker has done its share. The worker reports failure through the flag (its
+   * error events would need this thread's event loop, which is blocked here); a worker that never
+   * answers (it died) is given up on after `timeoutMs`.
    */
   wait(timeoutMs = 300_000): void {
     const started = Date.now();
@@ -60,6 +75,11 @@ export class EdgeWorker {
       Atomics.wait(this.flag, 0, 0, 1000);
     }
     if (Atomics.load(this.flag, 0) === 2) throw new HyperTrackError('voxdyn edge worker failed while writing edges');
+  }
+
+  /** Lets the worker drop the arrays of a build abandoned between phases (no answer awaited). */
+  release(): void {
+    this.worker.postMessage({ phase: 0, flag: new SharedArrayBuffer(4) });
   }
 
   close(): void {

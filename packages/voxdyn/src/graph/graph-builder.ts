@@ -1,10 +1,10 @@
 import { ConfigError, HyperTrackError, InputError } from '@hypertrack/core';
-import { checkMinCount, transposeCMatrix, type CMatrix } from '../cmatrix/cmatrix';
+import { checkMinCount, type CMatrix } from '../cmatrix/cmatrix';
 import { NearestCentroidIndex } from '../index/nearest-centroid-index';
 import type { VoxdynModel } from '../model';
 import { pointCount } from '../points';
 import { EdgeWorker } from './edge-worker';
-import { writeCellRange, type CellArrays } from './edge-kernel';
+import { compactRows, countPairs, emitPairs, fillDst, lowerBound, pairPacking, scatterPairs, type EdgeArrays, type OutputArrays } from './edge-kernel';
 
 /** Default edge budget: 2^28 edges are 2 GiB of src + dst, beyond any sane graph of one event. */
 export const DEFAULT_MAX_EDGES = 2 ** 28;
@@ -17,8 +17,9 @@ export interface GraphOptions {
   /** Fail with a HyperTrackError, before allocating, when the graph would have more edges (default 2^28). */
   readonly maxEdges?: number;
   /**
-   * Threads writing edges: 1 (default) or 2, which hands half of the cells to a worker thread. With
-   * 2, the returned arrays sit on SharedArrayBuffers; call `close()` when done with the builder.
+   * Threads building edges: 1 (default) or 2, which hands half of every phase of the edge kernel to
+   * a worker thread. With 2, the returned arrays sit on SharedArrayBuffers; call `close()` when
+   * done with the builder.
    */
   readonly threads?: number;
 }
@@ -42,19 +43,22 @@ export interface VoxdynGraph {
 }
 
 /**
- * Builds graphs event after event from one model: the centroid index and the column view of C
- * (already cut at minCount) are made once here, not per event.
+ * Builds graphs event after event from one model: the centroid index and C cut at minCount are
+ * made once here, not per event. The edge kernel (edge-kernel.ts) never sorts: hits are visited
+ * in ascending order and appended, through radix partitions, to the source list of every cell
+ * their cell connects to.
  */
 export class GraphBuilder {
   readonly ncell: number;
   readonly dim: number;
   private readonly index: NearestCentroidIndex;
-  /** C transposed and filtered: column v lists the cells u with C[u, v] >= minCount. */
-  private readonly columns: CMatrix;
+  /** C cut at minCount: row u lists the cells v with C[u, v] >= minCount. */
+  private readonly rows: CMatrix;
   private readonly selfLoops: boolean;
   private readonly maxEdges: number;
   private readonly threads: number;
   private worker: EdgeWorker | undefined;
+  private readonly work = new Map<string, Int32Array>();
 
   constructor(model: Pick<VoxdynModel, 'centroids' | 'dim' | 'ncell' | 'cmatrix'>, options: GraphOptions = {}) {
     const minCount = options.minCount ?? 1;
@@ -75,84 +79,188 @@ export class GraphBuilder {
     this.maxEdges = maxEdges;
     this.index = NearestCentroidIndex.build(model.centroids, model.dim);
     if (this.index.size !== model.ncell) throw new InputError({ file: 'model' }, `has ${this.index.size} centroids but ncell = ${model.ncell}`);
-    const columns = transposeCMatrix(filterCounts(model.cmatrix, minCount));
-    this.columns = threads > 1 ? { ...columns, indptr: sharedCopy(columns.indptr), indices: sharedCopy(columns.indices) } : columns;
+    const rows = filterCounts(model.cmatrix, minCount);
+    this.rows = threads > 1 ? { ...rows, indptr: sharedCopy(rows.indptr), indices: sharedCopy(rows.indices) } : rows;
   }
 
-  /** Stops the worker thread of a two-thread builder (a no-op otherwise). */
+  /** Stops the worker thread of a two-thread builder and drops the work arrays kept between events. */
   close(): void {
     this.worker?.close();
     this.worker = undefined;
+    this.work.clear();
+  }
+
+  /**
+   * A work array of `length` entries, zeroed when asked. Work arrays are kept from event to event:
+   * writing into memory touched before is several times faster than into new pages (about 70 ms
+   * per 100 MB of new pages on our machines), and the largest of them are as big as the edges.
+   */
+  private workArray(name: string, length: number, zero: boolean): Int32Array {
+    const kept = this.work.get(name);
+    if (kept !== undefined && kept.length >= length) {
+      const view = kept.subarray(0, length);
+      if (zero) view.fill(0);
+      return view;
+    }
+    const capacity = length + (length >>> 3);
+    const array = this.threads > 1 ? new Int32Array(new SharedArrayBuffer(4 * capacity)) : new Int32Array(capacity);
+    this.work.set(name, array);
+    return array.subarray(0, length);
   }
 
   build(points: Float32Array): VoxdynGraph {
     const n = pointCount(points, this.dim);
     const t0 = performance.now();
-    const cells = this.index.assign(points);
+    const assigned = this.index.assign(points);
     const t1 = performance.now();
-    const { ncell } = this;
-    const { indptr: colStart, indices: colRows } = this.columns;
+    const { ncell, selfLoops } = this;
+    const { indptr: rowStart, indices: rowCols } = this.rows;
+    const worker = this.threads > 1 ? (this.worker ??= new EdgeWorker()) : undefined;
+    const shared = worker !== undefined;
+    // Arrays handed back to the caller are new; work arrays are the builder's, reused from event to event.
+    const int32 = (length: number) => (shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length));
+    const work = (name: string, length: number, zero: boolean) => this.workArray(name, length, zero);
+    const cells = shared ? sharedCopy(assigned) : assigned;
 
     // Bucket hits per cell; a stable counting sort keeps each bucket in ascending hit order.
-    const shared = this.threads > 1;
-    const int32 = (length: number) => (shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length));
-    const cellStart = int32(ncell + 1);
+    const cellStart = work('cellStart', ncell + 1, true);
     for (let i = 0; i < n; i++) cellStart[cells[i] + 1]++;
     for (let c = 0; c < ncell; c++) cellStart[c + 1] += cellStart[c];
-    const fill = cellStart.slice(0, ncell);
-    const cellHits = int32(n);
-    for (let i = 0; i < n; i++) cellHits[fill[cells[i]]++] = i;
+    const fill = work('cursor', ncell, false);
+    fill.set(cellStart.subarray(0, ncell));
+    const cellHits = work('cellHits', n, false);
+    const occupied = work('occupied', (ncell + 31) >>> 5, true);
+    for (let i = 0; i < n; i++) {
+      const c = cells[i];
+      cellHits[fill[c]++] = i;
+      occupied[c >>> 5] |= 1 << (c & 31);
+    }
 
-    // Every hit of cell v has the same sources: the hits of all cells u with C[u, v], so the
-    // degree (and the edge count, checked against the budget before any edge is stored) comes
-    // from bucket sizes alone.
-    const cellDegree = shared ? new Float64Array(new SharedArrayBuffer(8 * ncell)) : new Float64Array(ncell);
-    const cellSelf = shared ? new Uint8Array(new SharedArrayBuffer(ncell)) : new Uint8Array(ncell);
+    // Phase 1: rows of occupied cells cut down to occupied cells, and the degree of every cell
+    // (all hits of cell v have the same sources: the hits of all cells u with C[u, v]). The cells
+    // are split where half of the row entries are read; each thread compacts into its own region
+    // (one spare slot each, for the branch-free write).
+    let rowTotal = 0;
+    for (let u = 0; u < ncell; u++) if (cellStart[u] !== cellStart[u + 1]) rowTotal += rowStart[u + 1] - rowStart[u];
+    let uSplit = ncell;
+    let rowHalf = 0;
+    if (shared) {
+      for (let u = 0; u < ncell; u++) {
+        if (cellStart[u] === cellStart[u + 1]) continue;
+        if (rowHalf + rowStart[u + 1] - rowStart[u] > rowTotal / 2) {
+          uSplit = u;
+          break;
+        }
+        rowHalf += rowStart[u + 1] - rowStart[u];
+      }
+    }
+    const cellSelf = work('cellSelf', ncell, true);
+    const arrays: EdgeArrays = {
+      rowStart,
+      rowCols,
+      cells,
+      cellStart,
+      cellHits,
+      occupied,
+      compact: work('compact', rowTotal + 2, false),
+      compactStart: work('compactStart', ncell, false),
+      compactEnd: work('compactEnd', ncell, false),
+      cellSelf,
+    };
+    const degree = work('degree', ncell, true);
+    if (worker) {
+      const degree1 = work('degree1', ncell, true);
+      worker.start({ phase: 1, arrays, u0: uSplit, u1: ncell, w0: rowHalf + 1, degree: degree1 });
+      compactRows(0, uSplit, 0, arrays, degree);
+      worker.wait();
+      for (let v = 0; v < ncell; v++) degree[v] += degree1[v];
+    } else {
+      compactRows(0, ncell, 0, arrays, degree);
+    }
+
+    // The edge count is known now, before any edge is stored: check it against the budget.
     let total = 0;
+    let pairCount = 0;
     for (let v = 0; v < ncell; v++) {
       const occupancy = cellStart[v + 1] - cellStart[v];
       if (occupancy === 0) continue;
-      let degree = 0;
-      for (let e = colStart[v]; e < colStart[v + 1]; e++) {
-        const u = colRows[e];
-        degree += cellStart[u + 1] - cellStart[u];
-        if (u === v) cellSelf[v] = 1;
-      }
-      if (!this.selfLoops && cellSelf[v]) degree--;
-      cellDegree[v] = degree;
-      total += degree * occupancy;
+      pairCount += degree[v];
+      if (!selfLoops && cellSelf[v]) degree[v]--;
+      total += degree[v] * occupancy;
     }
     if (total > this.maxEdges) {
+      worker?.release();
       throw new HyperTrackError(
         `voxdyn graph of ${n} hits would have ${total} edges, above the edge budget maxEdges = ${this.maxEdges}; raise maxEdges, raise minCount or use a model with more cells`,
       );
     }
     const offsets = int32(n + 1);
-    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + cellDegree[cells[i]];
-    const src = int32(total);
-    const dst = int32(total);
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + degree[cells[i]];
+    const out: OutputArrays = { pairs: work('pairs', pairCount, false), degree, offsets, src: int32(total), dst: int32(total), cursor: fill };
 
-    const arrays: CellArrays = { colStart, colRows, cellStart, cellHits, cellDegree, cellSelf, offsets, src, dst };
-    if (!shared) {
-      writeCellRange(0, ncell, arrays, this.selfLoops);
-    } else {
-      // Cells split where half of the edges are written: the worker takes the upper part.
+    const { shift, hitBits, partitions } = pairPacking(ncell, n);
+
+    // Phases 2 and 3: hits split where half of the pairs are emitted; each thread's pairs of a
+    // partition follow the other's lower hits, so every partition stays in ascending hit order.
+    const { compactStart, compactEnd } = arrays;
+    let iSplit = n;
+    if (shared) {
       let half = 0;
-      let split = ncell;
-      for (let v = 0; v < ncell; v++) {
-        half += cellDegree[v] * (cellStart[v + 1] - cellStart[v]);
-        if (half >= total / 2) {
-          split = v + 1;
+      for (let i = 0; i < n; i++) {
+        half += compactEnd[cells[i]] - compactStart[cells[i]];
+        if (half >= pairCount / 2) {
+          iSplit = i + 1;
           break;
         }
       }
-      this.worker ??= new EdgeWorker();
-      this.worker.start(split, ncell, arrays, this.selfLoops);
-      writeCellRange(0, split, arrays, this.selfLoops);
-      this.worker.wait();
+    }
+    const counts = new Int32Array(partitions);
+    const counts1 = work('counts1', partitions, true);
+    if (worker) {
+      worker.start({ phase: 2, i0: iSplit, i1: n, shift, counts: counts1 });
+      countPairs(0, iSplit, arrays, shift, counts);
+      worker.wait();
+    } else {
+      countPairs(0, n, arrays, shift, counts);
+    }
+    const bounds = work('bounds', partitions + 1, false);
+    const heads = new Int32Array(partitions);
+    const heads1 = work('heads1', partitions, false);
+    for (let p = 0, at = 0; p < partitions; p++) {
+      bounds[p] = at;
+      heads[p] = at;
+      heads1[p] = at + counts[p];
+      at += counts[p] + counts1[p];
+    }
+    bounds[partitions] = pairCount;
+    if (worker) {
+      worker.start({ phase: 3, i0: iSplit, i1: n, shift, hitBits, heads: heads1, pairs: out.pairs });
+      emitPairs(0, iSplit, arrays, shift, hitBits, heads, out.pairs);
+      worker.wait();
+    } else {
+      emitPairs(0, n, arrays, shift, hitBits, heads, out.pairs);
+    }
+
+    // Phase 4: partitions split where half of the pairs are, destinations where half of the edges are.
+    if (worker) {
+      let pSplit = partitions;
+      for (let p = 0; p < partitions; p++) {
+        if (bounds[p + 1] >= pairCount / 2) {
+          pSplit = p + 1;
+          break;
+        }
+      }
+      const jSplit = Math.min(n, lowerBound(offsets, 0, n + 1, Math.ceil(total / 2)));
+      worker.start({ phase: 4, p0: pSplit, p1: partitions, out, shift, hitBits, bounds, selfLoops, j0: jSplit, j1: n });
+      scatterPairs(0, pSplit, arrays, out, shift, hitBits, bounds, selfLoops);
+      fillDst(0, jSplit, offsets, out.dst);
+      worker.wait();
+    } else {
+      scatterPairs(0, partitions, arrays, out, shift, hitBits, bounds, selfLoops);
+      fillDst(0, n, offsets, out.dst);
     }
     const t2 = performance.now();
-    return { numHits: n, numEdges: total, src, dst, offsets, cells, timing: { assignMs: t1 - t0, edgesMs: t2 - t1 } };
+    return { numHits: n, numEdges: total, src: out.src, dst: out.dst, offsets, cells, timing: { assignMs: t1 - t0, edgesMs: t2 - t1 } };
   }
 }
 
