@@ -14,7 +14,8 @@ module.exports = function withVega(config) {
     ...config,
     transform: { '^.+\\.m?[tj]s$': swc },
     moduleFileExtensions: [...preset.moduleFileExtensions, 'mjs'],
-    transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+    // tfjs-core's gradient registrations are extensionless ESM files too (see packages/nn/src/gradients.ts).
+    transformIgnorePatterns: [`/node_modules/(?!((${esmOnly.join('|')})/|@tensorflow/tfjs-core/dist/(?!tf-core\\.node)))`],
     moduleNameMapper: { '^vega-canvas$': require.resolve('vega-canvas').replace(/vega-canvas\.node\.js$/, 'vega-canvas.browser.js') },
   };
 };

@@ -29,7 +29,7 @@ describe('hypertrack CLI', () => {
   it('lists its commands in --help and documents every simulate flag', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score', 'report', 'export-phoenix', 'pretrain-voxdyn', 'infer']) expect(top.stdout).toContain(command);
+    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score', 'report', 'export-phoenix', 'pretrain-voxdyn', 'train', 'infer']) expect(top.stdout).toContain(command);
     const simulate = await cli('simulate', '--help');
     for (const flag of ['--events', '--pileup', '--seed', '--out', '--particles', '--format', '--noise-fraction']) expect(simulate.stdout).toContain(flag);
   });

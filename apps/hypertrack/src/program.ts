@@ -7,6 +7,7 @@ import { inspectCommand } from './commands/inspect';
 import { pretrainVoxdynCommand } from './commands/pretrain-voxdyn';
 import { scoreCommand } from './commands/score';
 import { submissionCommand } from './commands/submission';
+import { trainCommand } from './commands/train';
 import { simulateCommand } from './commands/simulate';
 import { reportFailure } from './failure';
 import type { CliIO } from './io';
@@ -19,7 +20,7 @@ export function buildProgram(io: CliIO): Command {
     .version(VERSION)
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), inferCommand(io)]) {
+  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), trainCommand(io), inferCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;

@@ -1,0 +1,343 @@
+import { existsSync, statSync } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, createProgress, InputError, Rng, writeFileAtomic } from '@hypertrack/core';
+import {
+  EdgePredictor,
+  GnnTrainer,
+  latestCheckpoint,
+  loadCheckpoint,
+  restoreTrainer,
+  saveCheckpoint,
+  type StepRecord,
+} from '@hypertrack/gnn';
+import { initBackend, type BackendName } from '@hypertrack/nn';
+import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
+import { openEventSource } from '../event-source';
+import type { CliIO } from '../io';
+import { integerOption, numberOption } from '../options';
+import { loadRunConfig, checkRunConfig, type RunConfig } from '../run-config';
+import { EventPool, graphExample } from '../training-events';
+
+interface TrainOptions {
+  config?: string;
+  in: string;
+  events?: string;
+  valEvents?: string;
+  vdModel: string;
+  logdir: string;
+  saveTag: string;
+  transferTag?: string;
+  epoch: number;
+  softReset: boolean;
+  cluster: string;
+  seed: number;
+  iterations?: number;
+  timeLimit?: number;
+  savePeriod: number;
+  validate: boolean;
+  backend?: BackendName;
+  optimizer?: string;
+  learningRate?: number;
+  schedulerType?: string;
+  schedulerPeriod?: number;
+  weightDecayW?: number;
+  weightDecayB?: number;
+  epsilon?: number;
+  maxGradNorm?: number;
+  batchSize?: number;
+  rfactorStart?: number;
+  rfactorEnd?: number;
+  noiseRatio?: number;
+  period?: number;
+  node2node?: string;
+  ncell?: number;
+  printEvery: number;
+  maxEdges: number;
+  progress: boolean;
+}
+
+/** What the CLI keeps in a checkpoint besides the trainer, to resume exactly. */
+interface ResumeState {
+  seed: number;
+  currentEvent: number | null;
+  currentValEvent: number | null;
+}
+
+export function trainCommand(io: CliIO): Command {
+  return new Command('train')
+    .description('train the GNN edge predictor on events through the Voxel-Dynamics graph (reference section 4; --cluster none)')
+    .option('--config <file>', 'tune file (JSON) over the tune-5 defaults, e.g. configs/tune-5.json')
+    .requiredOption('--in <path>', 'training events: a folder of TrackML CSV files or an Arrow store')
+    .option('--events <ranges>', 'training events, e.g. 0-79 (default: all of --in except --val-events)')
+    .option('--val-events <ranges>', 'validation events, e.g. 80-99')
+    .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); its node2node and ncell must match the config')
+    .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/')
+    .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
+    .option('--transfer-tag <tag>', 'start from the newest checkpoint of this tag (or checkpoint folder path), e.g. a lower pile-up stage')
+    .option('--epoch <n>', '0: fresh start; -1: resume from the newest checkpoint of --save-tag; n: from step n', integerOption(-1), 0)
+    .option('--soft-reset', 'when resuming or transferring, load only the weights (fresh optimizer and schedule)', false)
+    .option('--cluster <algo>', 'clustering during training: none (edge losses only)', 'none')
+    .option('--seed <s>', 'random seed: iteration t draws everything from the stream (seed, t)', integerOption(0), 12345)
+    .option('--iterations <n>', 'stop when this many optimisation steps are done (counting resumed ones)', integerOption(1))
+    .option('--time-limit <seconds>', 'stop after this much wall time (a checkpoint is written)', numberOption(0, 1e9))
+    .option('--save-period <seconds>', 'seconds between checkpoints (one is always written at the end)', numberOption(0, 1e9), 1200)
+    .option('--validate', 'evaluate one validation event per iteration (val_edge_auc in metrics.jsonl)', false)
+    .option('--backend <name>', 'tensor backend: node-gpu, node, wasm or cpu (default: the fastest installed)')
+    .option('--optimizer <name>', 'AdamW, Adam or SGD')
+    .option('--learning-rate <lr>', 'learning rate', numberOption(0, 10))
+    .option('--scheduler-type <name>', 'warm-cos, cos, exp, step or constant')
+    .option('--scheduler-period <n>', 'scheduler period in iterations', integerOption(1))
+    .option('--weight-decay-w <wd>', 'AdamW decay of weights', numberOption(0, 1))
+    .option('--weight-decay-b <wd>', 'AdamW decay of biases and LayerNorm', numberOption(0, 1))
+    .option('--epsilon <eps>', 'optimizer epsilon', numberOption(0, 1))
+    .option('--max-grad-norm <n>', 'gradient clipping (global L2 norm)', numberOption(0, 1e9))
+    .option('--batch-size <n>', 'events per optimisation step', integerOption(1))
+    .option('--rfactor-start <r>', 'pile-up fraction range start (mu = 200 r)', numberOption(1e-6, 1))
+    .option('--rfactor-end <r>', 'pile-up fraction range end', numberOption(1e-6, 1))
+    .option('--noise-ratio <f>', 'noise fraction of the reduced events', numberOption(-1, 1, { exclusiveMax: true }))
+    .option('--period <p>', 'probability of switching to a new event each iteration', numberOption(0, 1))
+    .option('--node2node <mode>', 'truth topology: hyper, eom or cricket (must match --vd-model)')
+    .option('--ncell <n>', 'Voronoi cells (must match --vd-model)', integerOption(1))
+    .option('--max-edges <n>', 'edge budget per training event (the wasm heap holds about 4 GiB); larger graphs are redrawn', integerOption(1), 2_000_000)
+    .option('--print-every <n>', 'print a summary line every n iterations', integerOption(1), 50)
+    .option('--no-progress', 'do not report progress')
+    .action(async (options: TrainOptions) => runTrain(options, io));
+}
+
+function withFlags(config: RunConfig, o: TrainOptions): RunConfig {
+  const t = config.training;
+  const d = config.data;
+  const out: RunConfig = {
+    ...config,
+    training: {
+      ...t,
+      optimizer: (o.optimizer ?? t.optimizer) as RunConfig['training']['optimizer'],
+      learningRate: o.learningRate ?? t.learningRate,
+      scheduler: (o.schedulerType ?? t.scheduler) as RunConfig['training']['scheduler'],
+      schedulerPeriod: o.schedulerPeriod ?? t.schedulerPeriod,
+      weightDecayW: o.weightDecayW ?? t.weightDecayW,
+      weightDecayB: o.weightDecayB ?? t.weightDecayB,
+      epsilon: o.epsilon ?? t.epsilon,
+      maxGradNorm: o.maxGradNorm ?? t.maxGradNorm,
+    },
+    data: {
+      ...d,
+      batchSize: o.batchSize ?? d.batchSize,
+      rfactorStart: o.rfactorStart ?? d.rfactorStart,
+      rfactorEnd: o.rfactorEnd ?? o.rfactorStart ?? d.rfactorEnd,
+      noiseRatio: o.noiseRatio ?? d.noiseRatio,
+      period: o.period ?? d.period,
+      node2node: (o.node2node ?? d.node2node) as RunConfig['data']['node2node'],
+      ncell: o.ncell ?? d.ncell,
+    },
+  };
+  checkRunConfig(out);
+  return out;
+}
+
+async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
+  if (options.cluster !== 'none') {
+    throw new ConfigError(
+      '--cluster',
+      `'${options.cluster}' during training needs the transformer phase, which is not built yet; train the edge predictor with --cluster none and cluster at inference (infer --cluster cut)`,
+    );
+  }
+  const config = withFlags(await loadRunConfig(options.config), options);
+  const backend = await initBackend({ prefer: options.backend, log: (line) => io.stderr.write(`${line}\n`) });
+
+  const vd = await loadModel(options.vdModel);
+  // The VD model decides node2node and ncell; flags that contradict it are an error, a config
+  // file's defaults only a note (the original selects the VD file from these two values).
+  if ((options.node2node !== undefined && options.node2node !== vd.node2node) || (options.ncell !== undefined && options.ncell !== vd.ncell)) {
+    throw new ConfigError(
+      '--vd-model',
+      `${options.vdModel} is node2node ${vd.node2node}, ncell ${vd.ncell}, but the run asks for node2node ${config.data.node2node}, ncell ${config.data.ncell}`,
+    );
+  }
+  if (vd.node2node !== config.data.node2node || vd.ncell !== config.data.ncell) {
+    io.stderr.write(`note: using the VD model's node2node ${vd.node2node}, ncell ${vd.ncell} (the config says ${config.data.node2node}, ${config.data.ncell})\n`);
+  }
+  const data = { ...config.data, node2node: vd.node2node, ncell: vd.ncell };
+  const resolved: RunConfig = { ...config, data };
+  const builder = new GraphBuilder(vd, {});
+
+  const source = await openEventSource(options.in);
+  const valIds = options.valEvents ? (await openEventSource(options.in, options.valEvents)).eventIds : [];
+  const trainIds = options.events
+    ? (await openEventSource(options.in, options.events)).eventIds
+    : source.eventIds.filter((id) => !valIds.includes(id));
+  if (trainIds.length === 0) throw new InputError({ file: options.in }, 'no training events left after taking out --val-events');
+  if (options.validate && valIds.length === 0) throw new ConfigError('--validate', 'needs --val-events');
+  const pool = new EventPool(source);
+
+  const model = new EdgePredictor(resolved.model, Rng.fromSeed(options.seed).split('init').nextUint32());
+  const trainer = new GnnTrainer(model, resolved.training);
+  const tagDir = join(options.logdir, 'checkpoints', options.saveTag);
+  const state: ResumeState = { seed: options.seed, currentEvent: null, currentValEvent: null };
+  await mkdir(options.logdir, { recursive: true });
+  const metricsPath = join(options.logdir, 'metrics.jsonl');
+
+  const from = await startingCheckpoint(options, tagDir);
+  if (from !== null) {
+    const checkpoint = await loadCheckpoint(from);
+    try {
+      restoreTrainer(trainer, checkpoint, { softReset: options.softReset });
+    } finally {
+      checkpoint.dispose();
+    }
+    const extra = checkpoint.meta.extra as Partial<ResumeState>;
+    if (options.transferTag === undefined && extra.seed === options.seed) {
+      state.currentEvent = extra.currentEvent ?? null;
+      state.currentValEvent = extra.currentValEvent ?? null;
+    }
+    io.stderr.write(`resumed from ${from} at step ${trainer.step}${options.softReset ? ' (soft reset: weights only)' : ''}\n`);
+  } else if (options.epoch === 0 && (await latestCheckpoint(tagDir)) !== null) {
+    throw new ConfigError('--epoch', `${tagDir} already holds checkpoints: resume with --epoch -1, or choose another --save-tag`);
+  }
+  await keepMetricsBefore(metricsPath, trainer.step);
+  await writeFileAtomic(join(options.logdir, 'config.json'), `${JSON.stringify({ ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel }, null, 2)}\n`);
+
+  const root = Rng.fromSeed(options.seed);
+  const limitMs = options.timeLimit !== undefined ? options.timeLimit * 1000 : Infinity;
+  const target = options.iterations ?? Infinity;
+  const started = performance.now();
+  let lastSave = started;
+  let stopRequested = false;
+  const onSignal = () => {
+    stopRequested = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const progress = createProgress('train', Number.isFinite(target) ? target : 0, {
+    unit: 'steps',
+    silent: !options.progress || !Number.isFinite(target),
+    sink: io.stderr,
+  });
+  for (let i = 0; i < trainer.step; i++) progress.tick();
+  const pick = (ids: readonly number[], current: number | null, rng: Rng) =>
+    current === null || rng.uniform() < data.period ? ids[rng.int(ids.length)] : current;
+
+  let recent: StepRecord[] = [];
+  try {
+    while (trainer.step < target && performance.now() - started < limitMs && !stopRequested) {
+      const step = trainer.step;
+      const rng = root.split(step);
+      const batch = [];
+      let vdMs = 0;
+      for (let b = 0; b < data.batchSize; b++) {
+        // An event whose graph exceeds the edge budget is replaced by another draw (the original
+        // skips events that fail), from a stream of its own so the run stays reproducible.
+        for (let attempt = 0; ; attempt++) {
+          const r = rng.split(attempt === 0 ? `event-${b}` : `event-${b}-retry-${attempt}`);
+          state.currentEvent = pick(trainIds, attempt === 0 ? state.currentEvent : null, r);
+          const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
+          const prepared = graphExample(await pool.get(state.currentEvent), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') });
+          if (prepared.example.src.length <= options.maxEdges) {
+            batch.push(prepared.example);
+            vdMs += prepared.vdMs;
+            break;
+          }
+          io.stderr.write(`note: step ${step}: event ${state.currentEvent} at rfactor ${rfactor.toFixed(4)} gives ${prepared.example.src.length} edges, over --max-edges ${options.maxEdges}; drawing another\n`);
+          if (attempt >= 20) throw new ConfigError('--max-edges', `20 draws in a row exceed ${options.maxEdges} edges: lower --rfactor-end or use a finer VD model (more cells)`);
+        }
+      }
+      const record = trainer.trainStep(batch, rng.split('step'));
+      const line: Record<string, number | null> = {
+        iteration: record.step,
+        loss: record.loss,
+        edge_bce_loss: record.edgeBCE,
+        edge_contrastive_loss: record.edgeContrastive,
+        lr: record.lr,
+        grad_norm: record.gradNorm,
+        trn_edge_auc: record.edgeAuc,
+        hits: record.hits,
+        edges: record.edges,
+        step_ms: record.ms,
+        vd_ms: vdMs,
+        event: state.currentEvent,
+      };
+      if (options.validate) {
+        const r = rng.split('validation');
+        state.currentValEvent = pick(valIds, state.currentValEvent, r);
+        const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
+        const prepared = graphExample(await pool.get(state.currentValEvent), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') });
+        if (prepared.example.src.length <= options.maxEdges) {
+          const evaluation = trainer.evaluate(prepared.example, r.split('evaluate'));
+          line.val_loss = evaluation.loss;
+          line.val_edge_auc = evaluation.edgeAuc;
+        }
+        line.val_event = state.currentValEvent;
+      }
+      await appendFile(metricsPath, `${JSON.stringify(line)}\n`);
+      recent.push(record);
+      progress.tick();
+      if (trainer.step % options.printEvery === 0) {
+        io.stdout.write(`${summarize(recent, line)}\n`);
+        recent = [];
+      }
+      if (performance.now() - lastSave >= options.savePeriod * 1000) {
+        await saveCheckpoint(tagDir, trainer, { ...state });
+        lastSave = performance.now();
+      }
+    }
+    progress.done();
+    const path = await saveCheckpoint(tagDir, trainer, { ...state });
+    const why = stopRequested ? 'stopped by signal' : trainer.step >= target ? 'iterations reached' : 'time limit reached';
+    io.stdout.write(`${why}: ${trainer.step} steps; checkpoint ${path}\n`);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    builder.close();
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+/** The checkpoint a run starts from, or null for a fresh start. */
+async function startingCheckpoint(options: TrainOptions, tagDir: string): Promise<string | null> {
+  if (options.transferTag !== undefined) {
+    const given = options.transferTag;
+    const dir = existsSync(given) && statSync(given).isDirectory() ? given : join(options.logdir, 'checkpoints', given);
+    if (existsSync(join(dir, 'trainer.json'))) return dir;
+    const latest = await latestCheckpoint(dir);
+    if (latest === null) throw new ConfigError('--transfer-tag', `no checkpoint under ${dir}`);
+    return latest;
+  }
+  if (options.epoch === 0) return null;
+  if (options.epoch === -1) {
+    const latest = await latestCheckpoint(tagDir);
+    if (latest === null) throw new ConfigError('--epoch', `-1 resumes from the newest checkpoint, but ${tagDir} has none`);
+    return latest;
+  }
+  const exact = join(tagDir, `step-${String(options.epoch).padStart(9, '0')}`);
+  if (!existsSync(exact)) throw new ConfigError('--epoch', `no checkpoint at step ${options.epoch} (${exact})`);
+  return exact;
+}
+
+/** Drops metric lines of steps at or after `step`, which a resumed run will write again. */
+async function keepMetricsBefore(path: string, step: number): Promise<void> {
+  if (!existsSync(path)) return;
+  const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  const kept = lines.filter((line) => {
+    try {
+      return (JSON.parse(line) as { iteration: number }).iteration < step;
+    } catch {
+      return false;
+    }
+  });
+  await writeFileAtomic(path, kept.length > 0 ? `${kept.join('\n')}\n` : '');
+}
+
+function summarize(records: StepRecord[], last: Record<string, number | null>): string {
+  const mean = (f: (r: StepRecord) => number) => records.reduce((s, r) => s + f(r), 0) / records.length;
+  const parts = [
+    `step ${records[records.length - 1].step + 1}`,
+    `loss ${mean((r) => r.loss).toFixed(4)}`,
+    `trn AUC ${mean((r) => r.edgeAuc).toFixed(4)}`,
+  ];
+  if (typeof last.val_edge_auc === 'number') parts.push(`val AUC ${last.val_edge_auc.toFixed(4)}`);
+  parts.push(`lr ${records[records.length - 1].lr.toExponential(2)}`, `${mean((r) => r.edges).toFixed(0)} edges`, `${mean((r) => r.ms).toFixed(0)} ms/step`);
+  return parts.join(', ');
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './program';
+import { TUNE5 } from './run-config';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+let events: string;
+let vdModel: string;
+let smallConfig: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hypertrack-train-'));
+  events = join(dir, 'events');
+  expect((await cli('simulate', '--events', '4', '--pileup', '10', '--format', 'arrow', '--out', events, '--seed', '3', '--no-progress')).code).toBe(0);
+  const models = join(dir, 'models');
+  expect((await cli('pretrain-voxdyn', '--in', events, '--events', '0-2', '--ncell', '2048', '--niter', '3', '--out', models, '--no-plots', '--no-progress')).code).toBe(0);
+  vdModel = join(models, 'voxdyn_node2node_hyper_ncell_2048.vdm');
+  smallConfig = join(dir, 'small.json');
+  writeFileSync(smallConfig, JSON.stringify({ model: { nstack: 2, hDim: 8, mDim: 8, zDim: 6, correlateHidden: [4] }, training: { learningRate: 0.003 } }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = () => ['train', '--in', events, '--events', '0-2', '--val-events', '3', '--vd-model', vdModel, '--config', smallConfig, '--rfactor-start', '0.2', '--no-progress'];
+const losses = (logdir: string) =>
+  readFileSync(join(logdir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      // Wall-clock fields differ between runs; everything else must agree exactly.
+      const { step_ms: _step, vd_ms: _vd, ...rest } = JSON.parse(line) as { iteration: number; loss: number; val_edge_auc: number; step_ms: number; vd_ms: number };
+      return rest;
+    });
+
+describe('hypertrack train', () => {
+  it('trains, logs metrics and checkpoints, and resumes exactly after a stop', async () => {
+    const straight = join(dir, 'straight');
+    const run = await cli(...base(), '--logdir', straight, '--iterations', '4', '--validate', '--print-every', '2');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/tensor backend: wasm/);
+    expect(run.stdout).toMatch(/^step 2, loss \d\.\d{4}, trn AUC [\d.-]+, val AUC [\d.-]+, lr 3\.00e-3/m);
+    expect(run.stdout).toContain('iterations reached: 4 steps');
+    const reference = losses(straight);
+    expect(reference.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
+    expect(reference.every((r) => Number.isFinite(r.loss) && r.val_edge_auc <= 1)).toBe(true);
+    expect(readdirSync(join(straight, 'checkpoints', 'default'))).toEqual(['step-000000004']);
+    expect(readdirSync(join(straight, 'checkpoints', 'default', 'step-000000004')).sort()).toEqual(['model.safetensors', 'optimizer.safetensors', 'trainer.json']);
+    const config = JSON.parse(readFileSync(join(straight, 'config.json'), 'utf8'));
+    expect(config.model.hDim).toBe(8);
+    expect(config.data.ncell).toBe(2048);
+
+    const resumed = join(dir, 'resumed');
+    expect((await cli(...base(), '--logdir', resumed, '--iterations', '2', '--validate')).code).toBe(0);
+    const again = await cli(...base(), '--logdir', resumed, '--iterations', '4', '--validate', '--epoch', '-1');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('resumed from');
+    expect(losses(resumed)).toEqual(reference);
+
+    const fresh = await cli(...base(), '--logdir', resumed, '--iterations', '4');
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr).toContain('already holds checkpoints: resume with --epoch -1');
+  });
+
+  it('refuses what it cannot do with one clear line', async () => {
+    const logdir = join(dir, 'bad');
+    const transformer = await cli(...base(), '--logdir', logdir, '--cluster', 'transformer');
+    expect(transformer.code).toBe(1);
+    expect(transformer.stderr).toContain("--cluster: 'transformer' during training needs the transformer phase");
+    const mismatch = await cli(...base(), '--logdir', logdir, '--ncell', '512');
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain('is node2node hyper, ncell 2048, but the run asks for node2node hyper, ncell 512');
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ training: { learningRat: 1 } }));
+    const badKey = await cli(...base().filter((a) => a !== smallConfig && a !== '--config'), '--config', typo, '--logdir', logdir);
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toContain("column 'training.learningRat': unknown key");
+  });
+
+  it('ships configs/tune-5.json equal to the built-in tune-5', () => {
+    const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'configs', 'tune-5.json'), 'utf8'));
+    expect(file).toEqual(JSON.parse(JSON.stringify(TUNE5)));
+  });
+});

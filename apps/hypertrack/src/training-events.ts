@@ -1,0 +1,54 @@
+import type { Rng, TrackMLEvent } from '@hypertrack/core';
+import { reduceEvent } from '@hypertrack/io-arrow';
+import type { TrainingExample } from '@hypertrack/gnn';
+import { edgeLabels, type GraphBuilder, type Node2Node } from '@hypertrack/voxdyn';
+import type { EventSource } from './event-source';
+import { pointsOf } from './training-points';
+
+/** Events of a source kept in memory after their first load (training revisits them often). */
+export class EventPool {
+  private readonly cache = new Map<number, TrackMLEvent>();
+
+  constructor(readonly source: EventSource) {}
+
+  async get(eventId: number): Promise<TrackMLEvent> {
+    let event = this.cache.get(eventId);
+    if (event === undefined) {
+      event = await this.source.load(eventId);
+      this.cache.set(eventId, event);
+    }
+    return event;
+  }
+}
+
+export interface GraphExample {
+  readonly example: TrainingExample;
+  /** Time of the graph constructor (cells + edges), ms. */
+  readonly vdMs: number;
+}
+
+/**
+ * One event as the GNN sees it: hits reduced to `rfactor` of the tracks (reference 1.4), the
+ * Voxel-Dynamics graph, edge labels under the model's topology, track index and hit weights.
+ */
+export function graphExample(
+  event: TrackMLEvent,
+  builder: GraphBuilder,
+  node2node: Node2Node,
+  reduction: { rfactor: number; noiseRatio: number; rng: Rng } | null,
+): GraphExample {
+  const reduced = reduction === null ? event : reduceEvent(event, reduction).event;
+  const { points, membership } = pointsOf(reduced);
+  const graph = builder.build(points);
+  const labels = edgeLabels(node2node, graph, points, 3, membership);
+  const hitWeight = new Float32Array(membership.length);
+  if (reduced.truth) {
+    let total = 0;
+    for (let i = 0; i < hitWeight.length; i++) total += reduced.truth.weight[i];
+    for (let i = 0; i < hitWeight.length; i++) hitWeight[i] = total > 0 ? reduced.truth.weight[i] / total : 0;
+  }
+  return {
+    example: { numNodes: graph.numHits, coordDim: 3, coords: points, src: graph.src, dst: graph.dst, labels, hitTrack: membership, hitWeight },
+    vdMs: graph.timing.assignMs + graph.timing.edgesMs,
+  };
+}
