@@ -165,7 +165,7 @@ describe('hypertrack CLI', () => {
     expect(logged.tpr).toBeLessThanOrEqual(1);
     const noPre = await cli('infer', '--model', model, '--in', arrow);
     expect(noPre.code).toBe(1);
-    expect(noPre.stderr).toContain('run with --pre-only');
+    expect(noPre.stderr).toContain('--gnn: required without --pre-only');
   });
 
   describe('bad input: one line on stderr, exit code 1, nothing written', () => {

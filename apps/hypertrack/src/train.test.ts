@@ -63,6 +63,20 @@ describe('hypertrack train', () => {
     expect(again.stderr).toContain('resumed from');
     expect(losses(resumed)).toEqual(reference);
 
+    // The trained model through the whole chain: graph, GNN, cut clustering, results row.
+    const inferDir = join(dir, 'infer');
+    const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '2-3', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
+    expect(infer.code).toBe(0);
+    expect(infer.stdout).toMatch(/results \(1 event, first left out as warm-up; VD hyper ncell 2048, cluster cut, edge threshold 0\.55, rfactor 0\.2; times in ms\)/);
+    const table = infer.stdout.trim().split('\n').slice(-2);
+    expect(table[0].split(/ {2,}/)).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'GNN(AUC)', 'DMS', 'EFF', 'PUR', 'time_VD', 'time_GNN', 'time_CC', 'time_cluster']);
+    const results = JSON.parse(readFileSync(join(inferDir, 'results.json'), 'utf8'));
+    const column = (key: string) => results.columns.find((c: { key: string }) => c.key === key).mean;
+    expect(column('vdTpr')).toBeGreaterThan(0.3);
+    expect(column('gnnAuc')).toBeGreaterThan(0);
+    expect(column('dms')).toBeGreaterThanOrEqual(0);
+    expect(readdirSync(inferDir).sort()).toEqual(['infer', 'results.json', 'results.log', 'roc', 'run.json', 'score']);
+
     const fresh = await cli(...base(), '--logdir', resumed, '--iterations', '4');
     expect(fresh.code).toBe(1);
     expect(fresh.stderr).toContain('already holds checkpoints: resume with --epoch -1');

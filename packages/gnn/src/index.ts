@@ -20,6 +20,7 @@ export {
   loadCheckpoint,
   latestCheckpoint,
   restoreTrainer,
+  loadEdgePredictor,
   checkpointName,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,

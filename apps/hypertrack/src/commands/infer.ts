@@ -8,10 +8,19 @@ import { openEventSource } from '../event-source';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
 import { pointsOf } from '../training-points';
+import { runReconstruction } from './reconstruct';
+import type { BackendName } from '@hypertrack/nn';
 
 interface InferOptions {
   preOnly: boolean;
-  model: string;
+  model?: string;
+  vdModel?: string;
+  gnn?: string;
+  cluster: string;
+  edgeThreshold: number;
+  minGraph: number;
+  hitsMin: number;
+  backend?: BackendName;
   in: string;
   events?: string;
   rfactor?: number;
@@ -39,9 +48,16 @@ interface VdEventRow {
 
 export function inferCommand(io: CliIO): Command {
   return new Command('infer')
-    .description('run the reconstruction on events; for now the Voxel-Dynamics graph constructor alone (--pre-only), with its edge metrics')
+    .description('reconstruct events: Voxel-Dynamics graph, GNN edge probabilities, clustering, and the results row (VD TPR/FPR, GNN TPR/FPR/AUC, DMS, efficiency, purity, latency per stage)')
     .option('--pre-only', 'run only the graph constructor and report its edge efficiency (TPR), FPR, purity, edges per hit and time', false)
-    .requiredOption('--model <file>', 'Voxel-Dynamics model written by pretrain-voxdyn')
+    .option('--vd-model <file>', 'Voxel-Dynamics model written by pretrain-voxdyn')
+    .option('--model <file>', 'the same as --vd-model')
+    .option('--gnn <path>', 'GNN checkpoint folder (trainer.json + model.safetensors), or a folder of step-* checkpoints (the newest is used), e.g. <logdir>/checkpoints/<tag>')
+    .option('--cluster <algo>', 'cut (connected components of edges above --edge-threshold) or none (edge metrics only)', 'cut')
+    .option('--edge-threshold <t>', 'edge probability cut of the clustering and of GNN TPR/FPR', numberOption(0, 1), 0.55)
+    .option('--min-graph <n>', 'components with fewer hits stay unclustered', integerOption(1), 4)
+    .option('--hits-min <n>', 'truth tracks and clusters need this many hits to count (DMS, efficiency, purity)', integerOption(1), 4)
+    .option('--backend <name>', 'tensor backend: node-gpu, node, wasm or cpu (default: the fastest installed)')
     .requiredOption('--in <path>', 'folder of TrackML CSV files or an Arrow store')
     .option('--events <ranges>', 'events to run, e.g. 8750-8850 (default: all)')
     .option('--rfactor <r>', 'keep this fraction of the tracks of each event (pile-up reduction, reference 1.4)', numberOption(1e-9, 1))
@@ -56,10 +72,14 @@ export function inferCommand(io: CliIO): Command {
 }
 
 async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
+  const modelPath = options.vdModel ?? options.model;
+  if (modelPath === undefined) throw new ConfigError('--vd-model', 'required: the Voxel-Dynamics model (pretrain-voxdyn)');
+  const model = await loadModel(modelPath);
   if (!options.preOnly) {
-    throw new ConfigError('--pre-only', 'the GNN edge predictor and the clustering are not built yet (issues 5 and 6): run with --pre-only for the graph constructor alone');
+    if (options.gnn === undefined) throw new ConfigError('--gnn', 'required without --pre-only: a GNN checkpoint (hypertrack train) or a shipped model folder');
+    await runReconstruction({ ...options, vdModel: model, vdModelPath: modelPath, gnn: options.gnn }, io);
+    return;
   }
-  const model = await loadModel(options.model);
   const builder = new GraphBuilder(model, { minCount: options.minCount, maxEdges: options.maxEdges, selfLoops: options.selfLoops });
   const source = await openEventSource(options.in, options.events);
   const root = Rng.fromSeed(options.seed);

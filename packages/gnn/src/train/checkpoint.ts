@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '@hypertrack/core';
 import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
 import type { GnnConfig } from '../config';
+import { EdgePredictor } from '../model';
 import type { TrainerConfig } from './config';
 import type { GnnTrainer } from './trainer';
 
@@ -89,9 +91,7 @@ export async function latestCheckpoint(dir: string): Promise<string | null> {
   return steps.length === 0 ? null : join(dir, steps[steps.length - 1]);
 }
 
-/** Reads a checkpoint folder (model, optimizer, trainer.json), checking its format and version. */
-export async function loadCheckpoint(path: string): Promise<Checkpoint> {
-  const metaPath = join(path, META_FILE);
+async function readMeta(metaPath: string): Promise<CheckpointMeta> {
   let meta: CheckpointMeta;
   try {
     meta = JSON.parse(await readFile(metaPath, 'utf8')) as CheckpointMeta;
@@ -102,6 +102,12 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   if (meta.version !== CHECKPOINT_VERSION) {
     throw new InputError({ file: metaPath }, `checkpoint version ${meta.version}; this build reads version ${CHECKPOINT_VERSION}`);
   }
+  return meta;
+}
+
+/** Reads a checkpoint folder (model, optimizer, trainer.json), checking its format and version. */
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  const meta = await readMeta(join(path, META_FILE));
   const model = await loadStateDict(join(path, MODEL_FILE));
   const optimizer = await loadStateDict(join(path, OPTIMIZER_FILE));
   return { path, meta, model, optimizer, dispose: () => tf.dispose([...model.values(), ...optimizer.values()]) };
@@ -119,4 +125,31 @@ export function restoreTrainer(trainer: GnnTrainer, checkpoint: Checkpoint, opti
   trainer.model.loadStateDict(checkpoint.model);
   if (!options.softReset) trainer.optimizer.loadState(checkpoint.optimizer);
   trainer.step = options.resetStep || options.softReset ? 0 : checkpoint.meta.step;
+}
+
+/**
+ * An EdgePredictor from a checkpoint folder, or from a folder of checkpoints (the newest), for
+ * inference: only trainer.json and model.safetensors are read, so a shipped model needs no
+ * optimizer state.
+ */
+export async function loadEdgePredictor(path: string): Promise<{ model: EdgePredictor; meta: CheckpointMeta; path: string }> {
+  let folder = path;
+  if (!existsSync(join(folder, META_FILE))) {
+    const latest = await latestCheckpoint(folder);
+    if (latest === null) throw new InputError({ file: path }, 'neither a GNN checkpoint (trainer.json) nor a folder of step-* checkpoints');
+    folder = latest;
+  }
+  const meta = await readMeta(join(folder, META_FILE));
+  const model = new EdgePredictor(meta.gnn, 0);
+  const state = await loadStateDict(join(folder, MODEL_FILE));
+  try {
+    model.loadStateDict(state);
+  } catch (error) {
+    model.dispose();
+    throw new InputError({ file: join(folder, MODEL_FILE) }, (error as Error).message);
+  } finally {
+    tf.dispose([...state.values()]);
+  }
+  model.eval();
+  return { model, meta, path: folder };
 }
