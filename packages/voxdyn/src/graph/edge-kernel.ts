@@ -10,10 +10,10 @@
 // hit, and copied (copyWithin) to the slots of its other hits.
 //
 // Phases (two threads split each one; barriers between them):
-//   1. compactRows   (cells u):    keep the cells v of row u of C that hold hits; degree of v.
-//   2. countPairs    (hits i):     pairs (v, i) per partition of v.
-//   3. emitPairs     (hits i):     write the pairs, packed in one int32, partition after partition.
-//   4. scatterPairs  (partitions): per-cell lists in the edge slots, copies to the other hits; fillDst.
+//   1. compactRows   (cells u):    keep the cells v of row u of C that hold hits; degree of v;
+//                                  pairs (v, i) per partition of v (and per thread of phase 2).
+//   2. emitPairs     (hits i):     write the pairs, packed in one int32, partition after partition.
+//   3. scatterPairs  (partitions): per-cell lists in the edge slots, copies to the other hits; fillDst.
 
 /** Arrays read and written by the phases (on SharedArrayBuffers in two-thread builds). */
 export interface EdgeArrays {
@@ -35,7 +35,7 @@ export interface EdgeArrays {
   readonly cellSelf: Int32Array;
 }
 
-/** Arrays of phases 3 and 4, allocated once phase 1 has counted the edges. */
+/** Arrays of phases 2 and 3, allocated once phase 1 has counted the edges. */
 export interface OutputArrays {
   /** Packed pairs ((v & lowMask) << hitBits | i), partition after partition. */
   readonly pairs: Int32Array;
@@ -44,7 +44,7 @@ export interface OutputArrays {
   readonly offsets: Int32Array;
   readonly src: Int32Array;
   readonly dst: Int32Array;
-  /** Per-cell write cursor of phase 4. */
+  /** Per-cell write cursor of phase 3. */
   readonly cursor: Int32Array;
 }
 
@@ -63,14 +63,27 @@ export function pairPacking(ncell: number, n: number): { readonly shift: number;
 /**
  * Phase 1, cells [u0, u1): writes the occupied cells of each occupied row u to `compact` from
  * position w0 (a region of at least the summed row lengths + 1 entries), adds the occupancy of u
- * to the degree of each of them in `degree`, and flags C[u, u]. Returns the end position.
+ * to the degree of each of them in `degree`, flags C[u, u], and counts the pairs (v, i) of each
+ * partition (v >>> shift): those of hits i < iSplit in `below`, the others in `above`. Returns
+ * the end position.
  */
-export function compactRows(u0: number, u1: number, w0: number, a: EdgeArrays, degree: Int32Array): number {
-  const { rowStart, rowCols, cellStart, occupied, compact, compactStart, compactEnd, cellSelf } = a;
+export function compactRows(
+  u0: number,
+  u1: number,
+  w0: number,
+  a: EdgeArrays,
+  degree: Int32Array,
+  shift: number,
+  iSplit: number,
+  below: Int32Array,
+  above: Int32Array,
+): number {
+  const { rowStart, rowCols, cellStart, cellHits, occupied, compact, compactStart, compactEnd, cellSelf } = a;
   let w = w0;
   for (let u = u0; u < u1; u++) {
-    const occupancy = cellStart[u + 1] - cellStart[u];
-    if (occupancy === 0) continue;
+    const h0 = cellStart[u];
+    const h1 = cellStart[u + 1];
+    if (h0 === h1) continue;
     const start = w;
     // Branch-free: the entry is always written, and kept (w advances) iff its cell is occupied.
     for (let e = rowStart[u], end = rowStart[u + 1]; e < end; e++) {
@@ -80,25 +93,22 @@ export function compactRows(u0: number, u1: number, w0: number, a: EdgeArrays, d
     }
     compactStart[u] = start;
     compactEnd[u] = w;
+    const occupancy = h1 - h0;
+    let low = 0;
+    while (low < occupancy && cellHits[h0 + low] < iSplit) low++;
+    const high = occupancy - low;
     for (let e = start; e < w; e++) {
       const v = compact[e];
       degree[v] += occupancy;
+      below[v >>> shift] += low;
+      above[v >>> shift] += high;
       if (v === u) cellSelf[u] = 1;
     }
   }
   return w;
 }
 
-/** Phase 2, hits [i0, i1): adds the number of pairs (v, i) of each partition (v >>> shift) to `counts`. */
-export function countPairs(i0: number, i1: number, a: EdgeArrays, shift: number, counts: Int32Array): void {
-  const { cells, compact, compactStart, compactEnd } = a;
-  for (let i = i0; i < i1; i++) {
-    const u = cells[i];
-    for (let e = compactStart[u], end = compactEnd[u]; e < end; e++) counts[compact[e] >>> shift]++;
-  }
-}
-
-/** Phase 3, hits [i0, i1) in ascending order: writes each pair at its partition's head (advanced). */
+/** Phase 2, hits [i0, i1) in ascending order: writes each pair at its partition's head (advanced). */
 export function emitPairs(i0: number, i1: number, a: EdgeArrays, shift: number, hitBits: number, heads: Int32Array, pairs: Int32Array): void {
   const { cells, compact, compactStart, compactEnd } = a;
   const lowMask = (1 << shift) - 1;
@@ -112,7 +122,7 @@ export function emitPairs(i0: number, i1: number, a: EdgeArrays, shift: number, 
 }
 
 /**
- * Phase 4, partitions [p0, p1) (cells [p0 << shift, p1 << shift)): fills the source list of each
+ * Phase 3, partitions [p0, p1) (cells [p0 << shift, p1 << shift)): fills the source list of each
  * occupied cell into the edge slots of its first hit (`bounds[p]` .. `bounds[p + 1]` are partition
  * p's pairs), then copies it to the slots of its other hits, leaving out the hit itself when
  * self-loops are skipped.

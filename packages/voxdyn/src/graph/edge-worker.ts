@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HyperTrackError } from '@hypertrack/core';
-import { compactRows, countPairs, emitPairs, fillDst, lowerBound, scatterPairs } from './edge-kernel';
+import { compactRows, emitPairs, fillDst, lowerBound, scatterPairs } from './edge-kernel';
 
 /**
  * A worker thread that runs its share of each phase of the edge kernel while the calling thread
@@ -13,7 +13,6 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const ${lowerBound.name} = (${lowerBound.toString()});
 const ${compactRows.name} = (${compactRows.toString()});
-const ${countPairs.name} = (${countPairs.toString()});
 const ${emitPairs.name} = (${emitPairs.toString()});
 const ${scatterPairs.name} = (${scatterPairs.toString()});
 const ${fillDst.name} = (${fillDst.toString()});
@@ -24,12 +23,10 @@ parentPort.on('message', (m) => {
   try {
     if (m.phase === 1) {
       arrays = m.arrays;
-      ${compactRows.name}(m.u0, m.u1, m.w0, arrays, m.degree);
+      ${compactRows.name}(m.u0, m.u1, m.w0, arrays, m.degree, m.shift, m.iSplit, m.below, m.above);
     } else if (m.phase === 2) {
-      ${countPairs.name}(m.i0, m.i1, arrays, m.shift, m.counts);
-    } else if (m.phase === 3) {
       ${emitPairs.name}(m.i0, m.i1, arrays, m.shift, m.hitBits, m.heads, m.pairs);
-    } else if (m.phase === 4) {
+    } else if (m.phase === 3) {
       ${scatterPairs.name}(m.p0, m.p1, arrays, m.out, m.shift, m.hitBits, m.bounds, m.selfLoops);
       ${fillDst.name}(m.j0, m.j1, m.out.offsets, m.out.dst);
       arrays = undefined;
@@ -44,7 +41,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** One phase's share for the worker: `phase` 1-4 of the edge kernel, 0 to drop the build's arrays. */
+/** One phase's share for the worker: `phase` 1-3 of the edge kernel, 0 to drop the build's arrays. */
 export type EdgeWorkerTask = { readonly phase: number } & Record<string, unknown>;
 
 export class EdgeWorker {

@@ -130,26 +130,30 @@ describe('GraphBuilder', () => {
     expect(() => new GraphBuilder(model, { minCount: 0 })).toThrow('minCount: must be an integer >= 1, got 0');
     expect(() => new GraphBuilder(model, { maxEdges: -1 })).toThrow('maxEdges: must be an integer in 0..2^31-1, got -1');
     expect(() => new GraphBuilder({ ...model, ncell: 11 })).toThrow('model: C-matrix has 12 cells but the model has 11');
+    expect(() => new GraphBuilder(model, { reuseOutput: 1 as unknown as boolean })).toThrow('reuseOutput: must be true or false, got 1');
   });
 
   it.each([
-    [1, true, 1],
-    [1, false, 1],
-    [3, false, 1],
-    [1, true, 2],
-    [1, false, 2],
-    [2, false, 2],
-  ])('matches the definition on crowded cells, event after event with one builder (minCount %i, selfLoops %s, threads %i)', (minCount, selfLoops, threads) => {
+    [1, true, 1, false],
+    [1, false, 1, false],
+    [3, false, 1, false],
+    [1, true, 2, false],
+    [1, false, 2, false],
+    [2, false, 2, false],
+    [1, false, 1, true],
+    [1, true, 2, true],
+  ])('matches the definition on crowded cells, event after event with one builder (minCount %i, selfLoops %s, threads %i, reuseOutput %s)', (minCount, selfLoops, threads, reuseOutput) => {
     // 300 cells, events of 0 to 900 hits: many cells hold several hits (the copied source lists,
     // with and without the hit's own self-loop), and the work arrays kept by the builder shrink and grow.
     const model = widerModel(20 + minCount, 300);
-    const builder = new GraphBuilder(model, { minCount, selfLoops, threads });
+    const builder = new GraphBuilder(model, { minCount, selfLoops, threads, reuseOutput });
     const rng = Rng.fromSeed(21);
     try {
       for (const hits of [700, 1, 0, 40, 900]) {
         const points = Float32Array.from({ length: 2 * hits }, () => rng.uniformIn(0, 10));
         const graph = builder.build(points);
         expectGraph(graph, model, points, minCount, selfLoops);
+        expect(graph.cells.length).toBe(hits);
         if (hits >= 700) expect(graph.numEdges).toBeGreaterThan((minCount === 1 ? 20 : 2) * hits);
       }
     } finally {
