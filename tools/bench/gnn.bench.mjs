@@ -10,7 +10,9 @@
 // Cases: conv:<backend>:<edges> (nodes = edges / 4) and model:<backend>:<hits>:<edges>.
 // Each case runs in a fresh process, so the wasm heap and the peak RSS belong to that case alone.
 // Peak tensor memory is tf.profile's peakBytes over one forward + backward (tf.memory().numBytes
-// at its highest); peak RSS is the process's maxRSS. The load average is printed with each figure.
+// at its highest; tfjs counts a buffer shared by several tensors once per tensor, so this
+// overstates); the wasm heap size at the end is the real high-water mark (it never shrinks, cap
+// about 4 GiB); peak RSS is the process's maxRSS. CPU time is printed next to the wall time. The load average is printed with each figure.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,32 @@ function randomEdges(nodes, edges, rng) {
   const src = Int32Array.from({ length: edges }, () => rng.int(nodes));
   const dst = Int32Array.from({ length: edges }, () => rng.int(nodes));
   return { src, dst };
+}
+
+/**
+ * measure() with the process CPU time of each run as well: wasm runs on one thread, so on this
+ * shared 2-core machine the CPU time is close to what the wall time would be without the other
+ * jobs. Returns the harness result plus cpuMs (the median over the timed runs).
+ */
+async function measureWithCpu(name, fn, options) {
+  const cpu = [];
+  const timed = async (i) => {
+    const c0 = process.cpuUsage();
+    await fn(i);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  };
+  const result = await measure(name, timed, options);
+  const runs = cpu.slice(options.warmup).sort((a, b) => a - b);
+  const cpuMs = runs[Math.floor(runs.length / 2)];
+  console.log(`${''.padEnd(48)} cpu    ${cpuMs.toFixed(1).padStart(8)} ms  (median CPU time of the same runs)`);
+  return { ...result, cpuMs };
+}
+
+/** The wasm heap's size: it only grows, so at the end of a case it is that case's high-water mark. */
+function wasmHeapBytes() {
+  const backend = tf.backend();
+  return backend.wasm?.HEAPU8?.buffer.byteLength ?? 0;
 }
 
 /** Runs fn once under tf.profile: peak tensor bytes, and the kernels that took the time. */
@@ -79,13 +107,13 @@ async function convCase(backend, edges) {
     });
   const label = `SuperEdgeConv 64 ${backend} ${edges / 1000}k edges`;
   const slow = backend === 'cpu' || edges >= 1e6;
-  const fwd = await measure(`${label} fwd (load ${load()})`, forward, slow ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 7 });
-  const both = await measure(`${label} fwd+bwd (load ${load()})`, forwardBackward, slow ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 });
+  const fwd = await measureWithCpu(`${label} fwd (load ${load()})`, forward, slow ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 7 });
+  const both = await measureWithCpu(`${label} fwd+bwd (load ${load()})`, forwardBackward, slow ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 });
   const peak = await profileOnce(forwardBackward, process.env.GNN_BENCH_PROFILE === '1');
   graph.dispose();
   x.dispose();
   conv.dispose();
-  return { fwdMs: fwd.medianMs, fwdBwdMs: both.medianMs, ...peak };
+  return { fwdMs: fwd.medianMs, fwdBwdMs: both.medianMs, fwdCpuMs: fwd.cpuMs, fwdBwdCpuMs: both.cpuMs, ...peak };
 }
 
 async function modelCase(backend, hits, edges) {
@@ -111,12 +139,12 @@ async function modelCase(backend, hits, edges) {
     });
   const label = `tune-5 EdgePredictor ${backend} ${hits / 1000}k hits ${edges / 1000}k edges`;
   const big = edges >= 3e5;
-  const fwd = await measure(`${label} fwd (load ${load()})`, forward, big ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 7 });
-  const both = await measure(`${label} fwd+bwd (load ${load()})`, forwardBackward, big ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 });
+  const fwd = await measureWithCpu(`${label} fwd (load ${load()})`, forward, big ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 7 });
+  const both = await measureWithCpu(`${label} fwd+bwd (load ${load()})`, forwardBackward, big ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 });
   const peak = await profileOnce(forwardBackward, process.env.GNN_BENCH_PROFILE === '1');
   graph.dispose();
   model.dispose();
-  return { fwdMs: fwd.medianMs, fwdBwdMs: both.medianMs, ...peak };
+  return { fwdMs: fwd.medianMs, fwdBwdMs: both.medianMs, fwdCpuMs: fwd.cpuMs, fwdBwdCpuMs: both.cpuMs, ...peak };
 }
 
 async function runCase(spec) {
@@ -124,8 +152,11 @@ async function runCase(spec) {
   await initBackend({ prefer: backend });
   const result = kind === 'conv' ? await convCase(backend, Number(sizes[0])) : await modelCase(backend, Number(sizes[0]), Number(sizes[1]));
   const rss = process.resourceUsage().maxRSS * 1024;
-  console.log(`  ${spec}: peak tensors ${mib(result.peakBytes)}, peak RSS ${mib(rss)}, ${result.kernels} kernels per fwd+bwd, load ${load()}`);
-  console.log(`RESULT ${JSON.stringify({ spec, ...result, peakRss: rss, load: loadavg()[0] })}`);
+  const heap = wasmHeapBytes();
+  console.log(
+    `  ${spec}: peak tensors ${mib(result.peakBytes)} (tfjs numBytes, counts shared buffers once per tensor), wasm heap ${heap ? mib(heap) : '-'}, peak RSS ${mib(rss)}, ${result.kernels} kernels per fwd+bwd, load ${load()}`,
+  );
+  console.log(`RESULT ${JSON.stringify({ spec, ...result, wasmHeap: heap, peakRss: rss, load: loadavg()[0] })}`);
 }
 
 const args = process.argv.slice(2);

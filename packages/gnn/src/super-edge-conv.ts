@@ -21,11 +21,13 @@ export interface SuperEdgeConvOptions {
 }
 
 /**
- * From this many edges on, 'auto' checkpoints each layer: without it the tune-5 model's forward +
- * backward needs about 2.5 KiB of wasm heap per edge (measured), so a mu = 20 graph of 1M edges
- * would not fit the 4 GiB heap.
+ * From this many edges on, 'auto' checkpoints each layer. tfjs keeps every saved activation and
+ * every intermediate gradient until the end of the backward pass; one 64-wide layer then needs
+ * about 5-6 KiB of wasm heap per edge (measured at 200k edges), so the five tune-5 layers plus the
+ * edge decoder would pass the 4 GiB heap at about 150k edges. Checkpointed, only one layer's
+ * activations and gradients are alive at a time.
  */
-export const CHECKPOINT_AUTO_EDGES = 300_000;
+export const CHECKPOINT_AUTO_EDGES = 100_000;
 
 /**
  * One SuperEdgeConv layer (reference 3.3), as message, aggregate and update steps. For the edge

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { ConfigError } from '@hypertrack/core';
 import './gradients';
+import { patchWasmIdentity } from './identity-patch';
 import { patchWasmBatchMatMul } from './matmul-patch';
 import { firstLine, nodeRequire } from './node-require';
 
@@ -124,7 +125,10 @@ async function tryBackend(name: BackendName, options: InitBackendOptions): Promi
   if (!ok || tf.getBackend() !== candidate.tfName) {
     return { name, ok: false, reason: 'initialisation failed (tfjs setBackend returned false)' };
   }
-  if (name === 'wasm') patchWasmBatchMatMul();
+  if (name === 'wasm') {
+    patchWasmBatchMatMul();
+    patchWasmIdentity(); // share buffers when tfjs saves tensors for the backward pass
+  }
   if (name === 'cpu') silenceCpuBanner();
   return { name, ok: true, reason: candidate.describe() };
 }

@@ -304,6 +304,247 @@ export const fusedSilu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Ar
 }) as (x: tf.Tensor) => tf.Tensor;
 
 // ---------------------------------------------------------------------------------------------
+// Edge features of a node pair (the SuperEdgeConv message input that cannot be applied per node).
+
+const PAIR = 'HyperTrackEdgePairFeatures';
+const PAIR_GRAD = 'HyperTrackEdgePairFeaturesGrad';
+
+function i32(backend: WasmBackend, info: tf.TensorInfo): Int32Array {
+  const view = backend.typedArrayFromHeap(info);
+  if (!(view instanceof Int32Array)) throw new TypeError(`expected an int32 tensor, got ${info.dtype}`);
+  return view;
+}
+
+/** out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e] with j = src[e], i = dst[e]. */
+function pairKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { h, src, dst, attr } = args.inputs as Record<string, tf.TensorInfo>;
+  const d = h.shape[1];
+  const edges = src.shape[0];
+  const width = d + 3;
+  const out = backend.makeOutput([edges, width], 'float32');
+  const H = f32(backend, h);
+  const S = i32(backend, src);
+  const D = i32(backend, dst);
+  const A = f32(backend, attr);
+  const O = f32(backend, out);
+  for (let e = 0; e < edges; e++) {
+    const j = S[e] * d;
+    const i = D[e] * d;
+    const o = e * width;
+    let dot = 0;
+    let sq = 0;
+    for (let k = 0; k < d; k++) {
+      const a = H[j + k];
+      const b = H[i + k];
+      const p = a * b;
+      O[o + k] = p;
+      dot += p;
+      sq += (a - b) * (a - b);
+    }
+    O[o + d] = Math.sqrt(sq);
+    O[o + d + 1] = dot;
+    O[o + d + 2] = A[e];
+  }
+  return out;
+}
+
+/**
+ * [dh, dattr]: with g = dout[e], dh_j += (g_prod + g_dot) h_i + g_norm (h_j - h_i) / |h_j - h_i| and
+ * dh_i += (g_prod + g_dot) h_j - g_norm (h_j - h_i) / |h_j - h_i| (the norm term is 0 where
+ * h_j = h_i, as in PyTorch), summed over the edges; dattr = g_attr.
+ */
+function pairGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackend;
+  const { h, src, dst, dy } = args.inputs as Record<string, tf.TensorInfo>;
+  const [n, d] = h.shape;
+  const edges = src.shape[0];
+  const width = d + 3;
+  const dh = backend.makeOutput([n, d], 'float32');
+  const dattr = backend.makeOutput([edges, 1], 'float32');
+  const H = f32(backend, h);
+  const S = i32(backend, src);
+  const D = i32(backend, dst);
+  const G = f32(backend, dy);
+  const DH = f32(backend, dh);
+  const DA = f32(backend, dattr);
+  DH.fill(0);
+  for (let e = 0; e < edges; e++) {
+    const j = S[e] * d;
+    const i = D[e] * d;
+    const o = e * width;
+    let sq = 0;
+    for (let k = 0; k < d; k++) sq += (H[j + k] - H[i + k]) * (H[j + k] - H[i + k]);
+    const norm = Math.sqrt(sq);
+    const gNorm = norm > 0 ? G[o + d] / norm : 0;
+    const gDot = G[o + d + 1];
+    for (let k = 0; k < d; k++) {
+      const a = H[j + k];
+      const b = H[i + k];
+      const gp = G[o + k] + gDot;
+      const gn = gNorm * (a - b);
+      DH[j + k] += gp * b + gn;
+      DH[i + k] += gp * a - gn;
+    }
+    DA[e] = G[o + d + 2];
+  }
+  return [dh, dattr];
+}
+
+function checkIndex(what: string, index: tf.Tensor, edges?: number): void {
+  if (index.dtype !== 'int32' || index.rank !== 2 || index.shape[1] !== 1 || (edges !== undefined && index.shape[0] !== edges)) {
+    throw new TypeError(`${what} must be an int32 [E, 1] tensor (rowIndex) for ${edges ?? 'E'} edges, got ${index.dtype} [${index.shape.join(', ')}]`);
+  }
+}
+
+/**
+ * The per-edge features of the node pair j = src[e] -> i = dst[e] that do not factor into per-node
+ * products: `[h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e]`, [E, d + 3]. One op; on wasm one pass
+ * over the edges forward and one backward (the gradient scatters straight into dh), instead of two
+ * gathers, the product, the norm, the dot and a concatenation and all their gradients.
+ * Differentiable in h and attr; the norm's gradient is 0 where h_j = h_i (a self-loop). Indices
+ * are the prepared [E, 1] int32 tensors of `rowIndex` and are not range-checked.
+ */
+export function edgePairFeatures(h: tf.Tensor2D, src: tf.Tensor2D, dst: tf.Tensor2D, attr: tf.Tensor2D): tf.Tensor2D {
+  const edges = src.shape[0];
+  checkIndex('src', src);
+  checkIndex('dst', dst, edges);
+  if (h.rank !== 2) throw new RangeError(`edgePairFeatures expects h [N, d], got [${h.shape.join(', ')}]`);
+  if (attr.rank !== 2 || attr.shape[0] !== edges || attr.shape[1] !== 1) {
+    throw new RangeError(`edgePairFeatures expects attr [${edges}, 1], got [${attr.shape.join(', ')}]`);
+  }
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [hIn, attrIn] = args as tf.Tensor[];
+    const save = args[2] as tf.GradSaveFunc;
+    save([hIn, src, dst]);
+    const value = fusedKernelsActive()
+      ? (tf.engine().runKernel(PAIR, { h: hIn, src, dst, attr: attrIn }) as tf.Tensor)
+      : tf.tidy(() => {
+          const hs = tf.gatherND(hIn, src) as tf.Tensor2D;
+          const hd = tf.gatherND(hIn, dst) as tf.Tensor2D;
+          const prod = tf.mul(hs, hd);
+          const norm = tf.sqrt(tf.sum(tf.square(tf.sub(hs, hd)), 1, true));
+          return tf.concat([prod, norm, tf.sum(prod, 1, true), attrIn], 1);
+        });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [hs0, s, t] = saved;
+        if (fusedKernelsActive()) return tf.engine().runKernel(PAIR_GRAD, { h: hs0, src: s, dst: t, dy }) as tf.Tensor[];
+        return tf.tidy(() => {
+          const d = hs0.shape[1]!;
+          const hs = tf.gatherND(hs0, s) as tf.Tensor2D;
+          const hd = tf.gatherND(hs0, t) as tf.Tensor2D;
+          const diff = tf.sub(hs, hd);
+          const norm = tf.sqrt(tf.sum(tf.square(diff), 1, true));
+          const gProd = tf.slice(dy, [0, 0], [-1, d]);
+          const gNorm = tf.slice(dy, [0, d], [-1, 1]);
+          const gDot = tf.slice(dy, [0, d + 1], [-1, 1]);
+          const gp = tf.add(gProd, gDot);
+          const scale = tf.where(tf.greater(norm, 0), tf.div(gNorm, tf.maximum(norm, 1e-30)), tf.zerosLike(norm));
+          const gn = tf.mul(diff, scale);
+          const shape = hs0.shape as [number, number];
+          const dh = tf.add(tf.scatterND(s, tf.add(tf.mul(gp, hd), gn), shape), tf.scatterND(t, tf.sub(tf.mul(gp, hs), gn), shape));
+          return [dh, tf.slice(dy, [0, d + 2], [-1, 1])];
+        });
+      },
+    };
+  });
+  return op(h, attr) as tf.Tensor2D;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sum of two gathered halves of a node table and an edge term.
+
+const GATHER_PAIR_ADD = 'HyperTrackGatherPairAdd';
+const GATHER_PAIR_ADD_GRAD = 'HyperTrackGatherPairAddGrad';
+
+/** out[e] = edge[e] + table[first[e], :m] + table[second[e], m:]. */
+function gatherPairAddKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { edge, table, first, second } = args.inputs as Record<string, tf.TensorInfo>;
+  const [edges, m] = edge.shape;
+  const out = backend.makeOutput([edges, m], 'float32');
+  const X = f32(backend, edge);
+  const T = f32(backend, table);
+  const F = i32(backend, first);
+  const S = i32(backend, second);
+  const O = f32(backend, out);
+  for (let e = 0; e < edges; e++) {
+    const a = F[e] * 2 * m;
+    const b = S[e] * 2 * m + m;
+    const o = e * m;
+    for (let k = 0; k < m; k++) O[o + k] = X[o + k] + T[a + k] + T[b + k];
+  }
+  return out;
+}
+
+/** dtable[first[e], :m] += dy[e] and dtable[second[e], m:] += dy[e], summed over the edges. */
+function gatherPairAddGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { dy, first, second } = args.inputs as Record<string, tf.TensorInfo>;
+  const rows = (args.attrs as { rows: number }).rows;
+  const [edges, m] = dy.shape;
+  const dtable = backend.makeOutput([rows, 2 * m], 'float32');
+  const G = f32(backend, dy);
+  const F = i32(backend, first);
+  const S = i32(backend, second);
+  const DT = f32(backend, dtable);
+  DT.fill(0);
+  for (let e = 0; e < edges; e++) {
+    const a = F[e] * 2 * m;
+    const b = S[e] * 2 * m + m;
+    const o = e * m;
+    for (let k = 0; k < m; k++) {
+      const g = G[o + k];
+      DT[a + k] += g;
+      DT[b + k] += g;
+    }
+  }
+  return dtable;
+}
+
+/**
+ * `out[e] = edge[e] + table[first[e], :m] + table[second[e], m:]` for edge [E, m] and table
+ * [N, 2m]: the two per-node halves of a factored linear map, gathered to the edges and added, in
+ * one op (one pass each way on wasm). Differentiable in edge and table.
+ */
+export function gatherPairAdd(edge: tf.Tensor2D, table: tf.Tensor2D, first: tf.Tensor2D, second: tf.Tensor2D): tf.Tensor2D {
+  const [edges, m] = edge.shape;
+  checkIndex('first', first, edges);
+  checkIndex('second', second, edges);
+  if (table.rank !== 2 || table.shape[1] !== 2 * m) {
+    throw new RangeError(`gatherPairAdd expects table [N, ${2 * m}], got [${table.shape.join(', ')}]`);
+  }
+  const rows = table.shape[0];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [edgeIn, tableIn] = args as tf.Tensor[];
+    const save = args[2] as tf.GradSaveFunc;
+    save([first, second]);
+    const value = fusedKernelsActive()
+      ? (tf.engine().runKernel(GATHER_PAIR_ADD, { edge: edgeIn, table: tableIn, first, second }) as tf.Tensor)
+      : tf.tidy(() =>
+          tf.add(
+            edgeIn,
+            tf.add(tf.gatherND(tf.slice(tableIn, [0, 0], [-1, m]), first), tf.gatherND(tf.slice(tableIn, [0, m], [-1, m]), second)),
+          ),
+        );
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [f, s] = saved;
+        if (fusedKernelsActive()) {
+          const dtable = tf.engine().runKernel(GATHER_PAIR_ADD_GRAD, { dy, first: f, second: s }, { rows }) as tf.Tensor;
+          return [tf.clone(dy), dtable];
+        }
+        return tf.tidy(() => [tf.clone(dy), tf.concat([tf.scatterND(f, dy, [rows, m]), tf.scatterND(s, dy, [rows, m])], 1)]);
+      },
+    };
+  });
+  return op(edge, table) as tf.Tensor2D;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Registration.
 
 let registered: boolean | undefined;
@@ -317,6 +558,10 @@ export function registerWasmKernels(): boolean {
     { kernelName: ACT_BN_GRAD, backendName: 'wasm', kernelFunc: actBatchNormGradKernel as unknown as tf.KernelFunc },
     { kernelName: SILU, backendName: 'wasm', kernelFunc: siluKernel as unknown as tf.KernelFunc },
     { kernelName: SILU_GRAD, backendName: 'wasm', kernelFunc: siluGradKernel as unknown as tf.KernelFunc },
+    { kernelName: PAIR, backendName: 'wasm', kernelFunc: pairKernel as unknown as tf.KernelFunc },
+    { kernelName: PAIR_GRAD, backendName: 'wasm', kernelFunc: pairGradKernel as unknown as tf.KernelFunc },
+    { kernelName: GATHER_PAIR_ADD, backendName: 'wasm', kernelFunc: gatherPairAddKernel as unknown as tf.KernelFunc },
+    { kernelName: GATHER_PAIR_ADD_GRAD, backendName: 'wasm', kernelFunc: gatherPairAddGradKernel as unknown as tf.KernelFunc },
   ];
   for (const config of configs) if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   registered = true;

@@ -145,5 +145,5 @@ function checkSegments(numSegments: number): void {
 }
 
 // The fused ops and gradient checkpointing belong to the same layer (see fused.ts, checkpoint.ts).
-export { actBatchNorm, fusedSilu, setFusedKernels, fusedKernelsActive } from './fused';
+export { actBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, fusedKernelsActive } from './fused';
 export { checkpoint, isRecomputing } from './checkpoint';
