@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '@hypertrack/core';
+import { initBackend, setFusedKernels } from '@hypertrack/nn';
+import { prepareGraph } from './graph';
+import { SuperEdgeConv } from './super-edge-conv';
+
+function graphOf(seed: number, n: number, e: number, dim: number) {
+  const rng = Rng.fromSeed(seed);
+  const coords = Float32Array.from({ length: dim * n }, () => rng.normal(0, 1));
+  const src = Int32Array.from({ length: e }, () => rng.int(n));
+  const dst = Int32Array.from({ length: e }, () => rng.int(n));
+  src[0] = dst[0] = 2; // a self-loop
+  return prepareGraph({ numNodes: n, coordDim: dim, coords, src, dst });
+}
+
+/** Loss and gradients (input and every parameter, by parameter name) of one layer. */
+function lossAndGrads(conv: SuperEdgeConv, graph: ReturnType<typeof graphOf>, r: tf.Tensor) {
+  const x = tf.variable(graph.x);
+  const params = [...conv.namedParameters().entries()];
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(conv.apply(x, graph)), r)) as tf.Scalar, [x, ...params.map(([, v]) => v)]);
+  const out = {
+    value: value.dataSync()[0],
+    dx: grads[x.name].dataSync().slice(),
+    params: new Map(params.map(([name, v]) => [name, grads[v.name].dataSync().slice()])),
+    buffers: new Map([...conv.namedBuffers().entries()].map(([name, v]) => [name, v.dataSync().slice()])),
+  };
+  tf.dispose([value, ...Object.values(grads), x]);
+  return out;
+}
+
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+describe.each([
+  { backend: 'wasm' as const, fused: true },
+  { backend: 'wasm' as const, fused: false },
+  { backend: 'cpu' as const, fused: true },
+])('SuperEdgeConv on $backend (fused kernels $fused)', ({ backend, fused }) => {
+  beforeAll(async () => {
+    await initBackend({ prefer: backend });
+    setFusedKernels(fused);
+  });
+  afterAll(() => setFusedKernels(true));
+
+  it('checkpointed training gives the plain loss, gradients and running statistics', () => {
+    const graph = graphOf(1, 30, 120, 6);
+    const r = tf.tensor2d(Float32Array.from({ length: 30 * 6 }, (_, i) => Math.sin(i)), [30, 6]);
+    const make = (checkpoint: boolean) =>
+      new SuperEdgeConv(6, { mDim: 8, hDim: 6, residual: true, act: 'silu', bn: true, checkpoint }, Rng.fromSeed(9));
+    const plainConv = make(false);
+    const ckptConv = make(true);
+    expect(ckptConv.checkpointed(graph)).toBe(true);
+    expect(plainConv.checkpointed(graph)).toBe(false);
+    const tensorsBefore = tf.memory().numTensors;
+    const plain = lossAndGrads(plainConv, graph, r);
+    const ckpt = lossAndGrads(ckptConv, graph, r);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(Math.abs(ckpt.value - plain.value)).toBeLessThan(1e-4 * Math.max(1, Math.abs(plain.value)));
+    expect(maxRelDiff(ckpt.dx, plain.dx)).toBeLessThan(1e-5);
+    expect(ckpt.params.size).toBe(plain.params.size);
+    for (const [name, g] of plain.params) expect(maxRelDiff(ckpt.params.get(name)!, g)).toBeLessThan(1e-5);
+    // One forward pass moved the running statistics once, recomputation or not.
+    for (const [name, b] of plain.buffers) expect(maxRelDiff(ckpt.buffers.get(name)!, b)).toBeLessThan(1e-6);
+    tf.dispose(r);
+    graph.dispose();
+    plainConv.dispose();
+    ckptConv.dispose();
+  });
+
+  it("'auto' checkpoints only in training mode and only from CHECKPOINT_AUTO_EDGES edges", () => {
+    const graph = graphOf(2, 10, 40, 3);
+    const conv = new SuperEdgeConv(3, { mDim: 4, hDim: 4, residual: false, act: 'silu', bn: true }, Rng.fromSeed(3));
+    expect(conv.checkpointed(graph)).toBe(false);
+    expect(conv.checkpointed({ ...graph, numEdges: 100_000 })).toBe(true);
+    conv.eval();
+    expect(conv.checkpointed({ ...graph, numEdges: 100_000 })).toBe(false);
+    graph.dispose();
+    conv.dispose();
+  });
+});
