@@ -1,4 +1,4 @@
-export { Rng, logFactorial, type Seed } from './random';
+export { Rng, logFactorial, type Seed, type RngSnapshot } from './random';
 export { HyperTrackError, InputError, ConfigError, type InputLocation } from './errors';
 export { createProgress, formatDuration, type Progress, type ProgressOptions, type ProgressSink } from './progress';
 export {

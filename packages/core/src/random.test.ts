@@ -151,3 +151,14 @@ describe('Rng', () => {
     expect(logFactorial(300)).toBeCloseTo(exact, 8);
   });
 });
+
+describe('Rng snapshots', () => {
+  it('restore continues the stream exactly, including the spare normal and its children', () => {
+    const a = Rng.fromSeed('snap');
+    a.uniform();
+    a.normal(); // leaves a spare normal behind
+    const copy = Rng.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    expect([copy.normal(), copy.uniform(), copy.int(1000)]).toEqual([a.normal(), a.uniform(), a.int(1000)]);
+    expect(copy.split('child').nextUint32()).toBe(a.split('child').nextUint32());
+  });
+});

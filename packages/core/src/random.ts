@@ -33,6 +33,13 @@ function seedToUint32(seed: Seed): number {
   return (seed ^ mix32(hi >>> 0)) >>> 0;
 }
 
+/** Plain-data state of an Rng (see `Rng.snapshot`). */
+export interface RngSnapshot {
+  readonly state: readonly [number, number, number, number];
+  readonly origin: readonly [number, number, number, number];
+  readonly spareNormal: number | null;
+}
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -70,6 +77,22 @@ export class Rng {
       state[i] = mix32((this.origin[i] ^ mix32((k + Math.imul(i + 1, 0x9e3779b9)) >>> 0)) >>> 0);
     }
     return new Rng(state);
+  }
+
+  /**
+   * The complete state as plain numbers, to carry a stream across a worker boundary or into a
+   * checkpoint; `Rng.restore` continues it exactly.
+   */
+  snapshot(): RngSnapshot {
+    return { state: [this.s0, this.s1, this.s2, this.s3], origin: [...this.origin], spareNormal: Number.isNaN(this.spareNormal) ? null : this.spareNormal };
+  }
+
+  /** The stream a `snapshot` was taken of, continuing where it stood. */
+  static restore(snapshot: RngSnapshot): Rng {
+    const rng = new Rng([...snapshot.origin] as [number, number, number, number]);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = snapshot.state;
+    rng.spareNormal = snapshot.spareNormal ?? NaN;
+    return rng;
   }
 
   /** Next raw 32-bit output as an unsigned integer. */

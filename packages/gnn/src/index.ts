@@ -28,3 +28,6 @@ export {
   type CheckpointMeta,
   type RestoreOptions,
 } from './train/checkpoint';
+export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './train/gradients';
+export { GradientWorkers } from './train/worker-pool';
+export { runGradientTask, readNamed, writeNamed, type GradientTask, type GradientResult, type NamedArrays } from './train/gradient-task';

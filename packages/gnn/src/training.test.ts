@@ -27,7 +27,7 @@ beforeAll(async () => {
 const SMALL: GnnConfig = { ...TUNE5_GNN, nstack: 3, hDim: 16, mDim: 16, zDim: 12, correlateHidden: [8] };
 const FAST: TrainerConfig = { ...TUNE5_TRAINING, learningRate: 1e-2, scheduler: 'constant' };
 
-it('a short training run on a simulated event lowers the loss and raises the edge AUC', () => {
+it('a short training run on a simulated event lowers the loss and raises the edge AUC', async () => {
   const event = { ...toyEvent(21, 3, 0.15), coordDim: 3 };
   const positives = event.labels.reduce((s, y) => s + y, 0);
   // Both classes well populated (self-loops count as positives, as in the reference).
@@ -41,7 +41,8 @@ it('a short training run on a simulated event lowers the loss and raises the edg
   const aucBefore = rocAuc(tf.tidy(() => model.forward(graph).logits.dataSync() as Float32Array), event.labels);
   graph.dispose();
   const root = Rng.fromSeed(9);
-  const records = Array.from({ length: 50 }, (_, step) => trainer.trainStep([event], root.split(step)));
+  const records = [];
+  for (let step = 0; step < 50; step++) records.push(await trainer.trainStep([event], root.split(step)));
   const aucAfter = trainer.evaluate(event, root.split('validation')).edgeAuc;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const losses = records.map((r) => r.loss);
@@ -66,16 +67,16 @@ describe('checkpoints', () => {
   it('a run stopped and resumed from its checkpoint gives the same losses as an uninterrupted one', async () => {
     const events = [toyEvent(3, 3, 0.06), toyEvent(4, 3, 0.06)].map((e) => ({ ...e, coordDim: 3 }));
     const root = Rng.fromSeed(77);
-    const run = (trainer: GnnTrainer, from: number, to: number) => {
+    const run = async (trainer: GnnTrainer, from: number, to: number) => {
       const out: number[] = [];
-      for (let step = from; step < to; step++) out.push(trainer.trainStep([events[step % 2]], root.split(step)).loss);
+      for (let step = from; step < to; step++) out.push((await trainer.trainStep([events[step % 2]], root.split(step))).loss);
       return out;
     };
     const straight = new GnnTrainer(new EdgePredictor(SMALL, 1), { ...TUNE5_TRAINING, learningRate: 3e-3, schedulerPeriod: 4 });
-    const reference = run(straight, 0, 6);
+    const reference = await run(straight, 0, 6);
 
     const first = new GnnTrainer(new EdgePredictor(SMALL, 1), { ...TUNE5_TRAINING, learningRate: 3e-3, schedulerPeriod: 4 });
-    const part1 = run(first, 0, 3);
+    const part1 = await run(first, 0, 3);
     const path = await saveCheckpoint(dir, first, { note: 'test' });
     expect(path).toBe(join(dir, 'step-000000003'));
     const second = new GnnTrainer(new EdgePredictor(SMALL, 999), { ...TUNE5_TRAINING, learningRate: 3e-3, schedulerPeriod: 4 });
@@ -84,7 +85,7 @@ describe('checkpoints', () => {
     restoreTrainer(second, checkpoint);
     checkpoint.dispose();
     expect(second.step).toBe(3);
-    const part2 = run(second, 3, 6);
+    const part2 = await run(second, 3, 6);
     expect([...part1, ...part2]).toEqual(reference);
     for (const t of [straight, first, second]) {
       t.model.dispose();
@@ -108,5 +109,31 @@ describe('checkpoints', () => {
     await expect(loadCheckpoint(join(dir, 'step-000000012'))).rejects.toThrow(/trainer\.json.*cannot read/);
     trainer.model.dispose();
     trainer.dispose();
+  });
+});
+
+describe('data parallelism', () => {
+  it('two worker threads give exactly the numbers of the main thread, batch of two events', async () => {
+    const events = [toyEvent(3, 3, 0.06), toyEvent(4, 3, 0.06)].map((e) => ({ ...e, coordDim: 3 }));
+    const root = Rng.fromSeed(5);
+    const trace = async (trainer: GnnTrainer) => {
+      const out = [];
+      for (let step = 0; step < 3; step++) {
+        const r = await trainer.trainStep(events, root.split(step));
+        out.push([r.loss, r.edgeBCE, r.edgeContrastive, r.gradNorm, r.edgeAuc]);
+      }
+      out.push(Array.from(trainer.model.namedBuffers().get('mlp_fusion_edx.0.2.running_mean')!.dataSync()));
+      out.push(Array.from(trainer.model.namedParameters().get('conv_gnn_edx.1.nn.0.0.weight')!.dataSync().slice(0, 20)));
+      return out;
+    };
+    const local = new GnnTrainer(new EdgePredictor(SMALL, 3), TUNE5_TRAINING);
+    const parallel = new GnnTrainer(new EdgePredictor(SMALL, 3), TUNE5_TRAINING);
+    await parallel.useWorkers(2, 'wasm');
+    try {
+      expect(await trace(parallel)).toEqual(await trace(local));
+    } finally {
+      await parallel.close();
+      await local.close();
+    }
   });
 });

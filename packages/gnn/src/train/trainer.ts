@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@hypertrack/core';
-import { rocAuc } from '@hypertrack/metrics';
-import { clipGradNorm, createOptimizer, createSchedule, defaultDecayGroup, namedGradients, type Optimizer, type Schedule } from '@hypertrack/nn';
-import { prepareGraph, type GraphTensors } from '../graph';
-import { edgeContrastiveLoss, edgeFocalLoss } from '../losses';
+import { clipGradNorm, createOptimizer, createSchedule, defaultDecayGroup, type BackendName, type Optimizer, type Schedule } from '@hypertrack/nn';
+import { prepareGraph } from '../graph';
 import type { EdgePredictor } from '../model';
+import { readNamed, runGradientTask, writeNamed, type GradientTask, type NamedArrays } from './gradient-task';
+import { eventLoss, sampledEdgeAuc } from './gradients';
+import { GradientWorkers } from './worker-pool';
 import { checkTrainerConfig, type TrainerConfig } from './config';
 import type { TrainingExample } from './example';
 
@@ -34,13 +35,6 @@ export interface EvaluationRecord {
   readonly probabilities: Float32Array;
 }
 
-interface LossParts {
-  total: tf.Scalar;
-  edgeBCE: tf.Scalar;
-  edgeContrastive: tf.Scalar | null;
-  logitValues: Float32Array;
-}
-
 /**
  * Trains an EdgePredictor on events, one optimisation step at a time (reference 4.2 for the edge
  * phase, `--cluster none`): per event the weighted sum of the edge focal and contrastive losses,
@@ -55,6 +49,7 @@ export class GnnTrainer {
   readonly optimizer: Optimizer;
   readonly schedule: Schedule;
   private steps = 0;
+  private workers: GradientWorkers | null = null;
 
   constructor(model: EdgePredictor, config: TrainerConfig) {
     checkTrainerConfig(config);
@@ -80,77 +75,65 @@ export class GnnTrainer {
     this.steps = value;
   }
 
-  /** One optimisation step over `batch` (the reference's batch_size events). */
-  trainStep(batch: readonly TrainingExample[], rng: Rng): StepRecord {
+  /**
+   * One optimisation step over `batch` (the reference's batch_size events). Every event's gradient
+   * is taken at the parameters and BatchNorm statistics of the start of the step, on the main
+   * thread or on the workers given to `useWorkers` (same numbers either way); the running
+   * statistics then become the mean over the events of their updated values (synchronised
+   * replicas; with one event per step, as tune-5, exactly the reference's update).
+   */
+  async trainStep(batch: readonly TrainingExample[], rng: Rng): Promise<StepRecord> {
     if (batch.length === 0) throw new RangeError('trainStep needs at least one event');
     const started = performance.now();
-    this.model.train();
     const params = this.model.namedParameters();
-    const summed = new Map<string, tf.Tensor>();
-    let loss = 0;
-    let edgeBCE = 0;
-    let contrastive = 0;
-    let contrastiveEvents = 0;
-    let auc = 0;
-    let hits = 0;
-    let edges = 0;
-    batch.forEach((example, b) => {
-      const eventRng = rng.split(b);
-      const graph = prepareGraph(example);
-      try {
-        // tfjs runs the loss closure inside a tidy scope: read what we report before it ends.
-        let seen: { edgeBCE: number; edgeContrastive: number | null; logitValues: Float32Array } | null = null;
-        const { value, grads } = namedGradients(() => {
-          const parts = this.losses(example, graph, eventRng.split('contrastive'));
-          seen = {
-            edgeBCE: parts.edgeBCE.dataSync()[0],
-            edgeContrastive: parts.edgeContrastive === null ? null : parts.edgeContrastive.dataSync()[0],
-            logitValues: parts.logitValues,
-          };
-          return tf.div(parts.total, batch.length) as tf.Scalar;
-        }, params);
-        const done = seen as { edgeBCE: number; edgeContrastive: number | null; logitValues: Float32Array } | null;
-        if (done === null) throw new Error('loss closure did not run');
-        loss += value.dataSync()[0];
-        value.dispose();
-        edgeBCE += done.edgeBCE / batch.length;
-        if (done.edgeContrastive !== null) {
-          contrastive += done.edgeContrastive;
-          contrastiveEvents++;
-        }
-        auc += this.edgeAuc(done.logitValues, example.labels, eventRng.split('auc')) / batch.length;
-        for (const [name, grad] of grads) {
-          const previous = summed.get(name);
-          if (previous === undefined) summed.set(name, grad);
-          else {
-            summed.set(name, tf.add(previous, grad));
-            tf.dispose([previous, grad]);
-          }
-        }
-      } finally {
-        graph.dispose();
+    const buffers = this.model.namedBuffers();
+    const startParams = readNamed(params);
+    const startBuffers = readNamed(buffers);
+    const tasks: GradientTask[] = batch.map((example, b) => ({ params: startParams, buffers: startBuffers, example, batchSize: batch.length, rng: rng.split(b).snapshot() }));
+    const results = this.workers !== null ? await this.workers.run(tasks) : tasks.map((task) => runGradientTask(this.model, this.config, task));
+
+    const summed = new Map<string, Float32Array>();
+    for (const result of results) {
+      for (const [name, grad] of result.grads) {
+        const total = summed.get(name);
+        if (total === undefined) summed.set(name, Float32Array.from(grad));
+        else for (let i = 0; i < total.length; i++) total[i] += grad[i];
       }
-      hits += example.numNodes;
-      edges += example.src.length;
-    });
+    }
+    writeNamed(buffers, meanBuffers(results.map((r) => r.buffers), startBuffers, batch.length));
+    writeNamed(params, startParams);
+    const grads = new Map<string, tf.Tensor>();
+    for (const [name, values] of summed) grads.set(name, tf.tensor(values, params.get(name)?.shape));
     const lr = this.schedule.lrAt(this.steps);
-    const { grads: clipped, norm } = clipGradNorm(summed, this.config.maxGradNorm);
+    const { grads: clipped, norm } = clipGradNorm(grads, this.config.maxGradNorm);
     this.optimizer.step(clipped, lr);
-    tf.dispose([...summed.values(), ...clipped.values()]);
+    tf.dispose([...grads.values(), ...clipped.values()]);
+
+    const contrastive = results.map((r) => r.losses.edgeContrastive).filter((v): v is number => v !== null);
     const record: StepRecord = {
       step: this.steps,
       lr,
-      loss,
-      edgeBCE,
-      edgeContrastive: contrastiveEvents > 0 ? contrastive / contrastiveEvents : null,
+      loss: results.reduce((s, r) => s + r.losses.value, 0),
+      edgeBCE: results.reduce((s, r) => s + r.losses.edgeBCE, 0) / batch.length,
+      edgeContrastive: contrastive.length > 0 ? contrastive.reduce((s, v) => s + v, 0) / contrastive.length : null,
       gradNorm: norm,
-      edgeAuc: auc,
-      hits,
-      edges,
+      edgeAuc: results.reduce((s, r) => s + r.losses.edgeAuc, 0) / batch.length,
+      hits: batch.reduce((s, e) => s + e.numNodes, 0),
+      edges: batch.reduce((s, e) => s + e.src.length, 0),
       ms: performance.now() - started,
     };
     this.steps++;
     return record;
+  }
+
+  /**
+   * Computes event gradients on `count` worker threads from now on (one backend and model replica
+   * each); `close()` stops them. With one core per worker and one event per worker, a step takes
+   * about the time of one event.
+   */
+  async useWorkers(count: number, backend?: BackendName): Promise<void> {
+    await this.workers?.close();
+    this.workers = count > 0 ? await GradientWorkers.start(count, this.model.config, this.config, backend) : null;
   }
 
   /** Losses and edge AUC of one event in evaluation mode, without gradients (validation). */
@@ -159,12 +142,12 @@ export class GnnTrainer {
     this.model.eval();
     const graph = prepareGraph(example);
     try {
-      const parts = this.losses(example, graph, rng.split('contrastive'));
+      const parts = eventLoss(this.model, example, graph, this.config, rng.split('contrastive'));
       const record = {
         loss: parts.total.dataSync()[0],
         edgeBCE: parts.edgeBCE.dataSync()[0],
         edgeContrastive: parts.edgeContrastive === null ? null : parts.edgeContrastive.dataSync()[0],
-        edgeAuc: this.edgeAuc(parts.logitValues, example.labels, rng.split('auc')),
+        edgeAuc: sampledEdgeAuc(parts.logitValues, example.labels, this.config.aucEdges, rng.split('auc')),
         probabilities: Float32Array.from(parts.logitValues, (l) => 1 / (1 + Math.exp(-l))),
       };
       tf.dispose([parts.total, parts.edgeBCE, parts.edgeContrastive ?? []]);
@@ -175,34 +158,34 @@ export class GnnTrainer {
     }
   }
 
-  private losses(example: TrainingExample, graph: GraphTensors, rng: Rng): LossParts {
-    const { edgeBCE: wBCE, edgeContrastive: wContrastive } = this.config.lossWeights;
-    const { logits } = this.model.forward(graph);
-    const logitValues = logits.dataSync() as Float32Array;
-    const edgeBCE = edgeFocalLoss(logits, example.labels, this.config.focal);
-    const edgeContrastive =
-      wContrastive > 0
-        ? edgeContrastiveLoss(logits, { edges: example, hitTrack: example.hitTrack, hitWeight: example.hitWeight, logitValues }, this.config.contrastive, rng)
-        : null;
-    const total = tf.tidy(() => {
-      const focalPart = tf.mul(edgeBCE, wBCE);
-      return (edgeContrastive === null ? focalPart : tf.add(focalPart, tf.mul(edgeContrastive, wContrastive))) as tf.Scalar;
-    });
-    logits.dispose();
-    return { total, edgeBCE, edgeContrastive, logitValues: Float32Array.from(logitValues) };
-  }
-
-  /** AUC on a random subset of at most `aucEdges` edges, as the reference's training metric. */
-  private edgeAuc(scores: Float32Array, labels: Uint8Array, rng: Rng): number {
-    let positives = 0;
-    for (let e = 0; e < labels.length; e++) positives += labels[e];
-    if (positives === 0 || positives === labels.length) return -1;
-    if (scores.length <= this.config.aucEdges) return rocAuc(scores, labels);
-    const pick = rng.choiceWithoutReplacement(scores.length, this.config.aucEdges);
-    return rocAuc(Float32Array.from(pick, (e) => scores[e]), Uint8Array.from(pick, (e) => labels[e]));
+  async close(): Promise<void> {
+    await this.workers?.close();
+    this.workers = null;
+    this.dispose();
   }
 
   dispose(): void {
     this.optimizer.dispose();
   }
+}
+
+/**
+ * BatchNorm buffers after a batch: the mean of the events' running statistics, and the batch
+ * counter advanced by the number of events (PyTorch counts every forward pass).
+ */
+function meanBuffers(perEvent: NamedArrays[], start: NamedArrays, events: number): NamedArrays {
+  const out: NamedArrays = new Map();
+  for (const [name, initial] of start) {
+    if (initial instanceof Int32Array) {
+      out.set(name, Int32Array.from(initial, (v) => v + events));
+      continue;
+    }
+    const mean = new Float32Array(initial.length);
+    for (const buffers of perEvent) {
+      const values = buffers.get(name) as Float32Array;
+      for (let i = 0; i < mean.length; i++) mean[i] += values[i] / perEvent.length;
+    }
+    out.set(name, perEvent.length === 1 ? (perEvent[0].get(name) as Float32Array) : mean);
+  }
+  return out;
 }
