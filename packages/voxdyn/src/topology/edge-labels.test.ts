@@ -6,7 +6,12 @@ describe('edgeLabels', () => {
   const points = Float32Array.from([0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 5, 0, 0, 6, 0, 9, 9, 9]);
   const membership = Int32Array.from([0, 0, 0, 1, 1, -1]);
   const all = { src: [] as number[], dst: [] as number[] };
-  for (let d = 0; d < 6; d++) for (let s = 0; s < 6; s++) (all.src.push(s), all.dst.push(d));
+  for (let d = 0; d < 6; d++) {
+    for (let s = 0; s < 6; s++) {
+      all.src.push(s);
+      all.dst.push(d);
+    }
+  }
   const graph = { src: Int32Array.from(all.src), dst: Int32Array.from(all.dst) };
 
   it('hyper: same track, self-loops of track hits included, noise never', () => {
