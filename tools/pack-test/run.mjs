@@ -72,6 +72,13 @@ try {
       if (b.name !== 'wasm') throw new Error('backend ' + b.name);
       const x = tf.tensor2d([[1, 2], [3, 4]]); const g = tf.grad((v) => tf.sum(m.segmentSum(m.gatherRows(v, [1, 0, 1]), [0, 0, 1], 2)))(x);
       if (g.arraySync().join() !== '1,1,2,2') throw new Error('gradient ' + g.arraySync());`,
+    '@hypertrack/gnn': `const nn = await import('@hypertrack/nn'); const { Rng } = await import('@hypertrack/core'); await nn.initBackend();
+      const model = new m.EdgePredictor({ ...m.TUNE5_GNN, nstack: 2, hDim: 8, mDim: 8, zDim: 4, correlateHidden: [4] }, 1);
+      const input = { numNodes: 4, coordDim: 3, coords: Float32Array.from([0, 0, 0, 1, 0, 0, 2, 0, 1, 5, 5, 5]), src: Int32Array.from([0, 1, 2, 3, 0]), dst: Int32Array.from([1, 2, 1, 3, 0]) };
+      const p = (await model.predict(input)).probabilities; if (p.length !== 5 || !p.every((v) => v > 0 && v < 1)) throw new Error('probabilities ' + p);
+      const trainer = new m.GnnTrainer(model, m.TUNE5_TRAINING); await trainer.useWorkers(1);
+      const r = await trainer.trainStep([{ ...input, labels: Uint8Array.from([1, 1, 1, 0, 1]), hitTrack: Int32Array.from([0, 0, 0, -1]) }], Rng.fromSeed(1));
+      await trainer.close(); if (!(r.loss > 0 && r.gradNorm > 0)) throw new Error('step ' + JSON.stringify(r));`,
     '@hypertrack/cluster': `const g = { numHits: 6, src: Int32Array.from([0, 1, 2, 2, 4]), dst: Int32Array.from([1, 2, 3, 2, 5]), prob: Float32Array.from([0.9, 0.8, 0.55, 0.99, 0.9]) };
       const r = await m.selectClusterer('cut').cluster(g, { minGraph: 2 }); if (r.labels.join() !== '0,0,0,-1,1,1' || r.stats.keptEdges !== 3) throw new Error('labels ' + r.labels.join());`,
     '@hypertrack/report': `const plot = await m.rocPlot([{ name: 'toy', curve: { thresholds: [Infinity, 0.5, 0], tpr: [0, 0.5, 1], fpr: [0, 0.25, 1], auc: 0.625 } }]);

@@ -34,8 +34,17 @@ const losses = (logdir: string) =>
     .trim()
     .split('\n')
     .map((line) => {
-      // Wall-clock fields differ between runs; everything else must agree exactly.
-      const { step_ms: _step, vd_ms: _vd, ...rest } = JSON.parse(line) as { iteration: number; loss: number; val_edge_auc: number; step_ms: number; vd_ms: number };
+      // Wall-clock fields differ between runs, and tensor counts by what earlier runs in this
+      // process left behind; everything else must agree exactly.
+      const { step_ms: _step, vd_ms: _vd, tensors: _t, tensor_mb: _mb, ...rest } = JSON.parse(line) as {
+        iteration: number;
+        loss: number;
+        val_edge_auc: number;
+        step_ms: number;
+        vd_ms: number;
+        tensors: number;
+        tensor_mb: number;
+      };
       return rest;
     });
 
@@ -48,6 +57,9 @@ describe('hypertrack train', () => {
     expect(run.stdout).toMatch(/^step 2, loss \d\.\d{4}, trn AUC [\d.-]+, val AUC [\d.-]+, lr 3\.00e-3/m);
     expect(run.stdout).toContain('iterations reached: 4 steps');
     const reference = losses(straight);
+    // No tensor outlives its step (a leak shows as a count growing with the iteration).
+    const counts = readFileSync(join(straight, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).tensors);
+    expect(new Set(counts).size).toBe(1);
     expect(reference.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
     expect(reference.every((r) => Number.isFinite(r.loss) && r.val_edge_auc <= 1)).toBe(true);
     expect(readdirSync(join(straight, 'checkpoints', 'default'))).toEqual(['step-000000004']);

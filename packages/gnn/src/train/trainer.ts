@@ -142,7 +142,8 @@ export class GnnTrainer {
     this.model.eval();
     const graph = prepareGraph(example);
     try {
-      const parts = eventLoss(this.model, example, graph, this.config, rng.split('contrastive'));
+      // Outside a gradient tape nothing frees the forward pass's intermediates (the latents Z among them).
+      const parts = tf.tidy(() => eventLoss(this.model, example, graph, this.config, rng.split('contrastive')) as unknown as tf.TensorContainerObject) as unknown as ReturnType<typeof eventLoss>;
       const record = {
         loss: parts.total.dataSync()[0],
         edgeBCE: parts.edgeBCE.dataSync()[0],
