@@ -2,6 +2,7 @@ export type { ClusterAlgorithm, ClusterGraph, ClusterOptions, ClusterResult, Clu
 export { DEFAULT_EDGE_THRESHOLD, DEFAULT_MIN_GRAPH, resolveClusterOptions, type ResolvedClusterOptions } from './options';
 export { weakComponents, type Components, type ComponentNumbering, type ComponentOptions } from './components/components';
 export { membersOf, type Members } from './components/members';
-export { UnionFind } from './components/union-find';
+/** Re-exported from @hypertrack/core, where it lives since voxdyn needs it too. */
+export { UnionFind } from '@hypertrack/core';
 export { clusterCut, cutClusterer, type CutOptions } from './cut/cut';
 export { clusterers, selectClusterer } from './registry';

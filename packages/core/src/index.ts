@@ -23,3 +23,4 @@ export {
 } from './event';
 export { writeFileAtomic } from './atomic-write';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
+export { UnionFind } from './union-find';

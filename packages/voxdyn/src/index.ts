@@ -14,7 +14,7 @@ export {
   type LocalEdges,
   type TrackEdges,
 } from './topology/topology';
-export { UnionFind } from './topology/union-find';
+export { UnionFind } from '@hypertrack/core';
 export { edgeLabels } from './topology/edge-labels';
 export { type CMatrix, checkCMatrix, transposeCMatrix, cmatrixDensity, cmatrixCount } from './cmatrix/cmatrix';
 export { CMatrixAccumulator } from './cmatrix/accumulator';

@@ -8,29 +8,13 @@ import { openEventSource } from '../event-source';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
 import { pointsOf } from '../training-points';
-import { runReconstruction } from './reconstruct';
-import type { BackendName } from '@hypertrack/nn';
+import { runReconstruction, type InferFlags } from './reconstruct';
 
-interface InferOptions {
+interface InferOptions extends InferFlags {
   preOnly: boolean;
   model?: string;
   vdModel?: string;
   gnn?: string;
-  cluster: string;
-  edgeThreshold: number;
-  minGraph: number;
-  hitsMin: number;
-  backend?: BackendName;
-  in: string;
-  events?: string;
-  rfactor?: number;
-  noiseRatio: number;
-  seed: number;
-  minCount: number;
-  maxEdges?: number;
-  selfLoops: boolean;
-  logdir?: string;
-  progress: boolean;
 }
 
 /** One event's graph-constructor figures, as printed and written to vd/events.jsonl. */

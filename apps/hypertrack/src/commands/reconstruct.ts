@@ -27,10 +27,8 @@ import { openEventSource } from '../event-source';
 import type { CliIO } from '../io';
 import { pointsOf } from '../training-points';
 
-export interface ReconstructOptions {
-  vdModel: VoxdynModel;
-  vdModelPath: string;
-  gnn: string;
+/** The flags `infer` shares between --pre-only and the whole chain. */
+export interface InferFlags {
   in: string;
   events?: string;
   rfactor?: number;
@@ -46,6 +44,12 @@ export interface ReconstructOptions {
   backend?: BackendName;
   logdir?: string;
   progress: boolean;
+}
+
+export interface ReconstructOptions extends InferFlags {
+  vdModel: VoxdynModel;
+  vdModelPath: string;
+  gnn: string;
 }
 
 interface EventRow extends EventResults {

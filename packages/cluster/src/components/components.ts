@@ -2,7 +2,7 @@ import { ConfigError } from '@hypertrack/core';
 import { checkGraphShape, edgeError } from '../graph-checks';
 import { resolveClusterOptions } from '../options';
 import type { ClusterGraph, ClusterOptions } from '../types';
-import { UnionFind } from './union-find';
+import { UnionFind } from '@hypertrack/core';
 
 /**
  * How components are numbered 0..K-1:

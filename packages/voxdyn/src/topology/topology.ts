@@ -1,6 +1,5 @@
-import { ConfigError } from '@hypertrack/core';
+import { ConfigError, UnionFind } from '@hypertrack/core';
 import { checkMembership, groupByTrack, pointCount } from '../points';
-import { UnionFind } from './union-find';
 
 /** Ground-truth topology of a track (reference 1.7). */
 export type Node2Node = 'hyper' | 'eom' | 'cricket';
