@@ -37,14 +37,6 @@ function fileWith(header: unknown, dataBytes: number, rawHeader?: string): Uint8
   return out;
 }
 
-function hasPython(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import json, struct'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A reader independent of ours: json + struct (and the safetensors package when installed). */
 const PYTHON_READER = String.raw`
@@ -230,8 +222,9 @@ describe('safetensors', () => {
     await expect(loadStateDict(join(dir, 'missing.safetensors'))).rejects.toThrow(/ENOENT/);
   });
 
-  const python = hasPython();
-  (python ? it : it.skip)(`a Python json+struct reader (and safetensors if installed) reads our files${python ? '' : ' [python3 not found]'}`, async () => {
+  // python3 is part of every machine we develop and test on (Debian); without it this test fails
+  // rather than skipping, so the check of Python readability is never silently lost.
+  it('a Python json+struct reader (and safetensors if installed) reads our files', async () => {
     const path = join(dir, 'py.safetensors');
     const state = new Map<string, tf.Tensor>([
       ['a.weight', tf.tensor2d([[1.5, -2], [0.25, 3]])],
