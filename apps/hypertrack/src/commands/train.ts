@@ -74,7 +74,7 @@ export function trainCommand(io: CliIO): Command {
     .requiredOption('--in <path>', 'training events: a folder of TrackML CSV files or an Arrow store')
     .option('--events <ranges>', 'training events, e.g. 0-79 (default: all of --in except --val-events)')
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
-    .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); its node2node and ncell must match the config')
+    .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
     .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
     .option('--transfer-tag <tag>', 'start from the newest checkpoint of this tag (or checkpoint folder path), e.g. a lower pile-up stage')
