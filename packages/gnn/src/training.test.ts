@@ -100,6 +100,13 @@ describe('checkpoints', () => {
     await saveCheckpoint(dir, trainer);
     trainer.step = 7;
     await saveCheckpoint(dir, trainer);
+    // Weights only (a shipped model): a soft reset starts from them, a full restore refuses.
+    await rm(join(dir, 'step-000000007', 'optimizer.safetensors'));
+    const weightsOnly = await loadCheckpoint(join(dir, 'step-000000007'));
+    expect(() => restoreTrainer(trainer, weightsOnly)).toThrow(/optimizer\.safetensors: missing: this checkpoint has weights only/);
+    restoreTrainer(trainer, weightsOnly, { softReset: true });
+    expect(trainer.step).toBe(0);
+    weightsOnly.dispose();
     await mkdir(join(dir, 'step-000000099.partial-1'));
     expect(await latestCheckpoint(dir)).toBe(join(dir, 'step-000000012'));
     const meta = join(dir, 'step-000000012', 'trainer.json');

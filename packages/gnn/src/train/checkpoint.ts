@@ -109,7 +109,8 @@ async function readMeta(metaPath: string): Promise<CheckpointMeta> {
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const meta = await readMeta(join(path, META_FILE));
   const model = await loadStateDict(join(path, MODEL_FILE));
-  const optimizer = await loadStateDict(join(path, OPTIMIZER_FILE));
+  // A shipped model carries no optimizer state; restoring it then needs softReset.
+  const optimizer: StateDict = existsSync(join(path, OPTIMIZER_FILE)) ? await loadStateDict(join(path, OPTIMIZER_FILE)) : new Map();
   return { path, meta, model, optimizer, dispose: () => tf.dispose([...model.values(), ...optimizer.values()]) };
 }
 
@@ -122,6 +123,9 @@ export interface RestoreOptions {
 
 /** Puts a checkpoint's weights (and unless softReset, optimizer state and step) into a trainer. */
 export function restoreTrainer(trainer: GnnTrainer, checkpoint: Checkpoint, options: RestoreOptions = {}): void {
+  if (!options.softReset && checkpoint.optimizer.size === 0) {
+    throw new InputError({ file: join(checkpoint.path, OPTIMIZER_FILE) }, 'missing: this checkpoint has weights only (a shipped model?); start from it with a soft reset (fresh optimizer)');
+  }
   trainer.model.loadStateDict(checkpoint.model);
   if (!options.softReset) trainer.optimizer.loadState(checkpoint.optimizer);
   trainer.step = options.resetStep || options.softReset ? 0 : checkpoint.meta.step;
