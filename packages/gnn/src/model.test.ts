@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
 import { initBackend } from '@hypertrack/nn';
-import { EdgePredictor, SuperEdgeConv, TUNE5_GNN, degreeDifference, prepareGraph, rowNorm, type GnnConfig } from './index';
+import { EdgePredictor, SuperEdgeConv, TUNE5_GNN, degreeDifference, prepareGraph, type GnnConfig } from './index';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -78,12 +78,6 @@ describe('SuperEdgeConv', () => {
 });
 
 describe('gradients', () => {
-  it('rowNorm has gradient d/|d| and 0 at d = 0', () => {
-    const d = tf.tensor2d([[3, 4], [0, 0]]);
-    const g = tf.grad((t: tf.Tensor) => tf.sum(rowNorm(t)))(d).arraySync();
-    expect(g).toEqual([[Math.fround(0.6), Math.fround(0.8)], [0, 0]]);
-  });
-
   it('the whole model agrees with finite differences, self-loops included', () => {
     const model = new EdgePredictor({ ...SMALL, bn: false }, 4);
     const input = smallGraph(5);

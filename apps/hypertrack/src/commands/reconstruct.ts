@@ -88,11 +88,13 @@ export async function runReconstruction(options: ReconstructOptions, io: CliIO):
       if (options.rfactor !== undefined) event = reduceEvent(event, { rfactor: options.rfactor, noiseRatio: options.noiseRatio, rng: root.split(eventId) }).event;
       const { points, membership } = pointsOf(event);
       const graph = builder.build(points);
+      // eom/cricket truth is built once for both the VD metrics and the GNN's edge labels.
+      const truth = vd.node2node === 'hyper' ? undefined : truthEdges(vd.node2node, points, 3, membership);
       const vdMetrics =
-        vd.node2node === 'hyper'
+        truth === undefined
           ? graphMetrics(graph, membership, { selfLoops: options.selfLoops })
-          : edgeSetMetrics(graph, truthEdges(vd.node2node, points, 3, membership), membership.length, { selfLoops: options.selfLoops });
-      const labels = edgeLabels(vd.node2node, graph, points, 3, membership);
+          : edgeSetMetrics(graph, truth, membership.length, { selfLoops: options.selfLoops });
+      const labels = edgeLabels(vd.node2node, graph, points, 3, membership, truth);
 
       const t0 = performance.now();
       const { probabilities } = await model.predict({ numNodes: graph.numHits, coordDim: 3, coords: points, src: graph.src, dst: graph.dst });

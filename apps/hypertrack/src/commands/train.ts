@@ -226,6 +226,13 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   const pick = (ids: readonly number[], current: number | null, rng: Rng) =>
     current === null || rng.uniform() < data.period ? ids[rng.int(ids.length)] : current;
 
+  /** Event `id` reduced to an rfactor drawn from `r`, with its graph and labels. */
+  const draw = async (id: number, r: Rng) => {
+    const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
+    const prepared = graphExample(await pool.get(id), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') });
+    return { prepared, rfactor };
+  };
+
   let recent: StepRecord[] = [];
   try {
     while (trainer.step < target && performance.now() - started < limitMs && !stopRequested) {
@@ -239,8 +246,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
         for (let attempt = 0; ; attempt++) {
           const r = rng.split(attempt === 0 ? `event-${b}` : `event-${b}-retry-${attempt}`);
           state.currentEvent = pick(trainIds, attempt === 0 ? state.currentEvent : null, r);
-          const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
-          const prepared = graphExample(await pool.get(state.currentEvent), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') });
+          const { prepared, rfactor } = await draw(state.currentEvent, r);
           if (prepared.example.src.length <= options.maxEdges) {
             batch.push(prepared.example);
             vdMs += prepared.vdMs;
@@ -271,8 +277,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
       if (options.validate) {
         const r = rng.split('validation');
         state.currentValEvent = pick(valIds, state.currentValEvent, r);
-        const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
-        const prepared = graphExample(await pool.get(state.currentValEvent), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') });
+        const { prepared } = await draw(state.currentValEvent, r);
         if (prepared.example.src.length <= options.maxEdges) {
           const evaluation = trainer.evaluate(prepared.example, r.split('evaluate'));
           line.val_loss = evaluation.loss;

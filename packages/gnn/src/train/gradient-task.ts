@@ -10,8 +10,12 @@ export type NamedArrays = Map<string, Float32Array | Int32Array>;
 
 /** One event's gradient computation, as plain data. */
 export interface GradientTask {
-  /** Model parameters and buffers to compute at (the state at the start of the step). */
-  readonly params: NamedArrays;
+  /**
+   * Model parameters to compute at (the state at the start of the step); absent when the replica
+   * already holds them (the main thread's own model).
+   */
+  readonly params?: NamedArrays;
+  /** BatchNorm buffers at the start of the step (each event of a batch starts from them). */
   readonly buffers: NamedArrays;
   readonly example: TrainingExample;
   readonly batchSize: number;
@@ -46,7 +50,7 @@ export function writeNamed(variables: ReadonlyMap<string, tf.Variable>, values: 
 
 /** Runs a task on a model replica (the main thread's or a worker's). */
 export function runGradientTask(model: EdgePredictor, config: TrainerConfig, task: GradientTask): GradientResult {
-  writeNamed(model.namedParameters(), task.params);
+  if (task.params !== undefined) writeNamed(model.namedParameters(), task.params);
   writeNamed(model.namedBuffers(), task.buffers);
   const { grads, losses } = eventGradients(model, task.example, task.batchSize, config, Rng.restore(task.rng));
   const hostGrads = readNamed(grads);

@@ -87,7 +87,9 @@ export class GnnTrainer {
     const started = performance.now();
     const params = this.model.namedParameters();
     const buffers = this.model.namedBuffers();
-    const startParams = readNamed(params);
+    // Workers need the parameters shipped; the main thread computes on the model itself, whose
+    // parameters the gradient computation leaves untouched.
+    const startParams = this.workers !== null ? readNamed(params) : undefined;
     const startBuffers = readNamed(buffers);
     const tasks: GradientTask[] = batch.map((example, b) => ({ params: startParams, buffers: startBuffers, example, batchSize: batch.length, rng: rng.split(b).snapshot() }));
     const results = this.workers !== null ? await this.workers.run(tasks) : tasks.map((task) => runGradientTask(this.model, this.config, task));
@@ -101,7 +103,6 @@ export class GnnTrainer {
       }
     }
     writeNamed(buffers, meanBuffers(results.map((r) => r.buffers), startBuffers, batch.length));
-    writeNamed(params, startParams);
     const grads = new Map<string, tf.Tensor>();
     for (const [name, values] of summed) grads.set(name, tf.tensor(values, params.get(name)?.shape));
     const lr = this.schedule.lrAt(this.steps);

@@ -7,7 +7,15 @@ import { truthEdges, type LocalEdges, type Node2Node } from './topology';
  * - eom, cricket: the pair is in the track's truth edge list; the graph must be sorted by
  *   (dst, src) (GraphBuilder's order), and both lists are merged in O(E + T).
  */
-export function edgeLabels(mode: Node2Node, graph: LocalEdges, points: Float32Array, dim: number, membership: Int32Array): Uint8Array {
+export function edgeLabels(
+  mode: Node2Node,
+  graph: LocalEdges,
+  points: Float32Array,
+  dim: number,
+  membership: Int32Array,
+  /** The truth edge list of eom/cricket when the caller already has it (e.g. for graph metrics). */
+  truth?: LocalEdges,
+): Uint8Array {
   const { src, dst } = graph;
   const labels = new Uint8Array(src.length);
   if (mode === 'hyper') {
@@ -17,14 +25,14 @@ export function edgeLabels(mode: Node2Node, graph: LocalEdges, points: Float32Ar
     }
     return labels;
   }
-  const truth = truthEdges(mode, points, dim, membership);
+  const sortedTruth = truth ?? truthEdges(mode, points, dim, membership);
   let k = 0;
   for (let e = 0; e < src.length; e++) {
     if (e > 0 && (dst[e] < dst[e - 1] || (dst[e] === dst[e - 1] && src[e] < src[e - 1]))) {
       throw new RangeError(`edgeLabels needs the graph sorted by (dst, src); edge ${e} is out of order`);
     }
-    while (k < truth.src.length && (truth.dst[k] < dst[e] || (truth.dst[k] === dst[e] && truth.src[k] < src[e]))) k++;
-    labels[e] = k < truth.src.length && truth.dst[k] === dst[e] && truth.src[k] === src[e] ? 1 : 0;
+    while (k < sortedTruth.src.length && (sortedTruth.dst[k] < dst[e] || (sortedTruth.dst[k] === dst[e] && sortedTruth.src[k] < src[e]))) k++;
+    labels[e] = k < sortedTruth.src.length && sortedTruth.dst[k] === dst[e] && sortedTruth.src[k] === src[e] ? 1 : 0;
   }
   return labels;
 }
