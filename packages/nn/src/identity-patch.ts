@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelPatch } from './kernel-patch';
 
 /**
  * The wasm backend's Identity kernel copies its input into a new heap buffer, and tfjs runs
@@ -9,12 +10,6 @@ import * as tf from '@tensorflow/tfjs-core';
  * writes into its inputs, and variables are reassigned rather than written in place, so sharing is
  * safe; string tensors keep the stock kernel.
  */
-const KERNEL = 'Identity';
-const BACKEND = 'wasm';
-
-let original: tf.KernelConfig | undefined;
-let patched: tf.KernelConfig | undefined;
-
 function makePatched(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
@@ -25,22 +20,14 @@ function makePatched(stock: tf.KernelConfig): tf.KernelConfig {
   return { ...stock, kernelFunc };
 }
 
+const identityPatch = kernelPatch('Identity', 'wasm', makePatched);
+
 /** Registers the buffer-sharing Identity for wasm. Idempotent; false without the wasm kernels. */
 export function patchWasmIdentity(): boolean {
-  const current = tf.getKernel(KERNEL, BACKEND);
-  if (current === undefined) return false;
-  if (patched !== undefined && current.kernelFunc === patched.kernelFunc) return true;
-  original = current;
-  patched = makePatched(current);
-  tf.unregisterKernel(KERNEL, BACKEND);
-  tf.registerKernel(patched);
-  return true;
+  return identityPatch.apply();
 }
 
 /** Restores the stock (copying) wasm Identity, for comparisons. Idempotent. */
 export function unpatchWasmIdentity(): void {
-  const current = tf.getKernel(KERNEL, BACKEND);
-  if (original === undefined || patched === undefined || current?.kernelFunc !== patched.kernelFunc) return;
-  tf.unregisterKernel(KERNEL, BACKEND);
-  tf.registerKernel(original);
+  identityPatch.restore();
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelPatch } from './kernel-patch';
 
 /**
  * The wasm backend's BatchMatMul is about 10x slower with `transposeA`/`transposeB` set than
@@ -6,12 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
  * them. The patch transposes the flagged operand explicitly with the backend's own Transpose
  * kernel, then calls the stock kernel without flags; the results are identical.
  */
-const KERNEL = 'BatchMatMul';
-const BACKEND = 'wasm';
-
-let original: tf.KernelConfig | undefined;
-let patched: tf.KernelConfig | undefined;
-
 /** Swaps the last two axes of a rank-r tensor. */
 function lastTwoSwapped(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);
@@ -47,32 +42,25 @@ function makePatched(stock: tf.KernelConfig, transpose: tf.KernelConfig): tf.Ker
   return { ...stock, kernelFunc };
 }
 
+const matMulPatch = kernelPatch('BatchMatMul', 'wasm', (stock) => {
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  return transpose === undefined ? undefined : makePatched(stock, transpose);
+});
+
 /**
  * Registers the transpose-free BatchMatMul for the wasm backend. Idempotent; returns false when
  * the wasm kernels are not registered (the wasm backend package is not loaded).
  */
 export function patchWasmBatchMatMul(): boolean {
-  const current = tf.getKernel(KERNEL, BACKEND);
-  if (current === undefined) return false;
-  if (patched !== undefined && current.kernelFunc === patched.kernelFunc) return true;
-  const transpose = tf.getKernel('Transpose', BACKEND);
-  if (transpose === undefined) return false;
-  original = current;
-  patched = makePatched(current, transpose);
-  tf.unregisterKernel(KERNEL, BACKEND);
-  tf.registerKernel(patched);
-  return true;
+  return matMulPatch.apply();
 }
 
 /** Restores the stock wasm BatchMatMul (for comparisons in tests and benchmarks). Idempotent. */
 export function unpatchWasmBatchMatMul(): void {
-  const current = tf.getKernel(KERNEL, BACKEND);
-  if (original === undefined || patched === undefined || current?.kernelFunc !== patched.kernelFunc) return;
-  tf.unregisterKernel(KERNEL, BACKEND);
-  tf.registerKernel(original);
+  matMulPatch.restore();
 }
 
 /** Whether the patched kernel is the one registered now. */
 export function isWasmBatchMatMulPatched(): boolean {
-  return patched !== undefined && tf.getKernel(KERNEL, BACKEND)?.kernelFunc === patched.kernelFunc;
+  return matMulPatch.isApplied();
 }
