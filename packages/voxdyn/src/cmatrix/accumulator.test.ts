@@ -49,6 +49,32 @@ describe('CMatrixAccumulator', () => {
     for (const [k, count] of expected) expect(cmatrixCount(t, k % ncell, Math.floor(k / ncell))).toBe(count);
   });
 
+  it('merges repeated keys across many merges of a bucket, counts included', () => {
+    // 8 cells give 8 one-row buckets, so 20,000 tracks push each bucket through many merges.
+    const rng = Rng.fromSeed(3);
+    const ncell = 8;
+    const acc = new CMatrixAccumulator(ncell, 16);
+    const expected = new Map<number, number>();
+    for (let t = 0; t < 20_000; t++) {
+      const m = 1 + rng.int(6);
+      const cells = Int32Array.from({ length: m }, () => rng.int(ncell));
+      acc.addEvent('hyper', new Float32Array(m), 1, new Int32Array(m), cells);
+      const distinct = [...new Set(cells)];
+      for (const u of distinct) for (const v of distinct) expected.set(u * ncell + v, (expected.get(u * ncell + v) ?? 0) + 1);
+      if (t === 10_000) expect(acc.entries).toBe(expected.size);
+    }
+    const c = acc.finish();
+    checkCMatrix(c);
+    expect(c.indices.length).toBe(expected.size);
+    let total = 0;
+    for (const [k, count] of expected) {
+      expect(cmatrixCount(c, Math.floor(k / ncell), k % ncell)).toBe(count);
+      total += count;
+    }
+    expect(c.counts.reduce((a, b) => a + b, 0)).toBe(total);
+    expect(acc.tracks).toBe(20_000);
+  });
+
   it('rejects cells outside the matrix', () => {
     const acc = new CMatrixAccumulator(3);
     expect(() => acc.addTrack(Int32Array.from([0, 3]), { src: Int32Array.from([0]), dst: Int32Array.from([1]) })).toThrow('cells: cell 3 is outside 0..2');
