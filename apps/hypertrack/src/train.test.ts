@@ -94,6 +94,15 @@ describe('hypertrack train', () => {
     expect(fresh.stderr).toContain('already holds checkpoints: resume with --epoch -1');
   });
 
+  it('validates on every n-th step, and shows a time-limited run against its budget', async () => {
+    const logdir = join(dir, 'every');
+    const withProgress = base().filter((arg) => arg !== '--no-progress');
+    const run = await cli(...withProgress, '--logdir', logdir, '--iterations', '4', '--validate', '--validate-every', '2', '--time-limit', '600');
+    expect(run.code).toBe(0);
+    expect(losses(logdir).map((line) => 'val_edge_auc' in line)).toEqual([true, false, true, false]);
+    expect(run.stderr).toMatch(/^train: 1\/4 steps, [\d.]+ steps\/s, elapsed [\d.]+s of 10m00s, ETA /m);
+  });
+
   it('refuses what it cannot do with one clear line', async () => {
     const logdir = join(dir, 'bad');
     const transformer = await cli(...base(), '--logdir', logdir, '--cluster', 'transformer');

@@ -34,6 +34,32 @@ describe('progress', () => {
     expect(chunks[chunks.length - 1].endsWith('\n')).toBe(true);
   });
 
+  it('fills the bar with the time budget when the count has no end (a time-limited run)', () => {
+    let clock = 0;
+    const { chunks, sink } = fakeSink(true);
+    const p = createProgress('train', 0, { unit: 'steps', sink, now: () => clock, timeBudgetSeconds: 100 });
+    clock = 25_000;
+    p.tick(5);
+    expect(chunks[0]).toContain('5 steps, 0.20 steps/s, elapsed 25s of 1m40s, ETA 1m15s');
+    // 40 columns wide at 120 columns: a quarter of the budget is 10 filled cells.
+    expect(chunks[0]).toContain(`${'█'.repeat(10)}${'░'.repeat(30)}`);
+    clock = 99_000;
+    p.tick();
+    expect(chunks[chunks.length - 1]).toContain('ETA 1.0s');
+  });
+
+  it('ends at the earlier of the count and the time budget', () => {
+    let clock = 0;
+    const { chunks, sink } = fakeSink(false);
+    const p = createProgress('train', 10, { unit: 'steps', sink, now: () => clock, timeBudgetSeconds: 1000 });
+    clock = 10_000;
+    p.tick();
+    expect(chunks[0]).toBe('train: 1/10 steps, 0.10 steps/s, elapsed 10s of 16m40s, ETA 1m30s\n');
+    clock = 990_000;
+    p.tick();
+    expect(chunks[1]).toBe('train: 2/10 steps, 0.00 steps/s, elapsed 16m30s of 16m40s, ETA 10s\n');
+  });
+
   it('stays silent when asked', () => {
     const { chunks, sink } = fakeSink(false);
     const p = createProgress('x', 3, { sink, silent: true });

@@ -20,6 +20,12 @@ export interface ProgressOptions {
   plainIntervalSeconds?: number;
   /** Clock in milliseconds, replaceable in tests. */
   now?: () => number;
+  /**
+   * Wall-time budget of the work in seconds (a run stopped by a time limit): the bar fills with
+   * the elapsed share of it, and the ETA is the budget's end unless the count finishes sooner.
+   * With `total` 0 the count has no end of its own and only the budget sets bar and ETA.
+   */
+  timeBudgetSeconds?: number;
 }
 
 export interface Progress {
@@ -54,11 +60,23 @@ export function createProgress(label: string, total: number, options: ProgressOp
   let lastDraw = -Infinity;
   let lastPercentDecile = -1;
 
+  const budget = options.timeBudgetSeconds !== undefined && options.timeBudgetSeconds > 0 ? options.timeBudgetSeconds : undefined;
+
+  /** Share of the work done, 0..1: the larger of the count's and the time budget's. */
+  const fraction = (elapsed: number): number => {
+    let share = total > 0 ? count / total : budget === undefined ? 1 : 0;
+    if (budget !== undefined) share = Math.max(share, elapsed / budget);
+    return Math.min(1, share);
+  };
+
   const status = (): string => {
     const elapsed = (now() - start) / 1000;
     const rate = elapsed > 0 ? count / elapsed : 0;
-    const eta = rate > 0 ? (total - count) / rate : Infinity;
-    return `${count}/${total} ${unit}, ${formatRate(rate, unit)}, elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(eta)}`;
+    let eta = total > 0 && rate > 0 ? (total - count) / rate : Infinity;
+    if (budget !== undefined) eta = Math.min(eta, Math.max(0, budget - elapsed));
+    const counted = total > 0 ? `${count}/${total}` : `${count}`;
+    const limit = budget !== undefined ? ` of ${formatDuration(budget)}` : '';
+    return `${counted} ${unit}, ${formatRate(rate, unit)}, elapsed ${formatDuration(elapsed)}${limit}, ETA ${formatDuration(eta)}`;
   };
 
   const draw = (): void => {
@@ -68,12 +86,12 @@ export function createProgress(label: string, total: number, options: ProgressOp
       if (t - lastDraw < 100 && count < total) return;
       lastDraw = t;
       const width = Math.max(10, Math.min(40, (sink.columns ?? 80) - 70));
-      const filled = total > 0 ? Math.round((width * count) / total) : width;
+      const filled = Math.round(width * fraction((t - start) / 1000));
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       sink.write(`\r${label} ${bar} ${status()}\u001b[K`);
       return;
     }
-    const decile = total > 0 ? Math.floor((10 * count) / total) : 10;
+    const decile = Math.floor(10 * fraction((t - start) / 1000));
     if (decile > lastPercentDecile || t - lastDraw >= plainInterval) {
       lastPercentDecile = decile;
       lastDraw = t;

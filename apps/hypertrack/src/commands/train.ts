@@ -38,6 +38,7 @@ interface TrainOptions {
   timeLimit?: number;
   savePeriod: number;
   validate: boolean;
+  validateEvery: number;
   backend?: BackendName;
   optimizer?: string;
   learningRate?: number;
@@ -86,6 +87,7 @@ export function trainCommand(io: CliIO): Command {
     .option('--time-limit <seconds>', 'stop after this much wall time (a checkpoint is written)', numberOption(0, 1e9))
     .option('--save-period <seconds>', 'seconds between checkpoints (one is always written at the end)', numberOption(0, 1e9), 1200)
     .option('--validate', 'evaluate one validation event per iteration (val_edge_auc in metrics.jsonl)', false)
+    .option('--validate-every <n>', 'with --validate, evaluate on every n-th iteration only (a mu = 20 evaluation costs about half a training step)', integerOption(1), 1)
     .option('--backend <name>', 'tensor backend: node-gpu, node, wasm or cpu (default: the fastest installed)')
     .option('--optimizer <name>', 'AdamW, Adam or SGD')
     .option('--learning-rate <lr>', 'learning rate', numberOption(0, 10))
@@ -217,12 +219,16 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const progress = createProgress('train', Number.isFinite(target) ? target : 0, {
+  // A run bounded only by --time-limit fills its bar with time; one bounded by neither has no
+  // end to show and prints its summary lines alone.
+  // Counting only this run's steps keeps the rate and ETA true after a resume.
+  const resumedAt = trainer.step;
+  const progress = createProgress(resumedAt > 0 ? `train (from step ${resumedAt})` : 'train', Number.isFinite(target) ? Math.max(0, target - resumedAt) : 0, {
     unit: 'steps',
-    silent: !options.progress || !Number.isFinite(target),
+    silent: !options.progress || (!Number.isFinite(target) && options.timeLimit === undefined),
     sink: io.stderr,
+    timeBudgetSeconds: options.timeLimit,
   });
-  for (let i = 0; i < trainer.step; i++) progress.tick();
   const pick = (ids: readonly number[], current: number | null, rng: Rng) =>
     current === null || rng.uniform() < data.period ? ids[rng.int(ids.length)] : current;
 
@@ -274,7 +280,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
         tensors: tf.memory().numTensors,
         tensor_mb: tf.memory().numBytes / 2 ** 20,
       };
-      if (options.validate) {
+      if (options.validate && record.step % options.validateEvery === 0) {
         const r = rng.split('validation');
         state.currentValEvent = pick(valIds, state.currentValEvent, r);
         const { prepared } = await draw(state.currentValEvent, r);
