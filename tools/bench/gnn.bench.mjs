@@ -7,6 +7,7 @@
 //   node tools/bench/gnn.bench.mjs                 every case, each in its own child process
 //   node tools/bench/gnn.bench.mjs conv:wasm:200000 model:wasm:15000:500000   chosen cases
 //   GNN_BENCH_PROFILE=1 ...                        also print the kernels that take the time
+//   GNN_BENCH_SIMD=0 ...                           BatchNorm kernels without their SIMD loops
 // Cases: conv:<backend>:<edges> (nodes = edges / 4) and model:<backend>:<hits>:<edges>.
 // Each case runs in a fresh process, so the wasm heap and the peak RSS belong to that case alone.
 // Peak tensor memory is tf.profile's peakBytes over one forward + backward (tf.memory().numBytes
@@ -18,7 +19,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { initBackend } from '@hypertrack/nn';
+import { initBackend, setSimdLoops } from '@hypertrack/nn';
 import { EdgePredictor, SuperEdgeConv, TUNE5_GNN, edgeFocalLoss, prepareGraph } from '@hypertrack/gnn';
 import { measure } from './harness.mjs';
 
@@ -173,6 +174,8 @@ function calibrate() {
 async function runCase(spec) {
   const [kind, backend, ...sizes] = spec.split(':');
   await initBackend({ prefer: backend });
+  // GNN_BENCH_SIMD=0: the activation + BatchNorm kernels run their JS loops (the before figure).
+  if (process.env.GNN_BENCH_SIMD === '0') setSimdLoops(false);
   const calibrationMs = backend === 'wasm' ? calibrate() : undefined;
   const result = kind === 'conv' ? await convCase(backend, Number(sizes[0])) : await modelCase(backend, Number(sizes[0]), Number(sizes[1]));
   const rss = process.resourceUsage().maxRSS * 1024;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { Mlp, actBatchNorm, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels } from './index';
+import { Mlp, actBatchNorm, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
 
 function randomTensor(rng: Rng, shape: number[], mean = 0, scale = 1): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -23,26 +23,39 @@ function scaleOf(a: tf.Tensor): number {
 }
 
 const MODES = [
-  { name: 'wasm, fused kernels', backend: 'wasm' as const, fused: true },
-  { name: 'wasm, stock-op fallback', backend: 'wasm' as const, fused: false },
-  { name: 'cpu (stock-op fallback)', backend: 'cpu' as const, fused: true },
+  { name: 'wasm, fused kernels (SIMD loops)', backend: 'wasm' as const, fused: true, simd: true },
+  { name: 'wasm, fused kernels (JS loops)', backend: 'wasm' as const, fused: true, simd: false },
+  { name: 'wasm, stock-op fallback', backend: 'wasm' as const, fused: false, simd: true },
+  { name: 'cpu (stock-op fallback)', backend: 'cpu' as const, fused: true, simd: true },
 ];
 
-describe.each(MODES)('fused ops on $name', ({ backend, fused }) => {
+describe.each(MODES)('fused ops on $name', ({ backend, fused, simd }) => {
   beforeAll(async () => {
     await initBackend({ prefer: backend });
     setFusedKernels(fused);
+    setSimdLoops(simd);
   });
-  afterAll(() => setFusedKernels(true));
+  afterAll(() => {
+    setFusedKernels(true);
+    setSimdLoops(true);
+  });
 
   it('uses the custom kernels exactly on wasm with kernels on', () => {
     expect(fusedKernelsActive()).toBe(backend === 'wasm' && fused);
+    expect(simdLoopsActive()).toBe(backend === 'wasm' && fused && simd);
   });
 
-  it.each(['none', 'silu'] as const)('actBatchNorm (act %s) matches the stock composition: values and gradients', (act) => {
-    const rng = Rng.fromSeed(act === 'silu' ? 11 : 12);
-    const rows = 300;
-    const features = 7;
+  // Shapes reach every path of the SIMD loops: whole 4-lane blocks of 4, 2 and 1 rows, leftover
+  // rows done in JS, more than one accumulation chunk (256 blocks), and no whole block at all.
+  it.each([
+    ['none', 300, 7],
+    ['silu', 300, 7],
+    ['silu', 301, 30],
+    ['none', 600, 64],
+    ['silu', 600, 64],
+    ['silu', 3, 61],
+  ] as const)('actBatchNorm (act %s, [%i, %i]) matches the stock composition: values and gradients', (act, rows, features) => {
+    const rng = Rng.fromSeed((act === 'silu' ? 11 : 12) + rows + features);
     const x = randomTensor(rng, [rows, features], 0.5, 2);
     const w = randomTensor(rng, [features], 1, 0.3);
     const b = randomTensor(rng, [features], 0, 0.3);

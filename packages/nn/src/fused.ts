@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormLoops, type BatchNormLoops } from './simd/batchnorm-simd';
+import { wasmApi } from './simd/wasm-api';
 
 /**
  * Fused ops: one differentiable op where the stock composition runs many kernels, each of which
@@ -12,10 +14,24 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 
 let enabled = true;
+let simdEnabled = true;
 
 /** Turns the wasm custom kernels on or off (on by default; off gives the stock-op fallback). */
 export function setFusedKernels(on: boolean): void {
   enabled = on;
+}
+
+/**
+ * Turns the SIMD loops inside the activation + BatchNorm kernels on or off (on by default; off
+ * runs the same kernels' JS loops). For benchmarks and tests; both give the same results.
+ */
+export function setSimdLoops(on: boolean): void {
+  simdEnabled = on;
+}
+
+/** Whether the activation + BatchNorm kernels run their SIMD loops now. */
+export function simdLoopsActive(): boolean {
+  return fusedKernelsActive() && simdLoops(tf.backend() as WasmBackend) !== null;
 }
 
 /** Whether the fused wasm kernels are used now (wasm backend active, kernels on). */
@@ -31,6 +47,8 @@ export function fusedKernelsActive(): boolean {
 interface WasmBackend extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  /** The Emscripten module; its heap is the exported memory (`asm.memory` in tfjs 4.22). */
+  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
 }
 
 function f32(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
@@ -59,30 +77,72 @@ interface ActBnAttrs {
   eps: number;
 }
 
+/** Rows of one SIMD block: the fewest whose `features` floats fill whole 4-lane vectors. */
+function blockRowsOf(features: number): number {
+  return features % 4 === 0 ? 1 : features % 2 === 0 ? 2 : 4;
+}
+
+/** Blocks per call of a summing loop: its float32 accumulators are emptied into float64 after each. */
+const SUM_CHUNK_BLOCKS = 256;
+
+/** The SIMD loops over this backend's heap, or null (no SIMD, heap not reachable, or turned off). */
+function simdLoops(backend: WasmBackend): BatchNormLoops | null {
+  if (!simdEnabled) return null;
+  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
+  return memory instanceof wasmApi.Memory ? batchNormLoops(memory) : null;
+}
+
+/** Writes `values` (one per feature) repeated over a block of `length` floats at `T[at..]`. */
+function replicate(T: Float32Array, at: number, values: ArrayLike<number>, length: number): void {
+  const features = values.length;
+  for (let j = 0; j < length; j++) T[at + j] = values[j % features];
+}
+
 /** [y, mean, variance]: a = act(x), y = (a - mean) / sqrt(variance + eps) * weight + bias. */
 function actBatchNormKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const backend = args.backend as WasmBackend;
   const { x, weight, bias } = args.inputs as Record<string, tf.TensorInfo>;
   const { act, eps } = args.attrs as unknown as ActBnAttrs;
   const [rows, features] = x.shape;
-  const sig = act === 'silu' ? wasmSigmoid(backend, x) : null;
+  const silu = act === 'silu';
+  const sig = silu ? wasmSigmoid(backend, x) : null;
   const y = backend.makeOutput([rows, features], 'float32');
   const mean = backend.makeOutput([features], 'float32');
   const variance = backend.makeOutput([features], 'float32');
+  const loops = simdLoops(backend);
+  const g = blockRowsOf(features);
+  const blockLen = g * features;
+  const blocks = loops === null ? 0 : Math.floor(rows / g);
+  // Accumulators, then the replicated scale and shift: [sum, sq, scale, shift] x blockLen.
+  const scratch = blocks > 0 ? backend.makeOutput([4 * blockLen], 'float32') : null;
   const X = f32(backend, x);
   const S = sig === null ? null : f32(backend, sig);
   const Y = f32(backend, y);
   const W = f32(backend, weight);
   const B = f32(backend, bias);
+  const T = scratch === null ? null : f32(backend, scratch);
   const sum = new Float64Array(features);
   const sq = new Float64Array(features);
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let f = 0; f < features; f++, i++) {
-      const a = S === null ? X[i] : X[i] * S[i];
-      Y[i] = a;
-      sum[f] += a;
-      sq[f] += a * a;
+  if (loops !== null && T !== null) {
+    T.fill(0, 0, 2 * blockLen);
+    for (let b0 = 0; b0 < blocks; b0 += SUM_CHUNK_BLOCKS) {
+      const count = Math.min(SUM_CHUNK_BLOCKS, blocks - b0);
+      const offset = 4 * b0 * blockLen;
+      loops.stats(silu, X.byteOffset + offset, S === null ? 0 : S.byteOffset + offset, Y.byteOffset + offset, count, 4 * blockLen, T.byteOffset, T.byteOffset + 4 * blockLen);
+      for (let j = 0; j < blockLen; j++) {
+        sum[j % features] += T[j];
+        sq[j % features] += T[blockLen + j];
+      }
+      T.fill(0, 0, 2 * blockLen);
     }
+  }
+  const simdEnd = blocks * g * features;
+  for (let i = simdEnd, f = 0; i < rows * features; i++) {
+    const a = S === null ? X[i] : X[i] * S[i];
+    Y[i] = a;
+    sum[f] += a;
+    sq[f] += a * a;
+    if (++f === features) f = 0;
   }
   const M = f32(backend, mean);
   const V = f32(backend, variance);
@@ -96,9 +156,16 @@ function actBatchNormKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
     scale[f] = W[f] / Math.sqrt(v + eps);
     shift[f] = B[f] - m * scale[f];
   }
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let f = 0; f < features; f++, i++) Y[i] = Y[i] * scale[f] + shift[f];
+  if (loops !== null && T !== null) {
+    replicate(T, 2 * blockLen, scale, blockLen);
+    replicate(T, 3 * blockLen, shift, blockLen);
+    loops.apply(Y.byteOffset, blocks, 4 * blockLen, T.byteOffset + 8 * blockLen, T.byteOffset + 12 * blockLen);
   }
+  for (let i = simdEnd, f = 0; i < rows * features; i++) {
+    Y[i] = Y[i] * scale[f] + shift[f];
+    if (++f === features) f = 0;
+  }
+  if (scratch !== null) backend.disposeData(scratch.dataId);
   if (sig !== null) backend.disposeData(sig.dataId);
   return [y, mean, variance];
 }
@@ -113,10 +180,17 @@ function actBatchNormGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: 
   const { x, dy, weight, mean, variance } = args.inputs as Record<string, tf.TensorInfo>;
   const { act, eps } = args.attrs as unknown as ActBnAttrs;
   const [rows, features] = x.shape;
-  const sig = act === 'silu' ? wasmSigmoid(backend, x) : null;
+  const silu = act === 'silu';
+  const sig = silu ? wasmSigmoid(backend, x) : null;
   const dx = backend.makeOutput([rows, features], 'float32');
   const dweight = backend.makeOutput([features], 'float32');
   const dbias = backend.makeOutput([features], 'float32');
+  const loops = simdLoops(backend);
+  const g = blockRowsOf(features);
+  const blockLen = g * features;
+  const blocks = loops === null ? 0 : Math.floor(rows / g);
+  // [mean, invStd, coef, meanDy, meanDyXhat, accDy, accDyXhat] x blockLen.
+  const scratch = blocks > 0 ? backend.makeOutput([7 * blockLen], 'float32') : null;
   const X = f32(backend, x);
   const S = sig === null ? null : f32(backend, sig);
   const DY = f32(backend, dy);
@@ -124,17 +198,34 @@ function actBatchNormGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: 
   const W = f32(backend, weight);
   const M = f32(backend, mean);
   const V = f32(backend, variance);
+  const T = scratch === null ? null : f32(backend, scratch);
+  const at = (slot: number) => (T === null ? 0 : T.byteOffset + 4 * slot * blockLen);
   const invStd = new Float32Array(features);
   for (let f = 0; f < features; f++) invStd[f] = 1 / Math.sqrt(V[f] + eps);
   const sumDy = new Float64Array(features);
   const sumDyXhat = new Float64Array(features);
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let f = 0; f < features; f++, i++) {
-      const a = S === null ? X[i] : X[i] * S[i];
-      const g = DY[i];
-      sumDy[f] += g;
-      sumDyXhat[f] += g * (a - M[f]) * invStd[f];
+  if (loops !== null && T !== null) {
+    replicate(T, 0, M, blockLen);
+    replicate(T, blockLen, invStd, blockLen);
+    T.fill(0, 5 * blockLen, 7 * blockLen);
+    for (let b0 = 0; b0 < blocks; b0 += SUM_CHUNK_BLOCKS) {
+      const count = Math.min(SUM_CHUNK_BLOCKS, blocks - b0);
+      const offset = 4 * b0 * blockLen;
+      loops.gradSums(silu, X.byteOffset + offset, S === null ? 0 : S.byteOffset + offset, DY.byteOffset + offset, count, 4 * blockLen, at(0), at(1), at(5), at(6));
+      for (let j = 0; j < blockLen; j++) {
+        sumDy[j % features] += T[5 * blockLen + j];
+        sumDyXhat[j % features] += T[6 * blockLen + j];
+      }
+      T.fill(0, 5 * blockLen, 7 * blockLen);
     }
+  }
+  const simdEnd = blocks * g * features;
+  for (let i = simdEnd, f = 0; i < rows * features; i++) {
+    const a = S === null ? X[i] : X[i] * S[i];
+    const gi = DY[i];
+    sumDy[f] += gi;
+    sumDyXhat[f] += gi * (a - M[f]) * invStd[f];
+    if (++f === features) f = 0;
   }
   const DW = f32(backend, dweight);
   const DB = f32(backend, dbias);
@@ -148,19 +239,25 @@ function actBatchNormGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: 
     meanDy[f] = sumDy[f] / rows;
     meanDyXhat[f] = sumDyXhat[f] / rows;
   }
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let f = 0; f < features; f++, i++) {
-      const xi = X[i];
-      if (S === null) {
-        const xhat = (xi - M[f]) * invStd[f];
-        DX[i] = coef[f] * (DY[i] - meanDy[f] - xhat * meanDyXhat[f]);
-      } else {
-        const s = S[i];
-        const xhat = (xi * s - M[f]) * invStd[f];
-        DX[i] = coef[f] * (DY[i] - meanDy[f] - xhat * meanDyXhat[f]) * (s * (1 + xi * (1 - s)));
-      }
-    }
+  if (loops !== null && T !== null) {
+    replicate(T, 2 * blockLen, coef, blockLen);
+    replicate(T, 3 * blockLen, meanDy, blockLen);
+    replicate(T, 4 * blockLen, meanDyXhat, blockLen);
+    loops.gradDx(silu, X.byteOffset, S === null ? 0 : S.byteOffset, DY.byteOffset, DX.byteOffset, blocks, 4 * blockLen, at(0), at(1), at(2), at(3), at(4));
   }
+  for (let i = simdEnd, f = 0; i < rows * features; i++) {
+    const xi = X[i];
+    if (S === null) {
+      const xhat = (xi - M[f]) * invStd[f];
+      DX[i] = coef[f] * (DY[i] - meanDy[f] - xhat * meanDyXhat[f]);
+    } else {
+      const s = S[i];
+      const xhat = (xi * s - M[f]) * invStd[f];
+      DX[i] = coef[f] * (DY[i] - meanDy[f] - xhat * meanDyXhat[f]) * (s * (1 + xi * (1 - s)));
+    }
+    if (++f === features) f = 0;
+  }
+  if (scratch !== null) backend.disposeData(scratch.dataId);
   if (sig !== null) backend.disposeData(sig.dataId);
   return [dx, dweight, dbias];
 }

@@ -10,7 +10,7 @@ export { patchWasmBatchMatMul, unpatchWasmBatchMatMul, isWasmBatchMatMulPatched 
 export { patchWasmIdentity, unpatchWasmIdentity } from './identity-patch';
 export * as ops from './ops';
 export { gatherRows, segmentSum, segmentMean, segmentCounts, rowIndex, type RowIndex } from './ops';
-export { actBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
+export { actBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, setSimdLoops, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
 export { checkpoint, isRecomputing } from './checkpoint';
 export { Module, type StateDict, type LoadStateOptions } from './module';
 export { Linear, type LinearOptions } from './layers/linear';
