@@ -86,11 +86,11 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd }) => {
     tf.dispose([x, r, y, expected, g, gStock]);
   });
 
-  it('edgePairFeatures matches the gather composition, including a self-loop: values and gradients', () => {
-    const rng = Rng.fromSeed(16);
+  // d = 8 takes the SIMD loops (widths that are multiples of 4), d = 5 the JS loops.
+  it.each([5, 8])('edgePairFeatures (d = %i) matches the gather composition, including a self-loop: values and gradients', (d) => {
+    const rng = Rng.fromSeed(16 + d);
     const n = 9;
     const e = 40;
-    const d = 5;
     const src = Int32Array.from({ length: e }, () => rng.int(n));
     const dst = Int32Array.from({ length: e }, () => rng.int(n));
     src[0] = dst[0] = 4; // self-loop: the norm's gradient is 0 there
@@ -135,11 +135,10 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd }) => {
     tf.dispose([s2, d2, h, attr, r, value, expected, ...g, ...gExpected]);
   });
 
-  it('gatherPairAdd matches edge + table[first, :m] + table[second, m:]: values and gradients', () => {
-    const rng = Rng.fromSeed(17);
+  it.each([3, 8])('gatherPairAdd (m = %i) matches edge + table[first, :m] + table[second, m:]: values and gradients', (m) => {
+    const rng = Rng.fromSeed(17 + m);
     const n = 7;
     const e = 30;
-    const m = 4;
     const first = Int32Array.from({ length: e }, () => rng.int(n));
     const second = Int32Array.from({ length: e }, () => rng.int(n));
     const f2 = tf.tensor2d(first, [e, 1], 'int32');

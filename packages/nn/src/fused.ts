@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormLoops, type BatchNormLoops } from './simd/batchnorm-simd';
-import { wasmApi } from './simd/wasm-api';
+import { edgeLoops, type EdgeLoops } from './simd/edge-simd';
+import { wasmApi, type WasmMemory } from './simd/wasm-api';
 
 /**
  * Fused ops: one differentiable op where the stock composition runs many kernels, each of which
@@ -22,16 +23,17 @@ export function setFusedKernels(on: boolean): void {
 }
 
 /**
- * Turns the SIMD loops inside the activation + BatchNorm kernels on or off (on by default; off
- * runs the same kernels' JS loops). For benchmarks and tests; both give the same results.
+ * Turns the SIMD loops inside the fused wasm kernels on or off (on by default; off runs the same
+ * kernels' JS loops). For benchmarks and tests; both give the same results up to rounding.
  */
 export function setSimdLoops(on: boolean): void {
   simdEnabled = on;
 }
 
-/** Whether the activation + BatchNorm kernels run their SIMD loops now. */
+/** Whether the fused kernels run their SIMD loops now (BatchNorm and per-edge ones alike). */
 export function simdLoopsActive(): boolean {
-  return fusedKernelsActive() && simdLoops(tf.backend() as WasmBackend) !== null;
+  const backend = tf.backend() as WasmBackend;
+  return fusedKernelsActive() && simdLoops(backend) !== null && simdEdgeLoops(backend) !== null;
 }
 
 /** Whether the fused wasm kernels are used now (wasm backend active, kernels on). */
@@ -85,11 +87,23 @@ function blockRowsOf(features: number): number {
 /** Blocks per call of a summing loop: its float32 accumulators are emptied into float64 after each. */
 const SUM_CHUNK_BLOCKS = 256;
 
-/** The SIMD loops over this backend's heap, or null (no SIMD, heap not reachable, or turned off). */
-function simdLoops(backend: WasmBackend): BatchNormLoops | null {
+/** The backend's heap, when SIMD loops are on and the heap is reachable. */
+function simdHeap(backend: WasmBackend): WasmMemory | null {
   if (!simdEnabled) return null;
   const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
-  return memory instanceof wasmApi.Memory ? batchNormLoops(memory) : null;
+  return memory instanceof wasmApi.Memory ? memory : null;
+}
+
+/** The BatchNorm SIMD loops over this backend's heap, or null (no SIMD, no heap, or turned off). */
+function simdLoops(backend: WasmBackend): BatchNormLoops | null {
+  const memory = simdHeap(backend);
+  return memory === null ? null : batchNormLoops(memory);
+}
+
+/** The per-edge SIMD loops over this backend's heap, or null. */
+function simdEdgeLoops(backend: WasmBackend): EdgeLoops | null {
+  const memory = simdHeap(backend);
+  return memory === null ? null : edgeLoops(memory);
 }
 
 /** Writes `values` (one per feature) repeated over a block of `length` floats at `T[at..]`. */
@@ -425,6 +439,11 @@ function pairKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): 
   const D = i32(backend, dst);
   const A = f32(backend, attr);
   const O = f32(backend, out);
+  const loops = d % 4 === 0 ? simdEdgeLoops(backend) : null;
+  if (loops !== null) {
+    loops.pairForward(H.byteOffset, S.byteOffset, D.byteOffset, A.byteOffset, O.byteOffset, edges, 4 * d, 4 * width);
+    return out;
+  }
   for (let e = 0; e < edges; e++) {
     const j = S[e] * d;
     const i = D[e] * d;
@@ -466,6 +485,11 @@ function pairGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
   const DH = f32(backend, dh);
   const DA = f32(backend, dattr);
   DH.fill(0);
+  const loops = d % 4 === 0 ? simdEdgeLoops(backend) : null;
+  if (loops !== null) {
+    loops.pairGrad(H.byteOffset, S.byteOffset, D.byteOffset, G.byteOffset, DH.byteOffset, DA.byteOffset, edges, 4 * d, 4 * width);
+    return [dh, dattr];
+  }
   for (let e = 0; e < edges; e++) {
     const j = S[e] * d;
     const i = D[e] * d;
@@ -567,6 +591,11 @@ function gatherPairAddKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unk
   const F = i32(backend, first);
   const S = i32(backend, second);
   const O = f32(backend, out);
+  const loops = m % 4 === 0 ? simdEdgeLoops(backend) : null;
+  if (loops !== null) {
+    loops.gatherPairAdd(X.byteOffset, T.byteOffset, F.byteOffset, S.byteOffset, O.byteOffset, edges, 4 * m);
+    return out;
+  }
   for (let e = 0; e < edges; e++) {
     const a = F[e] * 2 * m;
     const b = S[e] * 2 * m + m;
@@ -588,6 +617,11 @@ function gatherPairAddGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend:
   const S = i32(backend, second);
   const DT = f32(backend, dtable);
   DT.fill(0);
+  const loops = m % 4 === 0 ? simdEdgeLoops(backend) : null;
+  if (loops !== null) {
+    loops.gatherPairAddGrad(G.byteOffset, F.byteOffset, S.byteOffset, DT.byteOffset, edges, 4 * m);
+    return dtable;
+  }
   for (let e = 0; e < edges; e++) {
     const a = F[e] * 2 * m;
     const b = S[e] * 2 * m + m;

@@ -1,4 +1,5 @@
 import { batchNormLoops, batchNormModuleBytes } from './batchnorm-simd';
+import { edgeModuleBytes } from './edge-simd';
 import { wasmApi } from './wasm-api';
 
 /** A heap with named float32 regions, like tensors on the wasm backend's heap. */
@@ -17,8 +18,9 @@ function heap(sizes: Record<string, number>) {
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 describe('batch-norm SIMD loops', () => {
-  it('is a valid module on this runtime', () => {
+  it('is a valid module on this runtime, as is the per-edge one (tested through the fused ops)', () => {
     expect(wasmApi.validate(batchNormModuleBytes())).toBe(true);
+    expect(wasmApi.validate(edgeModuleBytes())).toBe(true);
   });
 
   // 6 features: blocks of 2 rows (12 floats, 3 vectors), so lanes wrap across rows.

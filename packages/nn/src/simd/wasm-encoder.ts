@@ -5,8 +5,9 @@
  */
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
-export type ValueType = typeof I32 | typeof V128;
+export type ValueType = typeof I32 | typeof F32 | typeof V128;
 
 function uleb(value: number): number[] {
   const out: number[] = [];
@@ -70,6 +71,44 @@ export class Body {
   }
   i32Sub(): this {
     return this.op(0x6b);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  /** i32.load of the address on the stack plus `offset` bytes. */
+  i32Load(offset = 0): this {
+    return this.op(0x28, 2, ...uleb(offset));
+  }
+  f32Load(offset = 0): this {
+    return this.op(0x2a, 2, ...uleb(offset));
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38, 2, ...uleb(offset));
+  }
+  f32Add(): this {
+    return this.op(0x92);
+  }
+  f32Div(): this {
+    return this.op(0x95);
+  }
+  f32Sqrt(): this {
+    return this.op(0x91);
+  }
+  f32Gt(): this {
+    return this.op(0x5e);
+  }
+  /** select: the first operand if the i32 condition on top is non-zero, else the second. */
+  select(): this {
+    return this.op(0x1b);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.op(SIMD, ...uleb(0x1f), lane);
+  }
+  /** The sum of the four lanes of v128 local `vector`, as an f32. */
+  horizontalSum(vector: number): this {
+    this.localGet(vector).f32x4ExtractLane(0);
+    for (let lane = 1; lane < 4; lane++) this.localGet(vector).f32x4ExtractLane(lane).f32Add();
+    return this;
   }
   i32LtU(): this {
     return this.op(0x49);
