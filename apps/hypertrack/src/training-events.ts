@@ -1,9 +1,9 @@
 import type { Rng, TrackMLEvent } from '@hypertrack/core';
 import { reduceEvent } from '@hypertrack/io-arrow';
-import type { TrainingExample } from '@hypertrack/gnn';
+import type { GnnConfig, TrainingExample } from '@hypertrack/gnn';
 import { edgeLabels, type GraphBuilder, type Node2Node } from '@hypertrack/voxdyn';
 import type { EventSource } from './event-source';
-import { pointsOf } from './training-points';
+import { networkInput, pointsOf } from './training-points';
 
 /** Events of a source kept in memory after their first load (training revisits them often). */
 export class EventPool {
@@ -36,6 +36,7 @@ export function graphExample(
   builder: GraphBuilder,
   node2node: Node2Node,
   reduction: { rfactor: number; noiseRatio: number; rng: Rng } | null,
+  model: GnnConfig,
 ): GraphExample {
   const reduced = reduction === null ? event : reduceEvent(event, reduction).event;
   const { points, membership } = pointsOf(reduced);
@@ -48,7 +49,7 @@ export function graphExample(
     for (let i = 0; i < hitWeight.length; i++) hitWeight[i] = total > 0 ? reduced.truth.weight[i] / total : 0;
   }
   return {
-    example: { numNodes: graph.numHits, coordDim: 3, coords: points, src: graph.src, dst: graph.dst, labels, hitTrack: membership, hitWeight },
+    example: { numNodes: graph.numHits, ...networkInput(points, model), src: graph.src, dst: graph.dst, labels, hitTrack: membership, hitWeight },
     vdMs: graph.timing.assignMs + graph.timing.edgesMs,
   };
 }

@@ -1,4 +1,5 @@
 import type { ActivationName } from '@hypertrack/nn';
+import { HIT_FEATURES, hitFeatureDim, type HitFeatures } from './hit-features';
 
 /** How edge logits are formed from the latents of the two ends (reference 3.4). */
 export type EdgeDecoderType = 'symmetric-dot' | 'symmetrized' | 'asymmetric';
@@ -7,8 +8,14 @@ export const EDGE_DECODER_TYPES: readonly EdgeDecoderType[] = ['symmetric-dot', 
 
 /** The GNN part of the reference's InverterNet (`net_model_param.graph_block_param`). */
 export interface GnnConfig {
-  /** Input coordinates per hit (3: x, y, z in mm, not normalised, as tune-5). */
+  /** Input values per hit: hitFeatureDim(hitFeatures) (3 for tune-5's x, y, z in mm). */
   readonly coordDim: number;
+  /**
+   * What the input values are, for TrackML-style hits (hit-features.ts). Absent: whatever the
+   * caller feeds, coordDim values per hit (the app then feeds tune-5's x, y, z; checkpoints
+   * written before the option existed have none).
+   */
+  readonly hitFeatures?: HitFeatures;
   /** Number of SuperEdgeConv layers. */
   readonly nstack: number;
   readonly hDim: number;
@@ -41,6 +48,13 @@ export function checkGnnConfig(config: GnnConfig): void {
   for (const key of ['coordDim', 'nstack', 'hDim', 'mDim', 'zDim'] as const) {
     const value = config[key];
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`GNN config '${key}' must be a positive integer, got ${value}`);
+  }
+  const features = config.hitFeatures;
+  if (features !== undefined) {
+    if (!HIT_FEATURES.includes(features)) throw new RangeError(`GNN config 'hitFeatures' must be one of ${HIT_FEATURES.join(', ')}, got '${String(features)}'`);
+    if (config.coordDim !== hitFeatureDim(features)) {
+      throw new RangeError(`GNN config 'coordDim' is ${config.coordDim} but hitFeatures '${features}' gives ${hitFeatureDim(features)} values per hit`);
+    }
   }
   if (!EDGE_DECODER_TYPES.includes(config.edgeType)) {
     throw new RangeError(`GNN config 'edgeType' must be one of ${EDGE_DECODER_TYPES.join(', ')}, got '${config.edgeType}'`);

@@ -1,4 +1,5 @@
 export { TUNE5_GNN, EDGE_DECODER_TYPES, checkGnnConfig, type GnnConfig, type EdgeDecoderType } from './config';
+export { HIT_FEATURES, hitFeatureDim, hitFeatures, type HitFeatures } from './hit-features';
 export { prepareGraph, checkGraphInput, degreeDifference, type EdgeList, type GraphInput, type GraphTensors } from './graph';
 export { SuperEdgeConv, CHECKPOINT_AUTO_EDGES, type SuperEdgeConvOptions } from './super-edge-conv';
 export { EdgePredictor, type EdgePredictorOutput } from './model';

@@ -25,7 +25,7 @@ import { RUN_FILES, toRunJson } from '@hypertrack/report';
 import { edgeLabels, GraphBuilder, truthEdges, type VoxdynModel } from '@hypertrack/voxdyn';
 import { openEventSource } from '../event-source';
 import type { CliIO } from '../io';
-import { pointsOf } from '../training-points';
+import { networkInput, pointsOf } from '../training-points';
 
 /** The flags `infer` shares between --pre-only and the whole chain. */
 export interface InferFlags {
@@ -96,8 +96,9 @@ export async function runReconstruction(options: ReconstructOptions, io: CliIO):
           : edgeSetMetrics(graph, truth, membership.length, { selfLoops: options.selfLoops });
       const labels = edgeLabels(vd.node2node, graph, points, 3, membership, truth);
 
+      const input = networkInput(points, model.config);
       const t0 = performance.now();
-      const { probabilities } = await model.predict({ numNodes: graph.numHits, coordDim: 3, coords: points, src: graph.src, dst: graph.dst });
+      const { probabilities } = await model.predict({ numNodes: graph.numHits, ...input, src: graph.src, dst: graph.dst });
       const timeGnn = performance.now() - t0;
       const rates = ratesAtThreshold(probabilities, labels, options.edgeThreshold, { inclusive: false });
       const auc = hasBothClasses(labels) ? rocAuc(probabilities, labels) : NaN;

@@ -12,6 +12,9 @@ import {
   restoreTrainer,
   saveCheckpoint,
   type StepRecord,
+  HIT_FEATURES,
+  hitFeatureDim,
+  type HitFeatures,
 } from '@hypertrack/gnn';
 import { initBackend, type BackendName } from '@hypertrack/nn';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
@@ -55,6 +58,7 @@ interface TrainOptions {
   period?: number;
   node2node?: string;
   ncell?: number;
+  hitFeatures?: string;
   printEvery: number;
   maxEdges: number;
   workers: number;
@@ -104,6 +108,7 @@ export function trainCommand(io: CliIO): Command {
     .option('--period <p>', 'probability of switching to a new event each iteration', numberOption(0, 1))
     .option('--node2node <mode>', 'truth topology: hyper, eom or cricket (must match --vd-model)')
     .option('--ncell <n>', 'Voronoi cells (must match --vd-model)', integerOption(1))
+    .option('--hit-features <kind>', `GNN input per hit: ${HIT_FEATURES.join(' or ')} (tune-5: xyz; sets model.hitFeatures and coordDim)`)
     .option('--max-edges <n>', 'edge budget per training event (the wasm heap holds about 4 GiB); larger graphs are redrawn', integerOption(1), 2_000_000)
     .option('--workers <n>', 'worker threads computing event gradients in parallel (one backend each; use with --batch-size n on n cores); 0 = the main thread', integerOption(0, 64), 0)
     .option('--print-every <n>', 'print a summary line every n iterations', integerOption(1), 50)
@@ -114,8 +119,13 @@ export function trainCommand(io: CliIO): Command {
 function withFlags(config: RunConfig, o: TrainOptions): RunConfig {
   const t = config.training;
   const d = config.data;
+  if (o.hitFeatures !== undefined && !(HIT_FEATURES as readonly string[]).includes(o.hitFeatures)) {
+    throw new ConfigError('--hit-features', `expected one of ${HIT_FEATURES.join(', ')}, got "${o.hitFeatures}"`);
+  }
+  const features = o.hitFeatures as HitFeatures | undefined;
   const out: RunConfig = {
     ...config,
+    model: features === undefined ? config.model : { ...config.model, hitFeatures: features, coordDim: hitFeatureDim(features) },
     training: {
       ...t,
       optimizer: (o.optimizer ?? t.optimizer) as RunConfig['training']['optimizer'],
@@ -192,6 +202,9 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   if (from !== null) {
     const checkpoint = await loadCheckpoint(from);
     try {
+      const saved = checkpoint.meta.gnn.hitFeatures ?? 'xyz';
+      const wanted = resolved.model.hitFeatures ?? 'xyz';
+      if (saved !== wanted) throw new ConfigError('--hit-features', `${from} was trained on hit features ${saved}, this run asks for ${wanted}`);
       restoreTrainer(trainer, checkpoint, { softReset: options.softReset });
     } finally {
       checkpoint.dispose();
@@ -235,7 +248,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   /** Event `id` reduced to an rfactor drawn from `r`, with its graph and labels. */
   const draw = async (id: number, r: Rng) => {
     const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
-    const prepared = graphExample(await pool.get(id), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') });
+    const prepared = graphExample(await pool.get(id), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') }, resolved.model);
     return { prepared, rfactor };
   };
 
