@@ -7,6 +7,7 @@
 // VOXDYN_BENCH_CMATRIX_EVENTS (events simulated one at a time for the C-matrix run, default 100; 0 skips).
 // Graph of a stored model instead (skips everything else): VOXDYN_BENCH_MODEL=model.vdm
 // VOXDYN_BENCH_STORE=arrow-folder VOXDYN_BENCH_EVENT=id, e.g. the models of tools/validate/voxdyn-table.sh.
+// VOXDYN_BENCH_MIN_COUNT=n builds graphs from the C entries seen in at least n training tracks (default 1).
 import { Rng } from '@hypertrack/core';
 import { defaultSimulationConfig, simulateEvent } from '@hypertrack/detsim';
 import { hitPoints, openArrowStore } from '@hypertrack/io-arrow';
@@ -19,6 +20,7 @@ const numEvents = Number(process.env.VOXDYN_BENCH_EVENTS ?? 10);
 const kmeansPoints = Number(process.env.VOXDYN_BENCH_KMEANS_POINTS ?? 10_000_000);
 const graphNiter = Number(process.env.VOXDYN_BENCH_NITER ?? 20);
 const cmatrixEvents = Number(process.env.VOXDYN_BENCH_CMATRIX_EVENTS ?? 100);
+const minCount = Number(process.env.VOXDYN_BENCH_MIN_COUNT ?? 1);
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const load = () => `load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`;
 
@@ -35,7 +37,7 @@ function peakRss({ reset = false } = {}) {
 /** Graph of one event with one and with two threads: median time, edges, peak memory of the builds. */
 async function graphBench(label, model, points) {
   for (const threads of [1, 2]) {
-    const builder = new GraphBuilder(model, { threads });
+    const builder = new GraphBuilder(model, { threads, minCount });
     let graph;
     const rss = process.memoryUsage().rss;
     peakRss({ reset: true });
@@ -57,7 +59,7 @@ if (process.env.VOXDYN_BENCH_MODEL) {
   const store = await openArrowStore(process.env.VOXDYN_BENCH_STORE ?? '');
   const eventId = Number(process.env.VOXDYN_BENCH_EVENT ?? store.eventIds[store.eventIds.length - 1]);
   const points = hitPoints(store.load(eventId).hits);
-  console.log(`${process.env.VOXDYN_BENCH_MODEL}: ${model.node2node}, ncell ${model.ncell}, C from ${model.stats.events} events, ${model.cmatrix.indices.length} entries; event ${eventId}, ${points.length / 3} hits`);
+  console.log(`${process.env.VOXDYN_BENCH_MODEL}: ${model.node2node}, ncell ${model.ncell}, C from ${model.stats.events} events, ${model.cmatrix.indices.length} entries, min count ${minCount}; event ${eventId}, ${points.length / 3} hits`);
   await graphBench(`graph of event ${eventId} (${points.length / 3} hits, ${model.node2node}, ncell ${model.ncell})`, model, points);
   process.exit(0);
 }

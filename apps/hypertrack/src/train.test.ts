@@ -103,18 +103,18 @@ describe('hypertrack train', () => {
     expect(run.stderr).toMatch(/^train: 1\/4 steps, [\d.]+ steps\/s, elapsed [\d.]+s of 10m00s, ETA /m);
   });
 
-  it('trains on r, phi, eta as well with --hit-features, and infers with what the checkpoint says', async () => {
+  it('trains on cylindrical coordinates as well with --hit-features, and infers with what the checkpoint says', async () => {
     const logdir = join(dir, 'features');
-    const run = await cli(...base(), '--logdir', logdir, '--iterations', '2', '--hit-features', 'xyz-r-phi-eta');
+    const run = await cli(...base(), '--logdir', logdir, '--iterations', '2', '--hit-features', 'xyz-cylindrical');
     expect(run.code).toBe(0);
     const config = JSON.parse(readFileSync(join(logdir, 'config.json'), 'utf8'));
-    expect([config.model.hitFeatures, config.model.coordDim]).toEqual(['xyz-r-phi-eta', 6]);
+    expect([config.model.hitFeatures, config.model.coordDim]).toEqual(['xyz-cylindrical', 7]);
     const meta = JSON.parse(readFileSync(join(logdir, 'checkpoints', 'default', 'step-000000002', 'trainer.json'), 'utf8'));
-    expect(meta.gnn.hitFeatures).toBe('xyz-r-phi-eta');
+    expect(meta.gnn.hitFeatures).toBe('xyz-cylindrical');
     const resume = await cli(...base(), '--logdir', logdir, '--iterations', '3', '--epoch', '-1');
     expect(resume.code).toBe(1);
     expect(resume.stderr).toContain('--hit-features: ');
-    expect(resume.stderr).toContain('was trained on hit features xyz-r-phi-eta, this run asks for xyz');
+    expect(resume.stderr).toContain('was trained on hit features xyz-cylindrical, this run asks for xyz');
     const inferDir = join(dir, 'features-infer');
     const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(logdir, 'checkpoints', 'default'), '--in', events, '--events', '2-3', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
     expect(infer.code).toBe(0);
@@ -122,7 +122,7 @@ describe('hypertrack train', () => {
     expect(results.columns.find((c: { key: string }) => c.key === 'gnnAuc').mean).toBeGreaterThan(0);
     const bad = await cli(...base(), '--logdir', join(dir, 'features-bad'), '--hit-features', 'rz');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('--hit-features: expected one of xyz, xyz-r-phi-eta, got "rz"');
+    expect(bad.stderr).toContain('--hit-features: expected one of xyz, xyz-cylindrical, got "rz"');
   });
 
   it('refuses what it cannot do with one clear line', async () => {
@@ -133,6 +133,9 @@ describe('hypertrack train', () => {
     const mismatch = await cli(...base(), '--logdir', logdir, '--ncell', '512');
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain('is node2node hyper, ncell 2048, but the run asks for node2node hyper, ncell 512');
+    const every = await cli(...base(), '--logdir', logdir, '--validate-every', '5');
+    expect(every.code).toBe(1);
+    expect(every.stderr).toContain('--validate-every: needs --validate');
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ training: { learningRat: 1 } }));
     const badKey = await cli(...base().filter((a) => a !== smallConfig && a !== '--config'), '--config', typo, '--logdir', logdir);

@@ -83,7 +83,8 @@ export function createProgress(label: string, total: number, options: ProgressOp
     if (options.silent) return;
     const t = now();
     if (interactive) {
-      if (t - lastDraw < 100 && count < total) return;
+      // Redraw at most every 100 ms, except for the last tick of a counted run.
+      if (t - lastDraw < 100 && !(total > 0 && count >= total)) return;
       lastDraw = t;
       const width = Math.max(10, Math.min(40, (sink.columns ?? 80) - 70));
       const filled = Math.round(width * fraction((t - start) / 1000));

@@ -1,19 +1,20 @@
 /**
  * What the network sees of a hit. `xyz` is tune-5's input: x, y, z in mm, not normalised
- * (reference 1.6). `xyz-r-phi-eta` appends the cylindrical radius r (mm), the azimuth phi (rad)
- * and the pseudorapidity eta seen from the origin: the coordinates tracks are straight-ish and
- * local in, so the first message's h_j - h_i already holds delta-phi and delta-eta. On our
- * simulated mu = 2 graphs a fixed score -(delta-eta^2 + delta-phi^2) alone reaches edge AUC 0.88
- * (docs/training.md), which tune-5's network must otherwise learn from x, y, z.
+ * (reference 1.6). `xyz-cylindrical` appends the cylindrical radius r (mm), the pseudorapidity eta
+ * seen from the origin, and the azimuth as cos phi and sin phi (7 values): the coordinates in
+ * which tracks are straight-ish and local, so the first message's h_j - h_i already holds
+ * differences of eta and of the azimuth's direction. The azimuth enters as its cosine and sine
+ * because phi itself jumps by 2 pi at +-pi, where a difference would then say "far" for
+ * neighbours.
  */
-export type HitFeatures = 'xyz' | 'xyz-r-phi-eta';
+export type HitFeatures = 'xyz' | 'xyz-cylindrical';
 
-export const HIT_FEATURES: readonly HitFeatures[] = ['xyz', 'xyz-r-phi-eta'];
+export const HIT_FEATURES: readonly HitFeatures[] = ['xyz', 'xyz-cylindrical'];
 
 /** Values per hit of each kind. */
 export function hitFeatureDim(kind: HitFeatures): number {
   if (kind === 'xyz') return 3;
-  if (kind === 'xyz-r-phi-eta') return 6;
+  if (kind === 'xyz-cylindrical') return 7;
   throw new RangeError(`hit features must be one of ${HIT_FEATURES.join(', ')}, got '${String(kind)}'`);
 }
 
@@ -34,9 +35,11 @@ export function hitFeatures(points: Float32Array, kind: HitFeatures): Float32Arr
     out[o + 1] = y;
     out[o + 2] = z;
     out[o + 3] = r;
-    out[o + 4] = Math.atan2(y, x);
     // asinh(z / r) = -ln tan(theta / 2); a hit on the beam line (r = 0) gets +-asinh(z / 1e-3 mm).
-    out[o + 5] = Math.asinh(z / Math.max(r, 1e-3));
+    out[o + 4] = Math.asinh(z / Math.max(r, 1e-3));
+    // The azimuth's direction; on the beam line (no azimuth) (1, 0).
+    out[o + 5] = r > 0 ? x / r : 1;
+    out[o + 6] = r > 0 ? y / r : 0;
   }
   return out;
 }

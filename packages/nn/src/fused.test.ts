@@ -73,6 +73,40 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd }) => {
     tf.dispose([x, w, b, r, fused.y, fused.mean, fused.variance, stock.y, stock.mean, stock.variance, ...gFused, ...gStock]);
   });
 
+  it('actBatchNorm keeps the variance exact when the mean is large against the spread (raw mm)', () => {
+    const rng = Rng.fromSeed(31);
+    const rows = 20_000;
+    const values = Float32Array.from({ length: rows * 4 }, (_, i) => 1000 * (1 + (i % 4)) + rng.normal(0, 0.5));
+    const x = tf.tensor2d(values, [rows, 4]);
+    const { y, mean, variance } = actBatchNorm(x, tf.ones([4]) as tf.Tensor1D, tf.zeros([4]) as tf.Tensor1D);
+    const v = variance.dataSync();
+    for (let f = 0; f < 4; f++) {
+      let m = 0;
+      for (let r = 0; r < rows; r++) m += values[4 * r + f];
+      m /= rows;
+      let expected = 0;
+      for (let r = 0; r < rows; r++) expected += (values[4 * r + f] - m) ** 2;
+      expected /= rows;
+      expect(Math.abs(v[f] - expected) / expected).toBeLessThan(1e-3);
+      expect(mean.dataSync()[f]).toBeCloseTo(m, 2);
+    }
+    tf.dispose([x, y, mean, variance]);
+  });
+
+  it('edgePairFeatures and gatherPairAdd refuse a row index outside the table', () => {
+    const h = tf.ones([3, 8]) as tf.Tensor2D;
+    const good = tf.tensor2d([0, 2], [2, 1], 'int32');
+    const bad = tf.tensor2d([0, 3], [2, 1], 'int32');
+    const attr = tf.zeros([2, 1]) as tf.Tensor2D;
+    const edge = tf.zeros([2, 4]) as tf.Tensor2D;
+    if (backend === 'wasm' && fused) {
+      expect(() => edgePairFeatures(h, good, bad, attr)).toThrow('edgePairFeatures: dst[1] is 3, outside the 3 rows 0..2');
+      expect(() => gatherPairAdd(edge, h, bad, good)).toThrow('gatherPairAdd: first[1] is 3, outside the 3 rows 0..2');
+    }
+    tf.dispose(edgePairFeatures(h, good, good, attr));
+    tf.dispose([h, good, bad, attr, edge]);
+  });
+
   it('fusedSilu matches x sigmoid(x): values and gradients', () => {
     const rng = Rng.fromSeed(13);
     const x = randomTensor(rng, [50, 9], 0, 4);

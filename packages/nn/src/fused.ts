@@ -8,8 +8,9 @@ import { wasmApi, type WasmMemory } from './simd/wasm-api';
  * allocates a [rows, features] tensor on the wasm heap and pays tfjs's per-kernel overhead.
  *
  * On the wasm backend each op runs custom kernels (registered below with backendName 'wasm')
- * written in JS over Float32Array views of the wasm heap; the sigmoid inside SiLU uses the stock
- * wasm Sigmoid kernel. On every other backend, or with `setFusedKernels(false)`, the same op runs a
+ * that work in place on the wasm heap: their element loops are WebAssembly SIMD (./simd), with
+ * JS loops over Float32Array views for widths the SIMD loops do not cover and when SIMD is off;
+ * the sigmoid inside SiLU uses the stock wasm Sigmoid kernel. On every other backend, or with `setFusedKernels(false)`, the same op runs a
  * composition of stock tfjs ops with the same hand-written gradient. Tests compare both against
  * the plain autograd composition (values and gradients, wasm and cpu).
  */
@@ -126,23 +127,29 @@ function actBatchNormKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   const loops = simdLoops(backend);
   const g = blockRowsOf(features);
   const blockLen = g * features;
-  const blocks = loops === null ? 0 : Math.floor(rows / g);
-  // Accumulators, then the replicated scale and shift: [sum, sq, scale, shift] x blockLen.
-  const scratch = blocks > 0 ? backend.makeOutput([4 * blockLen], 'float32') : null;
+  // A width of 0 would still run each SIMD loop body once: keep such tensors on the JS path.
+  const blocks = loops === null || features === 0 ? 0 : Math.floor(rows / g);
+  // [sum, sq, scale, shift, centre] x blockLen: accumulators, the replicated affine map, the centre.
+  const scratch = blocks > 0 ? backend.makeOutput([5 * blockLen], 'float32') : null;
   const X = f32(backend, x);
   const S = sig === null ? null : f32(backend, sig);
   const Y = f32(backend, y);
   const W = f32(backend, weight);
   const B = f32(backend, bias);
   const T = scratch === null ? null : f32(backend, scratch);
+  // Sums of a - centre with the first row as centre: the variance E[d^2] - E[d]^2 then does not
+  // cancel when the mean is large against the spread (raw millimetres in the first layer).
+  const centre = new Float32Array(features);
+  if (rows > 0) for (let f = 0; f < features; f++) centre[f] = S === null ? X[f] : X[f] * S[f];
   const sum = new Float64Array(features);
   const sq = new Float64Array(features);
   if (loops !== null && T !== null) {
     T.fill(0, 0, 2 * blockLen);
+    replicate(T, 4 * blockLen, centre, blockLen);
     for (let b0 = 0; b0 < blocks; b0 += SUM_CHUNK_BLOCKS) {
       const count = Math.min(SUM_CHUNK_BLOCKS, blocks - b0);
       const offset = 4 * b0 * blockLen;
-      loops.stats(silu, X.byteOffset + offset, S === null ? 0 : S.byteOffset + offset, Y.byteOffset + offset, count, 4 * blockLen, T.byteOffset, T.byteOffset + 4 * blockLen);
+      loops.stats(silu, X.byteOffset + offset, S === null ? 0 : S.byteOffset + offset, Y.byteOffset + offset, count, 4 * blockLen, T.byteOffset + 16 * blockLen, T.byteOffset, T.byteOffset + 4 * blockLen);
       for (let j = 0; j < blockLen; j++) {
         sum[j % features] += T[j];
         sq[j % features] += T[blockLen + j];
@@ -154,8 +161,9 @@ function actBatchNormKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   for (let i = simdEnd, f = 0; i < rows * features; i++) {
     const a = S === null ? X[i] : X[i] * S[i];
     Y[i] = a;
-    sum[f] += a;
-    sq[f] += a * a;
+    const d = a - centre[f];
+    sum[f] += d;
+    sq[f] += d * d;
     if (++f === features) f = 0;
   }
   const M = f32(backend, mean);
@@ -163,8 +171,9 @@ function actBatchNormKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   const scale = new Float32Array(features);
   const shift = new Float32Array(features);
   for (let f = 0; f < features; f++) {
-    const m = sum[f] / rows;
-    const v = Math.max(sq[f] / rows - m * m, 0);
+    const offset = sum[f] / rows;
+    const m = centre[f] + offset;
+    const v = Math.max(sq[f] / rows - offset * offset, 0);
     M[f] = m;
     V[f] = v;
     scale[f] = W[f] / Math.sqrt(v + eps);
@@ -202,7 +211,7 @@ function actBatchNormGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: 
   const loops = simdLoops(backend);
   const g = blockRowsOf(features);
   const blockLen = g * features;
-  const blocks = loops === null ? 0 : Math.floor(rows / g);
+  const blocks = loops === null || features === 0 ? 0 : Math.floor(rows / g);
   // [mean, invStd, coef, meanDy, meanDyXhat, accDy, accDyXhat] x blockLen.
   const scratch = blocks > 0 ? backend.makeOutput([7 * blockLen], 'float32') : null;
   const X = f32(backend, x);
@@ -427,19 +436,34 @@ function i32(backend: WasmBackend, info: tf.TensorInfo): Int32Array {
 }
 
 /** out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e] with j = src[e], i = dst[e]. */
+/**
+ * Throws unless every index of each `[E, 1]` tensor lies in 0..rows-1. The SIMD loops address the
+ * heap directly, so a bad index would read or overwrite another tensor; the check is one pass over
+ * the indices, before any output is allocated.
+ */
+function checkRowIndices(op: string, backend: WasmBackend, rows: number, indices: Record<string, tf.TensorInfo>): void {
+  for (const [name, info] of Object.entries(indices)) {
+    const I = i32(backend, info);
+    for (let e = 0; e < I.length; e++) {
+      if (!(I[e] >= 0 && I[e] < rows)) throw new RangeError(`${op}: ${name}[${e}] is ${I[e]}, outside the ${rows} rows 0..${rows - 1}`);
+    }
+  }
+}
+
 function pairKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { h, src, dst, attr } = args.inputs as Record<string, tf.TensorInfo>;
   const d = h.shape[1];
   const edges = src.shape[0];
   const width = d + 3;
+  checkRowIndices('edgePairFeatures', backend, h.shape[0], { src, dst });
   const out = backend.makeOutput([edges, width], 'float32');
   const H = f32(backend, h);
   const S = i32(backend, src);
   const D = i32(backend, dst);
   const A = f32(backend, attr);
   const O = f32(backend, out);
-  const loops = d % 4 === 0 ? simdEdgeLoops(backend) : null;
+  const loops = d > 0 && d % 4 === 0 ? simdEdgeLoops(backend) : null;
   if (loops !== null) {
     loops.pairForward(H.byteOffset, S.byteOffset, D.byteOffset, A.byteOffset, O.byteOffset, edges, 4 * d, 4 * width);
     return out;
@@ -476,6 +500,7 @@ function pairGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
   const [n, d] = h.shape;
   const edges = src.shape[0];
   const width = d + 3;
+  checkRowIndices('edgePairFeatures gradient', backend, n, { src, dst });
   const dh = backend.makeOutput([n, d], 'float32');
   const dattr = backend.makeOutput([edges, 1], 'float32');
   const H = f32(backend, h);
@@ -485,7 +510,7 @@ function pairGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
   const DH = f32(backend, dh);
   const DA = f32(backend, dattr);
   DH.fill(0);
-  const loops = d % 4 === 0 ? simdEdgeLoops(backend) : null;
+  const loops = d > 0 && d % 4 === 0 ? simdEdgeLoops(backend) : null;
   if (loops !== null) {
     loops.pairGrad(H.byteOffset, S.byteOffset, D.byteOffset, G.byteOffset, DH.byteOffset, DA.byteOffset, edges, 4 * d, 4 * width);
     return [dh, dattr];
@@ -524,7 +549,8 @@ function checkIndex(what: string, index: tf.Tensor, edges?: number): void {
  * over the edges forward and one backward (the gradient scatters straight into dh), instead of two
  * gathers, the product, the norm, the dot and a concatenation and all their gradients.
  * Differentiable in h and attr; the norm's gradient is 0 where h_j = h_i (a self-loop). Indices
- * are the prepared [E, 1] int32 tensors of `rowIndex` and are not range-checked.
+ * are the prepared [E, 1] int32 tensors of `rowIndex`; on wasm an index outside h's rows is a
+ * RangeError naming it.
  */
 export function edgePairFeatures(h: tf.Tensor2D, src: tf.Tensor2D, dst: tf.Tensor2D, attr: tf.Tensor2D): tf.Tensor2D {
   const edges = src.shape[0];
@@ -585,13 +611,14 @@ function gatherPairAddKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unk
   const backend = args.backend as WasmBackend;
   const { edge, table, first, second } = args.inputs as Record<string, tf.TensorInfo>;
   const [edges, m] = edge.shape;
+  checkRowIndices('gatherPairAdd', backend, table.shape[0], { first, second });
   const out = backend.makeOutput([edges, m], 'float32');
   const X = f32(backend, edge);
   const T = f32(backend, table);
   const F = i32(backend, first);
   const S = i32(backend, second);
   const O = f32(backend, out);
-  const loops = m % 4 === 0 ? simdEdgeLoops(backend) : null;
+  const loops = m > 0 && m % 4 === 0 ? simdEdgeLoops(backend) : null;
   if (loops !== null) {
     loops.gatherPairAdd(X.byteOffset, T.byteOffset, F.byteOffset, S.byteOffset, O.byteOffset, edges, 4 * m);
     return out;
@@ -611,13 +638,14 @@ function gatherPairAddGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend:
   const { dy, first, second } = args.inputs as Record<string, tf.TensorInfo>;
   const rows = (args.attrs as { rows: number }).rows;
   const [edges, m] = dy.shape;
+  checkRowIndices('gatherPairAdd gradient', backend, rows, { first, second });
   const dtable = backend.makeOutput([rows, 2 * m], 'float32');
   const G = f32(backend, dy);
   const F = i32(backend, first);
   const S = i32(backend, second);
   const DT = f32(backend, dtable);
   DT.fill(0);
-  const loops = m % 4 === 0 ? simdEdgeLoops(backend) : null;
+  const loops = m > 0 && m % 4 === 0 ? simdEdgeLoops(backend) : null;
   if (loops !== null) {
     loops.gatherPairAddGrad(G.byteOffset, F.byteOffset, S.byteOffset, DT.byteOffset, edges, 4 * m);
     return dtable;

@@ -185,6 +185,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     : source.eventIds.filter((id) => !valIds.includes(id));
   if (trainIds.length === 0) throw new InputError({ file: options.in }, 'no training events left after taking out --val-events');
   if (options.validate && valIds.length === 0) throw new ConfigError('--validate', 'needs --val-events');
+  if (!options.validate && options.validateEvery !== 1) throw new ConfigError('--validate-every', 'needs --validate');
   const pool = new EventPool(source);
 
   const model = new EdgePredictor(resolved.model, Rng.fromSeed(options.seed).split('init').nextUint32());

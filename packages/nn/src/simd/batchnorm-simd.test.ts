@@ -33,7 +33,7 @@ describe('batch-norm SIMD loops', () => {
   const perFeature = (values: number[]) => Float32Array.from({ length: block }, (_, j) => values[j % features]);
 
   it.each([false, true])('stats and apply match the scalar formulas (silu %s)', (silu) => {
-    const h = heap({ x: n, s: n, y: n, sum: block, sq: block, scale: block, shift: block });
+    const h = heap({ x: n, s: n, y: n, sum: block, sq: block, scale: block, shift: block, centre: block });
     const x = data(1);
     h.view('x').set(x);
     h.view('s').set(x.map(sigmoid));
@@ -41,7 +41,9 @@ describe('batch-norm SIMD loops', () => {
     h.view('shift').set(perFeature([0, 1, -2, 3, 0.25, -1]));
     const loops = batchNormLoops(h.memory);
     expect(loops).not.toBeNull();
-    loops?.stats(silu, h.at.x, h.at.s, h.at.y, rows / blockRows, 4 * block, h.at.sum, h.at.sq);
+    const centre = [0.5, -1, 2, 0, 1, -0.25];
+    h.view('centre').set(perFeature(centre));
+    loops?.stats(silu, h.at.x, h.at.s, h.at.y, rows / blockRows, 4 * block, h.at.centre, h.at.sum, h.at.sq);
     const a = x.map((v) => (silu ? Math.fround(v * Math.fround(sigmoid(v))) : v));
     const y = h.view('y');
     for (let i = 0; i < n; i++) expect(y[i]).toBeCloseTo(a[i], 6);
@@ -51,8 +53,8 @@ describe('batch-norm SIMD loops', () => {
       let es = 0;
       let eq = 0;
       for (let r = 0; r < rows; r++) {
-        es += a[r * features + f];
-        eq += a[r * features + f] ** 2;
+        es += a[r * features + f] - centre[f];
+        eq += (a[r * features + f] - centre[f]) ** 2;
       }
       expect(sum[f] + sum[f + features]).toBeCloseTo(es, 4);
       expect(sq[f] + sq[f + features]).toBeCloseTo(eq, 4);

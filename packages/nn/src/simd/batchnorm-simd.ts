@@ -10,11 +10,13 @@ import { Body, encodeModule, I32, V128, type FunctionSpec } from './wasm-encoder
  *
  * All arguments are byte addresses in the heap or counts. Accumulators are float32 and summed
  * onto whatever they hold; the caller keeps chunks short (a few hundred blocks) and adds them into
- * float64 totals, so the sums stay as exact as the JS kernels' float64 ones in practice.
+ * float64 totals. The statistics loop sums deviations from a per-feature shift (the caller passes
+ * the first row), so E[(a - shift)^2] - E[a - shift]^2 does not cancel catastrophically when the
+ * mean is large against the spread (raw millimetres).
  */
 export interface BatchNormLoops {
-  /** y = a = x (none) or x * s (silu); accSum += a, accSq += a * a. */
-  stats(silu: boolean, x: number, s: number, y: number, blocks: number, blockBytes: number, accSum: number, accSq: number): void;
+  /** y = a = x (none) or x * s (silu); with d = a - shift: accSum += d, accSq += d * d. */
+  stats(silu: boolean, x: number, s: number, y: number, blocks: number, blockBytes: number, shift: number, accSum: number, accSq: number): void;
   /** y = y * scale + shift. */
   apply(y: number, blocks: number, blockBytes: number, scale: number, shift: number): void;
   /** x̂ = (a - mean) * invStd; accDy += dy, accDyXhat += dy * x̂. */
@@ -50,18 +52,19 @@ function accumulate(body: Body, acc: number, k: number, addr: number, pushValue:
 }
 
 function statsFunction(silu: boolean): FunctionSpec {
-  const [x, s, y, blocks, blockBytes, accSum, accSq] = [0, 1, 2, 3, 4, 5, 6];
-  const [b, k, a, addr] = [7, 8, 9, 10];
+  const [x, s, y, blocks, blockBytes, shift, accSum, accSq] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [b, k, a, addr] = [8, 9, 10, 11];
   const body = new Body();
   openLoops(body, b, blocks, k);
   body.load(x);
   if (silu) body.load(s).f32x4Mul();
   body.localSet(a);
   body.localGet(y).localGet(a).v128Store();
+  body.localGet(a).loadAt(shift, k).f32x4Sub().localSet(a);
   accumulate(body, accSum, k, addr, () => body.localGet(a));
   accumulate(body, accSq, k, addr, () => body.localGet(a).localGet(a).f32x4Mul());
   closeLoops(body, silu ? [x, s, y] : [x, y], b, k, blockBytes);
-  return { name: silu ? 'stats_silu' : 'stats_none', params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, V128, I32], body };
+  return { name: silu ? 'stats_silu' : 'stats_none', params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, V128, I32], body };
 }
 
 function applyFunction(): FunctionSpec {

@@ -75,6 +75,27 @@ describe('CMatrixAccumulator', () => {
     expect(acc.tracks).toBe(20_000);
   });
 
+  it('keeps rows apart in buckets that span several rows (ncell above 4096)', () => {
+    // 10,007 cells: 4096 buckets of up to 4 rows each, the layout of every production model.
+    const rng = Rng.fromSeed(4);
+    const ncell = 10_007;
+    const acc = new CMatrixAccumulator(ncell, 16);
+    const expected = new Map<number, number>();
+    for (let t = 0; t < 5000; t++) {
+      const m = 2 + rng.int(8);
+      // Cells close together, so pairs share buckets and rows within a bucket interleave.
+      const base = rng.int(ncell - 12);
+      const cells = Int32Array.from({ length: m }, () => base + rng.int(12));
+      acc.addEvent('hyper', new Float32Array(m), 1, new Int32Array(m), cells);
+      const distinct = [...new Set(cells)];
+      for (const u of distinct) for (const v of distinct) expected.set(u * ncell + v, (expected.get(u * ncell + v) ?? 0) + 1);
+    }
+    const c = acc.finish();
+    checkCMatrix(c);
+    expect(c.indices.length).toBe(expected.size);
+    for (const [k, count] of expected) expect(cmatrixCount(c, Math.floor(k / ncell), k % ncell)).toBe(count);
+  });
+
   it('rejects cells outside the matrix', () => {
     const acc = new CMatrixAccumulator(3);
     expect(() => acc.addTrack(Int32Array.from([0, 3]), { src: Int32Array.from([0]), dst: Int32Array.from([1]) })).toThrow('cells: cell 3 is outside 0..2');

@@ -248,7 +248,7 @@ class KeyBucket {
 }
 
 function allocate<T extends Float64Array | Uint32Array>(size: number, Type: { new (size: number): T }, what: string): T {
-  if (size > MAX_CAPACITY) throw new HyperTrackError(`C-matrix accumulator is full: a ${what} cannot grow past ${MAX_CAPACITY} entries; use more cells or fewer training events`);
+  if (size > MAX_CAPACITY) throw new HyperTrackError(`C-matrix accumulator is full: a ${what} cannot grow past ${MAX_CAPACITY} entries; use fewer training events`);
   try {
     return new Type(size);
   } catch (error) {
