@@ -1,5 +1,6 @@
-import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
-import { Body, encodeModule, I32, V128, type FunctionSpec } from './wasm-encoder';
+import { LoopModule } from './loop-module';
+import type { WasmMemory } from './wasm-api';
+import { Body, I32, V128, type FunctionSpec } from './wasm-encoder';
 
 /**
  * SIMD loops of the fused activation + BatchNorm kernels, compiled once per wasm heap and run on
@@ -118,13 +119,8 @@ function gradDxFunction(silu: boolean): FunctionSpec {
   return { name: silu ? 'grad_dx_silu' : 'grad_dx_none', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, V128, V128, V128], body };
 }
 
-let encoded: Uint8Array | undefined;
-let compiled: WasmModule | null | undefined;
-const instances = new WeakMap<WasmMemory, BatchNormLoops>();
-
-function compile(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  encoded ??= encodeModule([
+const loopModule = new LoopModule<BatchNormLoops>(
+  () => [
     statsFunction(false),
     statsFunction(true),
     applyFunction(),
@@ -132,33 +128,21 @@ function compile(): WasmModule | null {
     gradSumsFunction(true),
     gradDxFunction(false),
     gradDxFunction(true),
-  ]);
-  // A runtime without wasm SIMD rejects the module; the JS loops then do the work.
-  compiled = wasmApi.validate(encoded) ? new wasmApi.Module(encoded) : null;
-  return compiled;
-}
-
-type Loop = (...args: number[]) => void;
-
-/** The loops bound to `memory`, or null where wasm SIMD is unavailable. */
-export function batchNormLoops(memory: WasmMemory): BatchNormLoops | null {
-  const cached = instances.get(memory);
-  if (cached !== undefined) return cached;
-  const module = compile();
-  if (module === null) return null;
-  const fns = new wasmApi.Instance(module, { env: { memory } }).exports as Record<string, Loop>;
-  const loops: BatchNormLoops = {
+  ],
+  (fns) => ({
     stats: (silu, ...args) => (silu ? fns.stats_silu : fns.stats_none)(...args),
     apply: (...args) => fns.apply(...args),
     gradSums: (silu, ...args) => (silu ? fns.grad_sums_silu : fns.grad_sums_none)(...args),
     gradDx: (silu, ...args) => (silu ? fns.grad_dx_silu : fns.grad_dx_none)(...args),
-  };
-  instances.set(memory, loops);
-  return loops;
+  }),
+);
+
+/** The loops bound to `memory`, or null where wasm SIMD is unavailable. */
+export function batchNormLoops(memory: WasmMemory): BatchNormLoops | null {
+  return loopModule.bind(memory);
 }
 
 /** The module's bytes (for tests that check it validates). */
 export function batchNormModuleBytes(): Uint8Array {
-  compile();
-  return encoded as Uint8Array;
+  return loopModule.bytes();
 }

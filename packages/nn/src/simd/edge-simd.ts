@@ -1,5 +1,6 @@
-import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
-import { Body, encodeModule, F32, I32, V128, type FunctionSpec } from './wasm-encoder';
+import { LoopModule } from './loop-module';
+import type { WasmMemory } from './wasm-api';
+import { Body, F32, I32, V128, type FunctionSpec } from './wasm-encoder';
 
 /**
  * SIMD loops of the per-edge fused kernels (edge pair features and gather-pair-add), run in place
@@ -102,17 +103,28 @@ function pairGrad(): FunctionSpec {
   };
 }
 
+/**
+ * Opens the edge loop of a gather-pair-add loop and its feature loop: `ta` = the first half of row
+ * first[e] of a [rows, 2m] table, `tb` = the second half of row second[e], `k` = 0.
+ */
+function openTableRows(
+  body: Body,
+  at: { e: number; edges: number; k: number; ta: number; tb: number; table: number; first: number; second: number; tableRow: number; mBytes: number },
+): void {
+  body.localGet(at.mBytes).localGet(at.mBytes).i32Add().localSet(at.tableRow);
+  openEdges(body, at.e, at.edges);
+  rowAddress(body, at.ta, at.table, at.first, at.tableRow);
+  rowAddress(body, at.tb, at.table, at.second, at.tableRow);
+  body.localGet(at.tb).localGet(at.mBytes).i32Add().localSet(at.tb);
+  body.i32Const(0).localSet(at.k);
+  body.loop();
+}
+
 function gatherPairAdd(): FunctionSpec {
   const [edge, table, first, second, out, edges, mBytes] = [0, 1, 2, 3, 4, 5, 6];
   const [e, k, ta, tb, tableRow] = [7, 8, 9, 10, 11];
   const body = new Body();
-  body.localGet(mBytes).localGet(mBytes).i32Add().localSet(tableRow);
-  openEdges(body, e, edges);
-  rowAddress(body, ta, table, first, tableRow);
-  rowAddress(body, tb, table, second, tableRow);
-  body.localGet(tb).localGet(mBytes).i32Add().localSet(tb);
-  body.i32Const(0).localSet(k);
-  body.loop();
+  openTableRows(body, { e, edges, k, ta, tb, table, first, second, tableRow, mBytes });
   body.localGet(out).localGet(k).i32Add().loadAt(edge, k).loadAt(ta, k).f32x4Add().loadAt(tb, k).f32x4Add().v128Store();
   body.addTo(k, 16).localGet(k).localGet(mBytes).i32LtU().brIf(0);
   body.end();
@@ -124,13 +136,7 @@ function gatherPairAddGrad(): FunctionSpec {
   const [g, first, second, dtable, edges, mBytes] = [0, 1, 2, 3, 4, 5];
   const [e, k, ta, tb, tableRow, v] = [6, 7, 8, 9, 10, 11];
   const body = new Body();
-  body.localGet(mBytes).localGet(mBytes).i32Add().localSet(tableRow);
-  openEdges(body, e, edges);
-  rowAddress(body, ta, dtable, first, tableRow);
-  rowAddress(body, tb, dtable, second, tableRow);
-  body.localGet(tb).localGet(mBytes).i32Add().localSet(tb);
-  body.i32Const(0).localSet(k);
-  body.loop();
+  openTableRows(body, { e, edges, k, ta, tb, table: dtable, first, second, tableRow, mBytes });
   body.loadAt(g, k).localSet(v);
   body.localGet(ta).localGet(k).i32Add().loadAt(ta, k).localGet(v).f32x4Add().v128Store();
   body.localGet(tb).localGet(k).i32Add().loadAt(tb, k).localGet(v).f32x4Add().v128Store();
@@ -140,38 +146,22 @@ function gatherPairAddGrad(): FunctionSpec {
   return { name: 'gather_pair_add_grad', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, V128], body };
 }
 
-let encoded: Uint8Array | undefined;
-let compiled: WasmModule | null | undefined;
-const instances = new WeakMap<WasmMemory, EdgeLoops>();
-
-function compile(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  encoded ??= encodeModule([pairForward(), pairGrad(), gatherPairAdd(), gatherPairAddGrad()]);
-  compiled = wasmApi.validate(encoded) ? new wasmApi.Module(encoded) : null;
-  return compiled;
-}
-
-type Loop = (...args: number[]) => void;
-
-/** The loops bound to `memory`, or null where wasm SIMD is unavailable. */
-export function edgeLoops(memory: WasmMemory): EdgeLoops | null {
-  const cached = instances.get(memory);
-  if (cached !== undefined) return cached;
-  const module = compile();
-  if (module === null) return null;
-  const fns = new wasmApi.Instance(module, { env: { memory } }).exports as Record<string, Loop>;
-  const loops: EdgeLoops = {
+const loopModule = new LoopModule<EdgeLoops>(
+  () => [pairForward(), pairGrad(), gatherPairAdd(), gatherPairAddGrad()],
+  (fns) => ({
     pairForward: (...args) => fns.pair_forward(...args),
     pairGrad: (...args) => fns.pair_grad(...args),
     gatherPairAdd: (...args) => fns.gather_pair_add(...args),
     gatherPairAddGrad: (...args) => fns.gather_pair_add_grad(...args),
-  };
-  instances.set(memory, loops);
-  return loops;
+  }),
+);
+
+/** The loops bound to `memory`, or null where wasm SIMD is unavailable. */
+export function edgeLoops(memory: WasmMemory): EdgeLoops | null {
+  return loopModule.bind(memory);
 }
 
 /** The module's bytes (for tests that check it validates). */
 export function edgeModuleBytes(): Uint8Array {
-  compile();
-  return encoded as Uint8Array;
+  return loopModule.bytes();
 }
