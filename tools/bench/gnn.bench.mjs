@@ -86,6 +86,19 @@ async function profileOnce(fn, printKernels) {
     for (const [name, { ms, count }] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) {
       console.log(`    ${name.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms  ${String(count).padStart(5)} calls`);
     }
+    // Matrix products by operand shapes (which products the time goes to).
+    const byShape = new Map();
+    for (const k of info.kernels) {
+      if (k.name !== 'BatchMatMul') continue;
+      const key = k.inputShapes.map((shape) => `[${shape.join(',')}]`).join(' x ');
+      const entry = byShape.get(key) ?? { ms: 0, count: 0 };
+      entry.ms += await k.kernelTimeMs;
+      entry.count += 1;
+      byShape.set(key, entry);
+    }
+    for (const [key, { ms, count }] of [...byShape].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+      console.log(`    matMul ${key.padEnd(34)} ${ms.toFixed(1).padStart(8)} ms  ${String(count).padStart(5)} calls`);
+    }
   }
   return { peakBytes: info.peakBytes, kernels: info.kernels.length };
 }

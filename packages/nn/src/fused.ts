@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormLoops, type BatchNormLoops } from './simd/batchnorm-simd';
 import { edgeLoops, type EdgeLoops } from './simd/edge-simd';
-import { wasmApi, type WasmMemory } from './simd/wasm-api';
+import { f32, simdHeap, type WasmBackend } from './simd/heap';
 
 /**
  * Fused ops: one differentiable op where the stock composition runs many kernels, each of which
@@ -16,19 +16,10 @@ import { wasmApi, type WasmMemory } from './simd/wasm-api';
  */
 
 let enabled = true;
-let simdEnabled = true;
 
 /** Turns the wasm custom kernels on or off (on by default; off gives the stock-op fallback). */
 export function setFusedKernels(on: boolean): void {
   enabled = on;
-}
-
-/**
- * Turns the SIMD loops inside the fused wasm kernels on or off (on by default; off runs the same
- * kernels' JS loops). For benchmarks and tests; both give the same results up to rounding.
- */
-export function setSimdLoops(on: boolean): void {
-  simdEnabled = on;
 }
 
 /** Whether the fused kernels run their SIMD loops now (BatchNorm and per-edge ones alike). */
@@ -40,24 +31,6 @@ export function simdLoopsActive(): boolean {
 /** Whether the fused wasm kernels are used now (wasm backend active, kernels on). */
 export function fusedKernelsActive(): boolean {
   return enabled && tf.getBackend() === 'wasm' && registerWasmKernels();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Wasm heap access. The wasm backend keeps every tensor in its heap; `typedArrayFromHeap` gives a
-// view of one. A view is invalidated when the heap grows, so views are taken only after every
-// output of a kernel has been allocated.
-
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  /** The Emscripten module; its heap is the exported memory (`asm.memory` in tfjs 4.22). */
-  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
-}
-
-function f32(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
-  const view = backend.typedArrayFromHeap(info);
-  if (!(view instanceof Float32Array)) throw new TypeError(`expected a float32 tensor, got ${info.dtype}`);
-  return view;
 }
 
 /** The stock wasm Sigmoid kernel on x; the caller disposes the result. */
@@ -87,13 +60,6 @@ function blockRowsOf(features: number): number {
 
 /** Blocks per call of a summing loop: its float32 accumulators are emptied into float64 after each. */
 const SUM_CHUNK_BLOCKS = 256;
-
-/** The backend's heap, when SIMD loops are on and the heap is reachable. */
-function simdHeap(backend: WasmBackend): WasmMemory | null {
-  if (!simdEnabled) return null;
-  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
-  return memory instanceof wasmApi.Memory ? memory : null;
-}
 
 /** The BatchNorm SIMD loops over this backend's heap, or null (no SIMD, no heap, or turned off). */
 function simdLoops(backend: WasmBackend): BatchNormLoops | null {

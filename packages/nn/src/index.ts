@@ -6,11 +6,12 @@ export {
   type BackendInfo,
   type InitBackendOptions,
 } from './backend';
-export { patchWasmBatchMatMul, unpatchWasmBatchMatMul, isWasmBatchMatMulPatched } from './matmul-patch';
+export { patchWasmBatchMatMul, unpatchWasmBatchMatMul, isWasmBatchMatMulPatched, simdWeightGradientCount } from './matmul-patch';
 export { patchWasmIdentity, unpatchWasmIdentity } from './identity-patch';
 export * as ops from './ops';
 export { gatherRows, segmentSum, segmentMean, segmentCounts, rowIndex, type RowIndex } from './ops';
-export { actBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, setSimdLoops, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
+export { actBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
+export { setSimdLoops } from './simd/heap';
 export { checkpoint, isRecomputing } from './checkpoint';
 export { Module, type StateDict, type LoadStateOptions } from './module';
 export { Linear, type LinearOptions } from './layers/linear';

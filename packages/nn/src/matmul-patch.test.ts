@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { initBackend, isWasmBatchMatMulPatched, patchWasmBatchMatMul, unpatchWasmBatchMatMul } from './index';
+import { initBackend, isWasmBatchMatMulPatched, patchWasmBatchMatMul, setSimdLoops, simdWeightGradientCount, unpatchWasmBatchMatMul } from './index';
 
 function random(rng: Rng, shape: number[]): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -45,6 +45,38 @@ describe('wasm BatchMatMul patch', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);
     tf.dispose(inputs.flat());
+  });
+
+  // The weight gradient over a long edge axis takes the SIMD loop: 5000 rows (two partial chunks
+  // of 256 at the end), k = 67 (odd, as the edge block of SuperEdgeConv), n = 64 and 32.
+  it.each([
+    [5000, 67, 64],
+    [4099, 3, 32],
+  ])('A^T B with %i rows, k = %i, n = %i (the SIMD weight gradient) matches float64 sums and the stock path', (rows, k, n) => {
+    const rng = Rng.fromSeed(rows + k);
+    const a = random(rng, [rows, k]);
+    const b = random(rng, [rows, n]);
+    patchWasmBatchMatMul();
+    const runs = simdWeightGradientCount();
+    const simd = tf.tidy(() => tf.matMul(a, b, true, false).dataSync());
+    expect(simdWeightGradientCount()).toBe(runs + 1);
+    setSimdLoops(false);
+    const stock = tf.tidy(() => tf.matMul(a, b, true, false).dataSync());
+    setSimdLoops(true);
+    expect(simdWeightGradientCount()).toBe(runs + 1);
+    const av = a.dataSync();
+    const bv = b.dataSync();
+    let worst = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let e = 0; e < rows; e++) sum += av[e * k + i] * bv[e * n + j];
+        worst = Math.max(worst, Math.abs(simd[i * n + j] - sum), Math.abs(stock[i * n + j] - sum));
+      }
+    }
+    // float32 sums of 5000 products of size <= 1: both paths stay within 1e-3 of the exact sum.
+    expect(worst).toBeLessThan(1e-3);
+    tf.dispose([a, b]);
   });
 
   it('gives the same matMul gradients as the stock kernel', () => {

@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelPatch } from './kernel-patch';
+import { f32, simdHeap, type WasmBackend } from './simd/heap';
+import { matMulLoops } from './simd/matmul-simd';
 
 /**
  * The wasm backend's BatchMatMul is about 10x slower with `transposeA`/`transposeB` set than
  * without (1561 ms vs 171 ms for 200k x 128 operands), and every matMul gradient sets one of
  * them. The patch transposes the flagged operand explicitly with the backend's own Transpose
- * kernel, then calls the stock kernel without flags; the results are identical.
+ * kernel, then calls the stock kernel without flags; the results are identical. The weight
+ * gradient A^T B over a long edge axis goes to a SIMD loop instead (simd/matmul-simd.ts), which
+ * avoids both the transpose and XNNPACK's packing of the long operand.
  */
 /** Swaps the last two axes of a rank-r tensor. */
 function lastTwoSwapped(rank: number): number[] {
@@ -15,12 +19,57 @@ function lastTwoSwapped(rank: number): number[] {
   return perm;
 }
 
+let simdWeightGradients = 0;
+
+/** How many weight gradients (A^T B) the SIMD loop has computed so far (which path ran). */
+export function simdWeightGradientCount(): number {
+  return simdWeightGradients;
+}
+
+/** Edges per call of the weight-gradient loop: the chunk of A and B it revisits stays in cache. */
+const WEIGHT_GRAD_CHUNK = 256;
+/** Below this many rows XNNPACK's product is as fast; the loop pays off on long edge axes. */
+const WEIGHT_GRAD_MIN_ROWS = 4096;
+
+/**
+ * A^T B for a single batch with a long shared axis (the weight gradient of a dense layer over the
+ * edges) and a width that is a multiple of 32, by the SIMD loop; null when the case or the runtime
+ * does not fit (the caller then transposes and runs the stock kernel).
+ */
+function weightGradient(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | null {
+  // Matrices, or a batch of one (tfjs hands the kernel either, depending on the op's path).
+  const single = (shape: number[]) => shape.length === 2 || (shape.length === 3 && shape[0] === 1);
+  if (!single(a.shape) || !single(b.shape) || a.shape.length !== b.shape.length) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const [rows, k] = a.shape.slice(-2);
+  const [rowsB, n] = b.shape.slice(-2);
+  if (rowsB !== rows || rows < WEIGHT_GRAD_MIN_ROWS || n % 32 !== 0 || n === 0 || k === 0) return null;
+  const memory = simdHeap(backend);
+  const loops = memory === null ? null : matMulLoops(memory);
+  if (loops === null) return null;
+  const out = backend.makeOutput(a.shape.length === 2 ? [k, n] : [1, k, n], 'float32');
+  const A = f32(backend, a);
+  const B = f32(backend, b);
+  const C = f32(backend, out);
+  C.fill(0);
+  for (let e0 = 0; e0 < rows; e0 += WEIGHT_GRAD_CHUNK) {
+    const count = Math.min(WEIGHT_GRAD_CHUNK, rows - e0);
+    loops.weightGrad(A.byteOffset + 4 * e0 * k, B.byteOffset + 4 * e0 * n, C.byteOffset, count, k, 4 * k, 4 * n, 4 * n);
+  }
+  simdWeightGradients++;
+  return out;
+}
+
 function makePatched(stock: tf.KernelConfig, transpose: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {
     const attrs = (args.attrs ?? {}) as unknown as tf.BatchMatMulAttrs;
     if (!attrs.transposeA && !attrs.transposeB) return stock.kernelFunc(args);
     const backend = args.backend as tf.KernelBackend;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (attrs.transposeA && !attrs.transposeB) {
+      const direct = weightGradient(backend as WasmBackend, a, b);
+      if (direct !== null) return direct;
+    }
     const temporaries: tf.TensorInfo[] = [];
     const explicit = (x: tf.TensorInfo): tf.TensorInfo => {
       const out = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm: lastTwoSwapped(x.shape.length) } }) as tf.TensorInfo;

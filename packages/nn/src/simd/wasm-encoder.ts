@@ -125,11 +125,11 @@ export class Body {
     return this.op(0x43, ...bytes);
   }
   /** v128.load / v128.store with a 4-byte alignment hint (tensors are float32-aligned). */
-  v128Load(): this {
-    return this.op(SIMD, ...uleb(0x00), 2, 0);
+  v128Load(offset = 0): this {
+    return this.op(SIMD, ...uleb(0x00), 2, ...uleb(offset));
   }
-  v128Store(): this {
-    return this.op(SIMD, ...uleb(0x0b), 2, 0);
+  v128Store(offset = 0): this {
+    return this.op(SIMD, ...uleb(0x0b), 2, ...uleb(offset));
   }
   f32x4Splat(): this {
     return this.op(SIMD, ...uleb(0x13));
