@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Voxel-Dynamics over ncell and node2node, measured at mu = 200 and at mu = 20 (rfactor 0.1) with the
 # same models: the table of docs/voxdyn.md. Uses the built CLI end to end.
-# Knobs: VD_DIR (work folder), VD_TRAIN (training events), VD_TEST (held-out events), VD_NCELL, VD_MODES.
+# Knobs: VD_DIR (work folder), VD_TRAIN (training events), VD_TEST (held-out events), VD_NCELL, VD_MODES,
+# VD_REUSE_MODELS=1 (keep models already in VD_DIR/models: re-measure the graphs only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=${VD_DIR:-runs/voxdyn-table}
@@ -14,8 +15,10 @@ mkdir -p "$dir"
 last=$((train + test - 1))
 [ -d "$dir/arrow" ] || $cli simulate --events $((train + test)) --pileup 200 --seed 11 --format arrow --out "$dir/arrow" --no-progress
 for mode in $modes; do
-  # shellcheck disable=SC2086
-  $cli pretrain-voxdyn --in "$dir/arrow" --events "0-$((train - 1))" --node2node "$mode" --ncell $ncells --out "$dir/models" --no-progress --no-plots
+  if [ "${VD_REUSE_MODELS:-0}" != 1 ]; then
+    # shellcheck disable=SC2086
+    $cli pretrain-voxdyn --in "$dir/arrow" --events "0-$((train - 1))" --node2node "$mode" --ncell $ncells --out "$dir/models" --no-progress --no-plots
+  fi
   for ncell in $ncells; do
     model="$dir/models/voxdyn_node2node_${mode}_ncell_${ncell}.vdm"
     for mu in 200 20; do

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { Mlp, actBatchNorm, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
+import { Mlp, actBatchNorm, actBatchNormEval, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
 
 function randomTensor(rng: Rng, shape: number[], mean = 0, scale = 1): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -71,6 +71,32 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd }) => {
     const gStock = tf.grads(loss((xx, ww, bb) => stockActBatchNorm(xx, ww, bb, act, 1e-5).y))([x, w, b]);
     gFused.forEach((g, k) => expect(maxDiff(g, gStock[k]) / scaleOf(gStock[k])).toBeLessThan(2e-4));
     tf.dispose([x, w, b, r, fused.y, fused.mean, fused.variance, stock.y, stock.mean, stock.variance, ...gFused, ...gStock]);
+  });
+
+  it.each([
+    ['none', 300, 7],
+    ['silu', 301, 30],
+    ['silu', 600, 64],
+    ['silu', 3, 61],
+  ] as const)('actBatchNormEval (act %s, [%i, %i]) matches batchNorm with fixed statistics: values and gradients', (act, rows, features) => {
+    const rng = Rng.fromSeed(40 + rows + features);
+    const x = randomTensor(rng, [rows, features], 0.5, 2);
+    const w = randomTensor(rng, [features], 1, 0.3);
+    const b = randomTensor(rng, [features], 0, 0.3);
+    const m = randomTensor(rng, [features], 0.2, 0.5);
+    const v = tf.tidy(() => tf.add(tf.abs(randomTensor(rng, [features], 1, 0.5)), 0.1));
+    const r = randomTensor(rng, [rows, features]);
+    const stock = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.batchNorm(act === 'silu' ? tf.mul(xx, tf.sigmoid(xx)) : xx, m, v, bb, ww, 1e-5);
+    const fused = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+      actBatchNormEval(xx as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, m as tf.Tensor1D, v as tf.Tensor1D, { act, eps: 1e-5 });
+    const yF = fused(x, w, b);
+    const yS = stock(x, w, b);
+    expect(maxDiff(yF, yS) / scaleOf(yS)).toBeLessThan(1e-5);
+    const loss = (f: (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.Tensor) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.square(f(xx, ww, bb)), r));
+    const gF = tf.grads(loss(fused))([x, w, b]);
+    const gS = tf.grads(loss(stock))([x, w, b]);
+    gF.forEach((g, k) => expect(maxDiff(g, gS[k]) / scaleOf(gS[k])).toBeLessThan(1e-4));
+    tf.dispose([x, w, b, m, v, r, yF, yS, ...gF, ...gS]);
   });
 
   it('actBatchNorm keeps the variance exact when the mean is large against the spread (raw mm)', () => {

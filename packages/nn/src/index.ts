@@ -10,7 +10,7 @@ export { patchWasmBatchMatMul, unpatchWasmBatchMatMul, isWasmBatchMatMulPatched,
 export { patchWasmIdentity, unpatchWasmIdentity } from './identity-patch';
 export * as ops from './ops';
 export { gatherRows, segmentSum, segmentMean, segmentCounts, rowIndex, type RowIndex } from './ops';
-export { actBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
+export { actBatchNorm, actBatchNormEval, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
 export { setSimdLoops } from './simd/heap';
 export { checkpoint, isRecomputing } from './checkpoint';
 export { Module, type StateDict, type LoadStateOptions } from './module';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { actBatchNorm } from '../fused';
+import { actBatchNorm, actBatchNormEval } from '../fused';
 import { isRecomputing } from '../checkpoint';
-import { silu } from './activation';
 import { Module } from '../module';
 
 export interface BatchNormOptions {
@@ -50,9 +49,9 @@ export class BatchNorm1d extends Module {
       throw new RangeError(`BatchNorm1d(${this.features}) expects [rows, ${this.features}], got [${x.shape.join(', ')}]`);
     }
     if (!this.training) {
-      return tf.tidy(() => {
-        const a = act === 'silu' ? silu(x) : x;
-        return tf.batchNorm(a, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
+      return actBatchNormEval(x as tf.Tensor2D, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, {
+        act,
+        eps: this.eps,
       });
     }
     const rows = x.shape[0];

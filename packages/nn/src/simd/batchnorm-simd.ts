@@ -20,6 +20,8 @@ export interface BatchNormLoops {
   stats(silu: boolean, x: number, s: number, y: number, blocks: number, blockBytes: number, shift: number, accSum: number, accSq: number): void;
   /** y = y * scale + shift. */
   apply(y: number, blocks: number, blockBytes: number, scale: number, shift: number): void;
+  /** y = a * scale + shift with a = x (none) or x * s (silu): evaluation mode in one pass. */
+  evalApply(silu: boolean, x: number, s: number, y: number, blocks: number, blockBytes: number, scale: number, shift: number): void;
   /** x̂ = (a - mean) * invStd; accDy += dy, accDyXhat += dy * x̂. */
   gradSums(silu: boolean, x: number, s: number, dy: number, blocks: number, blockBytes: number, mean: number, invStd: number, accDy: number, accDyXhat: number): void;
   /** dx = coef (dy - meanDy - x̂ meanDyXhat), times s (1 + x (1 - s)) for silu. */
@@ -78,6 +80,18 @@ function applyFunction(): FunctionSpec {
   return { name: 'apply', params: [I32, I32, I32, I32, I32], locals: [I32, I32], body };
 }
 
+function evalApplyFunction(silu: boolean): FunctionSpec {
+  const [x, s, y, blocks, blockBytes, scale, shift] = [0, 1, 2, 3, 4, 5, 6];
+  const [b, k] = [7, 8];
+  const body = new Body();
+  openLoops(body, b, blocks, k);
+  body.localGet(y).load(x);
+  if (silu) body.load(s).f32x4Mul();
+  body.loadAt(scale, k).f32x4Mul().loadAt(shift, k).f32x4Add().v128Store();
+  closeLoops(body, silu ? [x, s, y] : [x, y], b, k, blockBytes);
+  return { name: silu ? 'eval_apply_silu' : 'eval_apply_none', params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32], body };
+}
+
 function gradSumsFunction(silu: boolean): FunctionSpec {
   const [x, s, dy, blocks, blockBytes, mean, invStd, accDy, accDyXhat] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [b, k, xhat, addr, g] = [9, 10, 11, 12, 13];
@@ -124,6 +138,8 @@ const loopModule = new LoopModule<BatchNormLoops>(
     statsFunction(false),
     statsFunction(true),
     applyFunction(),
+    evalApplyFunction(false),
+    evalApplyFunction(true),
     gradSumsFunction(false),
     gradSumsFunction(true),
     gradDxFunction(false),
@@ -132,6 +148,7 @@ const loopModule = new LoopModule<BatchNormLoops>(
   (fns) => ({
     stats: (silu, ...args) => (silu ? fns.stats_silu : fns.stats_none)(...args),
     apply: (...args) => fns.apply(...args),
+    evalApply: (silu, ...args) => (silu ? fns.eval_apply_silu : fns.eval_apply_none)(...args),
     gradSums: (silu, ...args) => (silu ? fns.grad_sums_silu : fns.grad_sums_none)(...args),
     gradDx: (silu, ...args) => (silu ? fns.grad_dx_silu : fns.grad_dx_none)(...args),
   }),
