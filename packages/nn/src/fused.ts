@@ -79,6 +79,22 @@ function replicate(T: Float32Array, at: number, values: ArrayLike<number>, lengt
   for (let j = 0; j < length; j++) T[at + j] = values[j % features];
 }
 
+/**
+ * How a [rows, features] BatchNorm kernel splits its work: `blocks` whole SIMD blocks of `g` rows
+ * (`blockLen` floats each; 0 when the loops are off or the width is 0, which would still run each
+ * loop body once), the rest of the rows in JS, and a heap scratch of `slots` x blockLen floats for
+ * the replicated per-feature operands (null without blocks). Allocates, so call it before taking
+ * any heap view.
+ */
+function blockPlan(backend: WasmBackend, rows: number, features: number, slots: number) {
+  const loops = simdLoops(backend);
+  const g = blockRowsOf(features);
+  const blockLen = g * features;
+  const blocks = loops === null || features === 0 ? 0 : Math.floor(rows / g);
+  const scratch = blocks > 0 ? backend.makeOutput([slots * blockLen], 'float32') : null;
+  return { loops, g, blockLen, blocks, scratch };
+}
+
 /** [y, mean, variance]: a = act(x), y = (a - mean) / sqrt(variance + eps) * weight + bias. */
 function actBatchNormKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const backend = args.backend as WasmBackend;
@@ -90,13 +106,8 @@ function actBatchNormKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   const y = backend.makeOutput([rows, features], 'float32');
   const mean = backend.makeOutput([features], 'float32');
   const variance = backend.makeOutput([features], 'float32');
-  const loops = simdLoops(backend);
-  const g = blockRowsOf(features);
-  const blockLen = g * features;
-  // A width of 0 would still run each SIMD loop body once: keep such tensors on the JS path.
-  const blocks = loops === null || features === 0 ? 0 : Math.floor(rows / g);
   // [sum, sq, scale, shift, centre] x blockLen: accumulators, the replicated affine map, the centre.
-  const scratch = blocks > 0 ? backend.makeOutput([5 * blockLen], 'float32') : null;
+  const { loops, g, blockLen, blocks, scratch } = blockPlan(backend, rows, features, 5);
   const X = f32(backend, x);
   const S = sig === null ? null : f32(backend, sig);
   const Y = f32(backend, y);
@@ -170,11 +181,8 @@ function actBatchNormEvalKernel(args: { inputs: tf.NamedTensorInfoMap; backend: 
   const silu = act === 'silu';
   const sig = silu ? wasmSigmoid(backend, x) : null;
   const y = backend.makeOutput([rows, features], 'float32');
-  const loops = simdLoops(backend);
-  const g = blockRowsOf(features);
-  const blockLen = g * features;
-  const blocks = loops === null || features === 0 ? 0 : Math.floor(rows / g);
-  const scratch = blocks > 0 ? backend.makeOutput([2 * blockLen], 'float32') : null;
+  // [scale, shift] x blockLen.
+  const { loops, g, blockLen, blocks, scratch } = blockPlan(backend, rows, features, 2);
   const X = f32(backend, x);
   const S = sig === null ? null : f32(backend, sig);
   const Y = f32(backend, y);
@@ -260,12 +268,8 @@ function actBatchNormGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: 
   const dx = backend.makeOutput([rows, features], 'float32');
   const dweight = backend.makeOutput([features], 'float32');
   const dbias = backend.makeOutput([features], 'float32');
-  const loops = simdLoops(backend);
-  const g = blockRowsOf(features);
-  const blockLen = g * features;
-  const blocks = loops === null || features === 0 ? 0 : Math.floor(rows / g);
   // [mean, invStd, coef, meanDy, meanDyXhat, accDy, accDyXhat] x blockLen.
-  const scratch = blocks > 0 ? backend.makeOutput([7 * blockLen], 'float32') : null;
+  const { loops, g, blockLen, blocks, scratch } = blockPlan(backend, rows, features, 7);
   const X = f32(backend, x);
   const S = sig === null ? null : f32(backend, sig);
   const DY = f32(backend, dy);
