@@ -77,7 +77,7 @@ export function trainCommand(io: CliIO): Command {
     .description('train the GNN edge predictor on events through the Voxel-Dynamics graph (reference section 4; --cluster none)')
     .option('--config <file>', 'tune file (JSON) over the tune-5 defaults, e.g. configs/tune-5.json')
     .requiredOption('--in <path>', 'training events: a folder of TrackML CSV files or an Arrow store')
-    .option('--events <ranges>', 'training events, e.g. 0-79 (default: all of --in except --val-events)')
+    .option('--events <ranges>', 'training events, e.g. 20-99 (default: all of --in except --val-events); keep them apart from the VD model\'s training events: on those its graph holds every true pair (TPR 1), unlike on new events')
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
     .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
     .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/')
