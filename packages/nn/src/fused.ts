@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormLoops, type BatchNormLoops } from './simd/batchnorm-simd';
 import { edgeLoops, type EdgeLoops } from './simd/edge-simd';
-import { f32, simdHeap, type WasmBackend } from './simd/heap';
+import { f32, i32, simdHeap, type WasmBackend } from './simd/heap';
 
 /**
  * Fused ops: one differentiable op where the stock composition runs many kernels, each of which
@@ -485,13 +485,6 @@ export const fusedSilu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Ar
 const PAIR = 'HyperTrackEdgePairFeatures';
 const PAIR_GRAD = 'HyperTrackEdgePairFeaturesGrad';
 
-function i32(backend: WasmBackend, info: tf.TensorInfo): Int32Array {
-  const view = backend.typedArrayFromHeap(info);
-  if (!(view instanceof Int32Array)) throw new TypeError(`expected an int32 tensor, got ${info.dtype}`);
-  return view;
-}
-
-/** out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e] with j = src[e], i = dst[e]. */
 /**
  * Throws unless every index of each `[E, 1]` tensor lies in 0..rows-1. The SIMD loops address the
  * heap directly, so a bad index would read or overwrite another tensor; the check is one pass over
@@ -506,6 +499,7 @@ function checkRowIndices(op: string, backend: WasmBackend, rows: number, indices
   }
 }
 
+/** out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e] with j = src[e], i = dst[e]. */
 function pairKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { h, src, dst, attr } = args.inputs as Record<string, tf.TensorInfo>;

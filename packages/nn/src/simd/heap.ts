@@ -36,3 +36,9 @@ export function f32(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
   if (!(view instanceof Float32Array)) throw new TypeError(`expected a float32 tensor, got ${info.dtype}`);
   return view;
 }
+
+export function i32(backend: WasmBackend, info: tf.TensorInfo): Int32Array {
+  const view = backend.typedArrayFromHeap(info);
+  if (!(view instanceof Int32Array)) throw new TypeError(`expected an int32 tensor, got ${info.dtype}`);
+  return view;
+}
