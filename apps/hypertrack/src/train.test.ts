@@ -19,7 +19,7 @@ let smallConfig: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hypertrack-train-'));
   events = join(dir, 'events');
-  expect((await cli('simulate', '--events', '4', '--pileup', '10', '--format', 'arrow', '--out', events, '--seed', '3', '--no-progress')).code).toBe(0);
+  expect((await cli('simulate', '--events', '6', '--pileup', '10', '--format', 'arrow', '--out', events, '--seed', '3', '--no-progress')).code).toBe(0);
   const models = join(dir, 'models');
   expect((await cli('pretrain-voxdyn', '--in', events, '--events', '0-2', '--ncell', '2048', '--niter', '3', '--out', models, '--no-plots', '--no-progress')).code).toBe(0);
   vdModel = join(models, 'voxdyn_node2node_hyper_ncell_2048.vdm');
@@ -28,7 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const base = () => ['train', '--in', events, '--events', '0-2', '--val-events', '3', '--vd-model', vdModel, '--config', smallConfig, '--rfactor-start', '0.2', '--no-progress'];
+// Events 0-2 built the VD model; the GNN trains on others (3-4), as it must.
+const base = () => ['train', '--in', events, '--events', '3-4', '--val-events', '5', '--vd-model', vdModel, '--config', smallConfig, '--rfactor-start', '0.2', '--no-progress'];
 const losses = (logdir: string) =>
   readFileSync(join(logdir, 'metrics.jsonl'), 'utf8')
     .trim()
@@ -77,7 +78,7 @@ describe('hypertrack train', () => {
 
     // The trained model through the whole chain: graph, GNN, cut clustering, results row.
     const inferDir = join(dir, 'infer');
-    const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '2-3', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
+    const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
     expect(infer.code).toBe(0);
     expect(infer.stdout).toMatch(/results \(1 event, first left out as warm-up; VD hyper ncell 2048, cluster cut, edge threshold 0\.55, rfactor 0\.2; times in ms\)/);
     const table = infer.stdout.trim().split('\n').slice(-2);
@@ -116,7 +117,7 @@ describe('hypertrack train', () => {
     expect(resume.stderr).toContain('--hit-features: ');
     expect(resume.stderr).toContain('was trained on hit features xyz-cylindrical, this run asks for xyz');
     const inferDir = join(dir, 'features-infer');
-    const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(logdir, 'checkpoints', 'default'), '--in', events, '--events', '2-3', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
+    const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(logdir, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
     expect(infer.code).toBe(0);
     const results = JSON.parse(readFileSync(join(inferDir, 'results.json'), 'utf8'));
     expect(results.columns.find((c: { key: string }) => c.key === 'gnnAuc').mean).toBeGreaterThan(0);
@@ -136,11 +137,30 @@ describe('hypertrack train', () => {
     const every = await cli(...base(), '--logdir', logdir, '--validate-every', '5');
     expect(every.code).toBe(1);
     expect(every.stderr).toContain('--validate-every: needs --validate');
+    const leak = await cli(...base().map((a) => (a === '3-4' ? '1-4' : a)), '--logdir', logdir);
+    expect(leak.code).toBe(1);
+    expect(leak.stderr).toContain(`--events: 2 of these events (1-2) also trained the VD model ${vdModel} (its events: 0-2); on them its graph holds every true pair`);
+    const leakVal = await cli(...base().map((a) => (a === '5' ? '0' : a)), '--logdir', logdir);
+    expect(leakVal.code).toBe(1);
+    expect(leakVal.stderr).toContain('--val-events: 1 of these events (0) also trained the VD model');
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ training: { learningRat: 1 } }));
     const badKey = await cli(...base().filter((a) => a !== smallConfig && a !== '--config'), '--config', typo, '--logdir', logdir);
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toContain("column 'training.learningRat': unknown key");
+  });
+
+  it("trains on the VD model's own events only when told to, and inference says when it runs on them", async () => {
+    const logdir = join(dir, 'overlap');
+    const run = await cli(...base().map((a) => (a === '3-4' ? '2-3' : a)), '--logdir', logdir, '--iterations', '1', '--allow-vd-overlap');
+    expect(run.code).toBe(0);
+    const inferDir = join(dir, 'overlap-infer');
+    const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(logdir, 'checkpoints', 'default'), '--in', events, '--events', '2-3', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
+    expect(infer.code).toBe(0);
+    expect(infer.stderr).toContain(`note: 1 of these events (2) also trained the VD model ${vdModel}`);
+    const pre = await cli('infer', '--pre-only', '--vd-model', vdModel, '--in', events, '--events', '4-5', '--no-progress');
+    expect(pre.code).toBe(0);
+    expect(pre.stderr).not.toContain('also trained the VD model');
   });
 
   it('ships configs/tune-5.json equal to the built-in tune-5', () => {

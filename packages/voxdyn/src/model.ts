@@ -17,6 +17,12 @@ export interface TrainingStats {
   readonly meanSquaredDistance: number;
   /** The seed of the run, as given. */
   readonly seed: number | string;
+  /**
+   * Ids of the training events as sorted, disjoint, inclusive ranges, when the trainer was told
+   * them (absent in files written before this field existed). A GNN must not train or be scored
+   * on these events: there the model's graph holds every true pair, unlike on new events.
+   */
+  readonly trainingEvents?: ReadonlyArray<readonly [first: number, last: number]>;
 }
 
 /** A trained Voxel-Dynamics model: the Voronoi cells and their connectivity. */

@@ -5,6 +5,7 @@ import { reduceEvent } from '@hypertrack/io-arrow';
 import { edgeSetMetrics, formatValueUncertainty, graphMetrics, meanStd, type GraphMetrics } from '@hypertrack/metrics';
 import { GraphBuilder, loadModel, truthEdges } from '@hypertrack/voxdyn';
 import { openEventSource } from '../event-source';
+import { vdOverlapNote } from '../vd-overlap';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
 import { pointsOf } from '../training-points';
@@ -66,6 +67,8 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   }
   const builder = new GraphBuilder(model, { minCount: options.minCount, maxEdges: options.maxEdges, selfLoops: options.selfLoops });
   const source = await openEventSource(options.in, options.events);
+  const overlap = vdOverlapNote(source.eventIds, model.stats, modelPath);
+  if (overlap !== null) io.stderr.write(overlap);
   const root = Rng.fromSeed(options.seed);
   const rows: VdEventRow[] = [];
   const progress = createProgress('infer', source.eventIds.length, { unit: 'events', silent: !options.progress || source.eventIds.length < 2, sink: io.stderr });

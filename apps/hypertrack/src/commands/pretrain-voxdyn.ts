@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, createProgress, writeFileAtomic } from '@hypertrack/core';
 import { toPng, voxdynPlots } from '@hypertrack/report';
-import { NODE2NODE_MODES, saveModel, trainVoxdyn, type Node2Node, type TrainingEvent } from '@hypertrack/voxdyn';
+import { NODE2NODE_MODES, formatIdRanges, saveModel, trainVoxdyn, type Node2Node, type TrainingEvent } from '@hypertrack/voxdyn';
 import { openEventSource, truthOf } from '../event-source';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
@@ -52,7 +52,7 @@ export function pretrainVoxdynCommand(io: CliIO): Command {
       for (const id of source.eventIds) {
         const event = await source.load(id);
         truthOf(event, source);
-        events.push(pointsOf(event));
+        events.push({ ...pointsOf(event), id });
         loading.tick();
       }
       loading.done();
@@ -79,7 +79,7 @@ export function pretrainVoxdynCommand(io: CliIO): Command {
         }
         const entries = model.cmatrix.indices.length;
         io.stdout.write(
-          `wrote ${path}: ncell ${ncell}, ${model.stats.events} events, ${model.stats.tracks} tracks, ${model.stats.kmeansPoints} k-means points, ` +
+          `wrote ${path}: ncell ${ncell}, ${model.stats.events} events (${formatIdRanges(model.stats.trainingEvents ?? [])}), ${model.stats.tracks} tracks, ${model.stats.kmeansPoints} k-means points, ` +
             `C ${entries} entries (density ${(entries / (ncell * ncell)).toExponential(2)}), ${seconds.toFixed(1)} s\n`,
         );
       }

@@ -24,6 +24,7 @@ import { initBackend, type BackendName } from '@hypertrack/nn';
 import { RUN_FILES, toRunJson } from '@hypertrack/report';
 import { edgeLabels, GraphBuilder, truthEdges, type VoxdynModel } from '@hypertrack/voxdyn';
 import { openEventSource } from '../event-source';
+import { vdOverlapNote } from '../vd-overlap';
 import type { CliIO } from '../io';
 import { networkInput, pointsOf } from '../training-points';
 
@@ -75,6 +76,8 @@ export async function runReconstruction(options: ReconstructOptions, io: CliIO):
   const vd = options.vdModel;
   const builder = new GraphBuilder(vd, { minCount: options.minCount, maxEdges: options.maxEdges, selfLoops: options.selfLoops });
   const source = await openEventSource(options.in, options.events);
+  const overlap = vdOverlapNote(source.eventIds, vd.stats, options.vdModelPath);
+  if (overlap !== null) io.stderr.write(overlap);
   const root = Rng.fromSeed(options.seed);
   const rows: EventRow[] = [];
   const majorities: DoubleMajorityResult[] = [];

@@ -23,6 +23,7 @@ import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
 import { loadRunConfig, checkRunConfig, type RunConfig } from '../run-config';
 import { EventPool, graphExample } from '../training-events';
+import { refuseVdOverlap } from '../vd-overlap';
 
 interface TrainOptions {
   config?: string;
@@ -62,6 +63,7 @@ interface TrainOptions {
   printEvery: number;
   maxEdges: number;
   workers: number;
+  allowVdOverlap: boolean;
   progress: boolean;
 }
 
@@ -77,8 +79,9 @@ export function trainCommand(io: CliIO): Command {
     .description('train the GNN edge predictor on events through the Voxel-Dynamics graph (reference section 4; --cluster none)')
     .option('--config <file>', 'tune file (JSON) over the tune-5 defaults, e.g. configs/tune-5.json')
     .requiredOption('--in <path>', 'training events: a folder of TrackML CSV files or an Arrow store')
-    .option('--events <ranges>', 'training events, e.g. 20-99 (default: all of --in except --val-events); keep them apart from the VD model\'s training events: on those its graph holds every true pair (TPR 1), unlike on new events')
+    .option('--events <ranges>', 'training events, e.g. 20-99 (default: all of --in except --val-events); events that also trained the VD model are refused: on those its graph holds every true pair (TPR 1), unlike on new events')
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
+    .option('--allow-vd-overlap', 'train or validate on events that also trained the VD model (refused by default, when the model file records its events)', false)
     .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
     .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
@@ -185,6 +188,10 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     : source.eventIds.filter((id) => !valIds.includes(id));
   if (trainIds.length === 0) throw new InputError({ file: options.in }, 'no training events left after taking out --val-events');
   if (options.validate && valIds.length === 0) throw new ConfigError('--validate', 'needs --val-events');
+  if (!options.allowVdOverlap) {
+    refuseVdOverlap('--events', trainIds, vd.stats, options.vdModel);
+    refuseVdOverlap('--val-events', valIds, vd.stats, options.vdModel);
+  }
   if (!options.validate && options.validateEvery !== 1) throw new ConfigError('--validate-every', 'needs --validate');
   const pool = new EventPool(source);
 

@@ -52,6 +52,15 @@ describe('model file', () => {
     await expect(loadModel(join(dir, 'missing.vdm'))).rejects.toThrow(`${join(dir, 'missing.vdm')}: cannot read voxdyn model:`);
   });
 
+  it('keeps the training event ranges and rejects a malformed list', () => {
+    const recorded: VoxdynModel = { ...model, stats: { ...model.stats, trainingEvents: [[0, 19], [40, 40]] } };
+    expect(decodeModel(encodeModel(recorded), 'mem')).toEqual(recorded);
+    const unsorted: VoxdynModel = { ...model, stats: { ...model.stats, trainingEvents: [[40, 40], [0, 19]] } };
+    expect(() => decodeModel(encodeModel(unsorted), 'm.vdm')).toThrow(
+      'm.vdm: corrupt voxdyn model: stats.trainingEvents is not a sorted list of disjoint [first, last] event id ranges',
+    );
+  });
+
   it('decodes from a Buffer at a non-zero byte offset', async () => {
     const path = join(dir, 'o.vdm');
     await saveModel(path, model);

@@ -4,6 +4,7 @@ import { InputError, writeFileAtomic } from '@hypertrack/core';
 import { checkCMatrix } from '../cmatrix/cmatrix';
 import type { TrainingStats, VoxdynModel } from '../model';
 import { checkNode2Node } from '../topology/topology';
+import { isIdRangeList } from '../train/event-ids';
 
 /**
  * Model file layout (little-endian), version 1:
@@ -80,6 +81,9 @@ export function decodeModel(bytes: Uint8Array, file: string): VoxdynModel {
     return fail('corrupt voxdyn model: unreadable header');
   }
   const { ncell, dim, nnz } = header;
+  if (header.stats?.trainingEvents !== undefined && !isIdRangeList(header.stats.trainingEvents)) {
+    fail('corrupt voxdyn model: stats.trainingEvents is not a sorted list of disjoint [first, last] event id ranges');
+  }
   const node2node = checkNode2Node(header.node2node);
   const isCount = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= 0;
   if (!isCount(ncell) || ncell < 1 || !isCount(dim) || dim < 1 || !isCount(nnz)) fail('corrupt voxdyn model: header sizes are not positive integers');

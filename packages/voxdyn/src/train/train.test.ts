@@ -27,9 +27,30 @@ describe('voxdyn on a TrackML-like event', () => {
     expect(m.fpr).toBeLessThan(0.05);
     expect(m.purity).toBeGreaterThan(0);
     expect(model.stats.events).toBe(1);
+    // Events given without ids leave the training events unrecorded rather than guessed.
+    expect(model.stats.trainingEvents).toBeUndefined();
     // The exact model must not connect everything: a min count of 2 drops entries and true pairs.
     const strict = graphMetrics(buildGraph(model, event.points, { minCount: 2 }), event.membership);
     expect(strict.numEdges).toBeLessThan(m.numEdges);
+  });
+
+  it('records the ids of its training events as ranges', async () => {
+    const second = trackmlLike(2, 10);
+    const model = await trainVoxdyn(
+      [
+        { ...event, id: 7 },
+        { ...second, id: 5 },
+        { ...event, id: 6 },
+        { ...second, id: 12 },
+      ],
+      { ncell: 256, dim: 3, node2node: 'hyper', niter: 2, seed: 1 },
+    );
+    expect(model.stats.trainingEvents).toEqual([
+      [5, 7],
+      [12, 12],
+    ]);
+    const partly = await trainVoxdyn([{ ...event, id: 7 }, second], { ncell: 256, dim: 3, node2node: 'hyper', niter: 2, seed: 1 });
+    expect(partly.stats.trainingEvents).toBeUndefined();
   });
 
   it('eom truth is fully covered by an eom model of the same event', async () => {

@@ -3,6 +3,7 @@ import { CMatrixAccumulator } from '../cmatrix/accumulator';
 import { NearestCentroidIndex } from '../index/nearest-centroid-index';
 import { kmeans } from '../kmeans/kmeans';
 import type { VoxdynModel } from '../model';
+import { idRanges } from './event-ids';
 import { checkMembership, pointCount } from '../points';
 import { checkNode2Node, type Node2Node } from '../topology/topology';
 
@@ -10,6 +11,8 @@ import { checkNode2Node, type Node2Node } from '../topology/topology';
 export interface TrainingEvent {
   readonly points: Float32Array;
   readonly membership: Int32Array;
+  /** The event's id; when every event has one, the model records them (stats.trainingEvents). */
+  readonly id?: number;
 }
 
 export interface TrainOptions {
@@ -66,6 +69,15 @@ export async function trainVoxdyn(events: readonly TrainingEvent[], options: Tra
     node2node,
     centroids: km.centroids,
     cmatrix: acc.finish(),
-    stats: { events: acc.events, tracks: acc.tracks, points: acc.points, kmeansPoints: take, niter, meanSquaredDistance: km.inertia / take, seed },
+    stats: {
+      events: acc.events,
+      tracks: acc.tracks,
+      points: acc.points,
+      kmeansPoints: take,
+      niter,
+      meanSquaredDistance: km.inertia / take,
+      seed,
+      ...(events.length > 0 && events.every((e) => e.id !== undefined) ? { trainingEvents: idRanges(events.map((e) => e.id as number)) } : {}),
+    },
   };
 }
