@@ -1,12 +1,13 @@
 import { ConfigError } from '@hypertrack/core';
-import { formatIdRanges, idRanges, idsInRanges, type TrainingStats } from '@hypertrack/voxdyn';
+import { selectEvents } from '@hypertrack/io-arrow';
+import { formatIdRanges, idRanges, type TrainingStats } from '@hypertrack/voxdyn';
 
 const WHY = 'on them its graph holds every true pair, unlike on new events';
 
 /** The ids of `ids` that also trained the VD model, as "0-19,40", or null when none did (or the model does not say). */
 function sharedWithVd(ids: readonly number[], stats: TrainingStats): string | null {
   if (stats.trainingEvents === undefined) return null;
-  const shared = idsInRanges(ids, stats.trainingEvents);
+  const shared = selectEvents(ids, stats.trainingEvents);
   return shared.length === 0 ? null : `${shared.length} of these events (${formatIdRanges(idRanges(shared))})`;
 }
 

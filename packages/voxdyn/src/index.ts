@@ -22,4 +22,4 @@ export { GraphBuilder, buildGraph, DEFAULT_MAX_EDGES, type GraphOptions, type Vo
 export type { VoxdynModel, TrainingStats } from './model';
 export { encodeModel, decodeModel, saveModel, loadModel, MODEL_MAGIC, MODEL_FORMAT_VERSION } from './io/model-file';
 export { trainVoxdyn, type TrainingEvent, type TrainOptions } from './train/train';
-export { idRanges, idsInRanges, formatIdRanges, isIdRangeList, type IdRange } from './train/event-ids';
+export { idRanges, formatIdRanges, isIdRangeList, type IdRange } from './train/event-ids';

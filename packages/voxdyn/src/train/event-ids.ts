@@ -13,11 +13,6 @@ export function idRanges(ids: readonly number[]): IdRange[] {
   return out;
 }
 
-/** The ids of `ids` that fall in `ranges`, in the order of `ids`. */
-export function idsInRanges(ids: readonly number[], ranges: readonly IdRange[]): number[] {
-  return ids.filter((id) => ranges.some(([first, last]) => id >= first && id <= last));
-}
-
 /** `[[0, 19], [40, 40]]` as "0-19,40", the syntax of the command line's --events. */
 export function formatIdRanges(ranges: readonly IdRange[]): string {
   return ranges.map(([first, last]) => (first === last ? `${first}` : `${first}-${last}`)).join(',');
