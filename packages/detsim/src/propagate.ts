@@ -1,6 +1,7 @@
 import type { Rng } from '@hypertrack/core';
 import { CYLINDER, findModule, type CompiledGeometry, type ModuleHit } from './geometry/compiled';
-import { HelixSegment, newHelixPoint } from './physics/helix';
+import { HelixSegment, helixRadius, newHelixPoint } from './physics/helix';
+import { betheMeanLoss, momentumAfterLoss, SILICON_X0_OVER_LAMBDA } from './physics/energy-loss';
 import { highlandTheta0, PION_MASS, scatter } from './physics/scattering';
 import type { PrimaryParticle } from './generator/minbias';
 import type { HitBuffer } from './hit-buffer';
@@ -13,8 +14,26 @@ export interface SimParticle extends PrimaryParticle {
 }
 
 export interface TransportConfig {
-  /** Total 3-D path length after which a particle is no longer followed (mm); bounds loopers. */
+  /** Total 3-D path length after which a particle is no longer followed (mm). */
   readonly maxPathLength: number;
+  /**
+   * A particle is followed for at most this fraction of one full turn of its helix (the 3-D path
+   * 2 pi p / (0.3 |q| B) at production), as ACTS's propagator limits it (loop protection, default
+   * 0.5): a looper leaves its hits on the way out and none on the way back in. Infinity disables it.
+   */
+  readonly loopFraction: number;
+  /**
+   * A particle leaves hits only while its transverse momentum is at least this (GeV): it is not
+   * transported when produced below it, and it stops once energy loss or scattering takes it below.
+   */
+  readonly minPt: number;
+  /** Mean ionisation energy loss (Bethe, silicon) in every material crossing. */
+  readonly energyLoss: boolean;
+  /**
+   * Inelastic hadronic interactions: a crossing of x radiation lengths ends the particle with
+   * probability x X0 / lambda_I (silicon), its products are not followed.
+   */
+  readonly hadronicInteractions: boolean;
   /** Secondary pairs produced per radiation length of material crossed (0 disables secondaries). */
   readonly secondaryPairsPerX0: number;
   /** Secondary pT: ptMin + Gamma(shape 1.5, mean secondaryPtMean - ptMin), GeV. */
@@ -88,6 +107,8 @@ export class Transport {
     // Neutral particles do not ionise the sensors.
     if (p.q === 0) return;
     const { geometry, config, segment, point, rng } = this;
+    const minPt2 = config.minPt * config.minPt;
+    if (p.px * p.px + p.py * p.py < minPt2) return;
     const surfaces = geometry.surfaces;
     const b = geometry.bFieldTesla;
     const cylinder = CYLINDER;
@@ -98,6 +119,8 @@ export class Transport {
     let py = p.py;
     let pz = p.pz;
     let path = 0;
+    const fullTurn = 2 * Math.PI * helixRadius(Math.sqrt(px * px + py * py + pz * pz), p.q, b);
+    const pathLimit = Math.min(config.maxPathLength, config.loopFraction * fullTurn);
     for (let step = 0; step < MAX_STEPS; step++) {
       if (Math.sqrt(px * px + py * py) < 1e-9) return;
       segment.set(x, y, z, px, py, pz, p.q, b);
@@ -153,7 +176,7 @@ export class Transport {
       }
       if (bestSurface < 0) return; // leaves the detector
       const step3d = best * Math.sqrt(1 + segment.lambda * segment.lambda);
-      if (path + step3d > config.maxPathLength) return;
+      if (path + step3d > pathLimit) return;
       path += step3d;
       segment.at(best, point);
       const surface = surfaces[bestSurface];
@@ -185,6 +208,14 @@ export class Transport {
         if (p.generation < config.maxGeneration && rng.uniform() < config.secondaryPairsPerX0 * effective) {
           this.producePair(p, x, y, z, px, py, pz, particles);
         }
+        if (config.energyLoss) {
+          const shrink = momentumAfterLoss(pMag, PION_MASS, betheMeanLoss(pMag, PION_MASS, effective)) / pMag;
+          px *= shrink;
+          py *= shrink;
+          pz *= shrink;
+        }
+        if (px * px + py * py < minPt2) return;
+        if (config.hadronicInteractions && rng.uniform() < effective * SILICON_X0_OVER_LAMBDA) return;
       }
     }
   }

@@ -2,7 +2,8 @@ import { allocateTable, decodeParticleId, encodeParticleId, Rng, type ParticleTa
 import { trackmlGeometry } from './geometry/trackml';
 import type { DetectorGeometry } from './geometry/types';
 import { helixRadius } from './physics/helix';
-import { defaultSimulationConfig, simulateEvent, type SimulatedEvent } from './simulate';
+import { DEFAULT_TRANSPORT, defaultSimulationConfig, describeSimulation, SIMULATOR_VERSION, simulateEvent, type SimulatedEvent } from './simulate';
+import { SILICON_X0_OVER_LAMBDA } from './physics/energy-loss';
 
 /** The TrackML layout made ideal: no material, full efficiency, no overlaps, tiny pitch. */
 function idealGeometry(): DetectorGeometry {
@@ -15,13 +16,20 @@ function idealGeometry(): DetectorGeometry {
 }
 
 function singleParticle(px: number, py: number, pz: number, q: number, vz = 0): ParticleTable {
-  const t = allocateTable('particles', 1);
-  t.particleId[0] = encodeParticleId({ vertex: 1, primary: 1, generation: 0, secondary: 0, process: 0 });
-  t.px[0] = px;
-  t.py[0] = py;
-  t.pz[0] = pz;
-  t.vz[0] = vz;
-  t.q[0] = q;
+  return particleTable([[px, py, pz, q, vz]]);
+}
+
+/** A particle table of primaries from the origin (or at vz), rows [px, py, pz, q, vz?]. */
+function particleTable(rows: Array<[number, number, number, number, number?]>): ParticleTable {
+  const t = allocateTable('particles', rows.length);
+  rows.forEach(([px, py, pz, q, vz = 0], i) => {
+    t.particleId[i] = encodeParticleId({ vertex: 1, primary: i + 1, generation: 0, secondary: 0, process: 0 });
+    t.px[i] = px;
+    t.py[i] = py;
+    t.pz[i] = pz;
+    t.vz[i] = vz;
+    t.q[i] = q;
+  });
   return t;
 }
 
@@ -75,6 +83,84 @@ describe('helix propagation', () => {
     const sim = simulateEvent(0, defaultSimulationConfig({ particles: singleParticle(1, 0, 0, 0), noiseFraction: 0 }), Rng.fromSeed(3));
     expect(sim.event.hits.hitId.length).toBe(0);
     expect(sim.event.particles.nhits[0]).toBe(0);
+  });
+});
+
+describe('what TrackML records (docs/simulation.md)', () => {
+  const ideal = idealGeometry();
+  const simulateOne = (table: ParticleTable, transport = {}, geometry = ideal) =>
+    simulateEvent(0, defaultSimulationConfig({ geometry, particles: table, noiseFraction: 0, transport: { ...DEFAULT_TRANSPORT, ...transport } }), Rng.fromSeed(5));
+  const radiiInFlight = (sim: SimulatedEvent) => hitsInFlightOrder(sim, 0).map((r) => Math.hypot(sim.event.truth!.tx[r], sim.event.truth!.ty[r]));
+
+  it('follows a looper for half a turn of its helix (ACTS loop protection): hits on the way out only', () => {
+    // pT 0.25 GeV: R = 417 mm, so the helix reaches r = 834 mm, past nine of the ten barrel layers.
+    const looper = singleParticle(0.25, 0, 0.02, 1);
+    const halfTurn = simulateOne(looper);
+    const radii = radiiInFlight(halfTurn);
+    const { volumeId, layerId } = halfTurn.event.hits;
+    expect(new Set(hitsInFlightOrder(halfTurn, 0).map((r) => `${volumeId[r]}/${layerId[r]}`)).size).toBe(9);
+    for (let k = 1; k < radii.length; k++) expect(radii[k]).toBeGreaterThan(radii[k - 1]);
+    const R = helixRadius(Math.hypot(0.25, 0.02), 1, 2);
+    for (const length of halfTurn.hitPathLength) expect(length).toBeLessThanOrEqual(0.5 * 2 * Math.PI * R);
+
+    const unlimited = radiiInFlight(simulateOne(looper, { loopFraction: Infinity }));
+    expect(unlimited.length).toBeGreaterThan(2 * radii.length);
+    expect(unlimited.some((r, k) => k > 0 && r < unlimited[k - 1])).toBe(true);
+  });
+
+  it('gives hits only to particles above 150 MeV of transverse momentum', () => {
+    expect(simulateOne(singleParticle(0.149, 0, 0.1, -1)).event.particles.nhits[0]).toBe(0);
+    expect(simulateOne(singleParticle(0.151, 0, 0.1, -1)).event.particles.nhits[0]).toBeGreaterThan(4);
+    expect(simulateOne(singleParticle(0.149, 0, 0.1, -1), { minPt: 0 }).event.particles.nhits[0]).toBeGreaterThan(4);
+  });
+
+  it('loses energy in material, so |p| falls along the track, and stops a particle once its pT falls below 150 MeV', () => {
+    const material = { ...ideal, layers: ideal.layers.map((l) => ({ ...l, radiationLengths: 0.05 })) };
+    const sim = simulateOne(singleParticle(0.16, 0, 0, 1), { hadronicInteractions: false }, material);
+    const t = sim.event.truth!;
+    const rows = hitsInFlightOrder(sim, 0);
+    const p = rows.map((r) => Math.hypot(t.tpx[r], t.tpy[r], t.tpz[r]));
+    expect(rows.length).toBeGreaterThan(1);
+    for (let k = 1; k < p.length; k++) expect(p[k]).toBeLessThan(p[k - 1]);
+    for (const r of rows) expect(Math.hypot(t.tpx[r], t.tpy[r])).toBeGreaterThanOrEqual(0.15 * (1 - 1e-6));
+    // 5% X0 of silicon takes about 2 MeV per layer from this slow pion: it stops well before the
+    // nine layers that its helix reaches without energy loss.
+    expect(rows.length).toBeLessThan(radiiInFlight(simulateOne(singleParticle(0.16, 0, 0, 1), { hadronicInteractions: false, energyLoss: false }, material)).length);
+  });
+
+  it('ends a particle in a hadronic interaction with probability x X0 / lambda_I per crossing', () => {
+    const layers = 10;
+    const perLayer = 0.2;
+    const material = { ...ideal, layers: ideal.layers.map((l) => ({ ...l, radiationLengths: l.kind === 'barrel' ? perLayer : 0 })) };
+    const rng = Rng.fromSeed(8);
+    const rows = Array.from({ length: 2000 }, (): [number, number, number, number] => {
+      const phi = rng.uniform() * 2 * Math.PI;
+      return [10 * Math.cos(phi), 10 * Math.sin(phi), 0, 1];
+    });
+    // Tracks that reach the outermost layer (a few miss it where the two staggered module surfaces
+    // leave a gap along the track's curve, with or without interactions).
+    const reachOutermost = (transport: object) => {
+      const sim = simulateOne(particleTable(rows), transport, material);
+      const reached = new Set<number>();
+      sim.hitParticle.forEach((p, r) => sim.event.hits.volumeId[r] === 17 && sim.event.hits.layerId[r] === 4 && reached.add(p));
+      return reached.size;
+    };
+    const without = reachOutermost({ hadronicInteractions: false });
+    expect(without).toBeGreaterThan(0.98 * rows.length);
+    // Nine crossings before the tenth layer's hit; the binomial spread over 2000 tracks is 0.01.
+    const expected = (1 - perLayer * SILICON_X0_OVER_LAMBDA) ** (layers - 1);
+    expect(Math.abs(reachOutermost({}) / without - expected)).toBeLessThan(0.035);
+  });
+
+  it('describes itself as plain JSON: version, geometry, generator or particle table, transport', () => {
+    const generated = describeSimulation(defaultSimulationConfig({ pileup: 20 }));
+    expect(generated.version).toBe(SIMULATOR_VERSION);
+    expect(JSON.parse(JSON.stringify(generated))).toEqual(generated);
+    expect(generated.config.minBias?.pileup).toBe(20);
+    expect(generated.config.transport.minPt).toBe(0.15);
+    const driven = describeSimulation(defaultSimulationConfig({ particles: particleTable([[1, 0, 0, 1]]) }));
+    expect(driven.config.minBias).toBeUndefined();
+    expect(driven.config.particleTableRows).toBe(1);
   });
 });
 
@@ -179,6 +265,16 @@ describe('a simulated pile-up event', () => {
     for (let i = 0; i < hits.hitId.length; i++) if (sim.hitParticle[i] < 0) expect(truth.weight[i]).toBe(0);
   });
 
+  it('records no particle below 150 MeV at any hit, none above 20 hits, and none below 150 MeV at production', () => {
+    for (let i = 0; i < truth.tpx.length; i++) {
+      if (sim.hitParticle[i] >= 0) expect(Math.hypot(truth.tpx[i], truth.tpy[i])).toBeGreaterThanOrEqual(0.15 * (1 - 1e-6));
+    }
+    for (let p = 0; p < particles.particleId.length; p++) {
+      expect(particles.nhits[p]).toBeLessThanOrEqual(20);
+      if (Math.hypot(particles.px[p], particles.py[p]) < 0.15) expect(particles.nhits[p]).toBe(0);
+    }
+  });
+
   it('leaves two hits on one layer where modules overlap in phi', () => {
     let doubles = 0;
     for (let p = 0; p < particles.particleId.length; p++) {
@@ -237,5 +333,8 @@ describe('reproducibility and scaling', () => {
   it('rejects invalid configuration with the key named', () => {
     expect(() => simulateEvent(0, defaultSimulationConfig({ pileup: -1 }), Rng.fromSeed(1))).toThrow('pileup: must be a finite number >= 0, got -1');
     expect(() => simulateEvent(0, defaultSimulationConfig({ noiseFraction: 1 }), Rng.fromSeed(1))).toThrow('noiseFraction: must be in [0, 1), got 1');
+    const transport = (t: object) => defaultSimulationConfig({ pileup: 1, transport: { ...DEFAULT_TRANSPORT, ...t } });
+    expect(() => simulateEvent(0, transport({ loopFraction: 0 }), Rng.fromSeed(1))).toThrow('transport.loopFraction: must be > 0 (Infinity: no loop limit), got 0');
+    expect(() => simulateEvent(0, transport({ minPt: -0.1 }), Rng.fromSeed(1))).toThrow('transport.minPt: must be a finite number >= 0, got -0.1');
   });
 });

@@ -32,7 +32,7 @@ export interface MinBiasConfig {
 export const DEFAULT_MINBIAS: MinBiasConfig = {
   pileup: 200,
   beamSigmaXY: 0.015,
-  beamSigmaZ: 55,
+  beamSigmaZ: 5.7,
   chargedPerInteraction: 47,
   multiplicityShape: 1.2,
   tsallisN: 6.25,

@@ -3,9 +3,20 @@ import type { BarrelLayer, DetectorGeometry, DiskLayer, DiskRing, Pitch } from '
 /**
  * The TrackML detector at layer level (volumes, radii, disk positions and extents from the TrackML
  * challenge documentation, see shared/data/README.md). Module counts follow the layout of the
- * generic detector TrackML was simulated with (pixel staves 16/32/52/78 in phi, 14 in z; short-strip
- * staves 40/56/78/102, 21 in z); disk rings get an even module count of about the barrel module
- * width. Strip lengths (1.2 mm short, 10.8 mm long) are the challenge's cell sizes.
+ * generic detector TrackML was simulated with (ACTS's GenericDetector in its TrackML configuration:
+ * pixel staves 16/32/52/78 in phi, 14 in z; short-strip staves 40/56/78/102, 21 in z); disk rings
+ * get an even module count of about the barrel module width. Strip lengths (1.2 mm short, 10.8 mm
+ * long) are the challenge's cell sizes.
+ *
+ * Module overlaps in phi are that detector's: its modules are wider than their share of the
+ * circumference, so a track near a module edge crosses two modules of one layer. The fraction a
+ * module reaches into each neighbour's slot is (w cos(tilt) / slot - 1) / 2 for a module of width w
+ * tilted by `tilt`: pixel barrel modules 16.8 mm wide, tilted 0.14 rad, give 0.16, 0.09, 0.09, 0.10
+ * on the four layers; short-strip barrel modules 48 mm wide, tilted 0.15 rad, 0.08-0.09; long-strip
+ * barrel 0.05-0.06 (its 48 mm modules, 120 and 152 around phi). On the disks the overlap varies
+ * with radius; the values below are the averages over each ring's radii: pixel 0.2 (rectangular
+ * 16.8 mm modules, 40 and 68 around the two rings, overlapping most at the inner radius), short
+ * strips 0.04 (trapezoids that follow the slot width), long strips 0.08.
  */
 
 const PIXEL: Pitch = { u: 0.05, v: 0.056 };
@@ -14,7 +25,6 @@ const LONG_STRIP: Pitch = { u: 0.1, v: 10.8 };
 
 const MATERIAL_PER_LAYER = 0.01;
 const EFFICIENCY = 0.98;
-const PHI_OVERLAP = 0.05;
 
 interface BarrelVolume {
   volumeId: number;
@@ -24,6 +34,8 @@ interface BarrelVolume {
   halfLengthZ: number;
   pitch: Pitch;
   stagger: number;
+  /** Per layer, see the overlaps above. */
+  phiOverlap: number[];
 }
 
 interface EndcapVolumes {
@@ -33,6 +45,7 @@ interface EndcapVolumes {
   rings: DiskRing[];
   pitch: Pitch;
   stagger: number;
+  phiOverlap: number;
 }
 
 function barrelLayers(v: BarrelVolume): BarrelLayer[] {
@@ -48,7 +61,7 @@ function barrelLayers(v: BarrelVolume): BarrelLayer[] {
     pitch: v.pitch,
     efficiency: EFFICIENCY,
     stagger: v.stagger,
-    phiOverlap: PHI_OVERLAP,
+    phiOverlap: v.phiOverlap[i],
   }));
 }
 
@@ -69,7 +82,7 @@ function endcapLayers(v: EndcapVolumes): DiskLayer[] {
     pitch: v.pitch,
     efficiency: EFFICIENCY,
     stagger: v.stagger,
-    phiOverlap: PHI_OVERLAP,
+    phiOverlap: v.phiOverlap,
   });
   const n = v.absZ.length;
   // Layer ids increase with z: on the negative side layer 2 is the disk farthest from the centre.
@@ -89,8 +102,9 @@ export function trackmlGeometry(): DetectorGeometry {
       rings: [ring(30, 100, 14), ring(100, 176, 14)],
       pitch: PIXEL,
       stagger: 2,
+      phiOverlap: 0.2,
     }),
-    ...barrelLayers({ volumeId: 8, radii: [32, 72, 116, 172], modulesPhi: [16, 32, 52, 78], modulesZ: 14, halfLengthZ: 490, pitch: PIXEL, stagger: 2 }),
+    ...barrelLayers({ volumeId: 8, radii: [32, 72, 116, 172], modulesPhi: [16, 32, 52, 78], modulesZ: 14, halfLengthZ: 490, pitch: PIXEL, stagger: 2, phiOverlap: [0.16, 0.09, 0.09, 0.1] }),
     ...endcapLayers({
       negativeVolumeId: 12,
       positiveVolumeId: 14,
@@ -98,8 +112,9 @@ export function trackmlGeometry(): DetectorGeometry {
       rings: [ring(240, 360, 41), ring(360, 480, 41), ring(480, 600, 41), ring(600, 700, 41)],
       pitch: SHORT_STRIP,
       stagger: 4,
+      phiOverlap: 0.04,
     }),
-    ...barrelLayers({ volumeId: 13, radii: [260, 360, 500, 660], modulesPhi: [40, 56, 78, 102], modulesZ: 21, halfLengthZ: 1080, pitch: SHORT_STRIP, stagger: 4 }),
+    ...barrelLayers({ volumeId: 13, radii: [260, 360, 500, 660], modulesPhi: [40, 56, 78, 102], modulesZ: 21, halfLengthZ: 1080, pitch: SHORT_STRIP, stagger: 4, phiOverlap: [0.08, 0.09, 0.09, 0.085] }),
     ...endcapLayers({
       negativeVolumeId: 16,
       positiveVolumeId: 18,
@@ -107,8 +122,9 @@ export function trackmlGeometry(): DetectorGeometry {
       rings: [ring(750, 885, 80), ring(885, 1020, 80)],
       pitch: LONG_STRIP,
       stagger: 4,
+      phiOverlap: 0.08,
     }),
-    ...barrelLayers({ volumeId: 17, radii: [820, 1020], modulesPhi: [64, 80], modulesZ: 21, halfLengthZ: 1080, pitch: LONG_STRIP, stagger: 4 }),
+    ...barrelLayers({ volumeId: 17, radii: [820, 1020], modulesPhi: [64, 80], modulesZ: 21, halfLengthZ: 1080, pitch: LONG_STRIP, stagger: 4, phiOverlap: [0.055, 0.065] }),
   ];
   return {
     name: 'trackml',

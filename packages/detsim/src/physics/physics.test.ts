@@ -1,6 +1,7 @@
 import { Rng } from '@hypertrack/core';
 import { HelixSegment, helixRadius, newHelixPoint } from './helix';
-import { highlandTheta0, scatter } from './scattering';
+import { betheLossPerX0, betheMeanLoss, momentumAfterLoss } from './energy-loss';
+import { highlandTheta0, PION_MASS, scatter } from './scattering';
 
 describe('HelixSegment', () => {
   it('returns to its start after one full turn and advances z by 2 pi R pz/pT', () => {
@@ -51,5 +52,41 @@ describe('multiple scattering', () => {
       sumSq += Math.atan2(out[0], out[2]) ** 2;
     }
     expect(Math.sqrt(sumSq / n) / theta0).toBeCloseTo(1, 1);
+  });
+});
+
+describe('ionisation energy loss in silicon', () => {
+  /** Stopping power in MeV cm^2 / g from the loss over one radiation length of silicon (9.37 cm, 2.329 g/cm^3). */
+  const stoppingPower = (betaGamma: number) => (betheMeanLoss(betaGamma * PION_MASS, PION_MASS, 1) * 1000) / (9.37 * 2.329);
+
+  it('has the PDG minimum of 1.664 MeV cm^2/g near beta*gamma = 3.5', () => {
+    const curve = [2, 2.5, 3, 3.5, 4, 5, 6].map(stoppingPower);
+    const minimum = Math.min(...curve);
+    expect(minimum).toBeGreaterThan(1.664 * 0.99);
+    expect(minimum).toBeLessThan(1.664 * 1.01);
+    expect(curve.indexOf(minimum)).toBe(3);
+  });
+
+  it('looks the loss up in a table that stays within 0.01% of the formula', () => {
+    for (let p = 0.05; p < 500; p *= 1.37) {
+      expect(Math.abs(betheMeanLoss(p, PION_MASS, 0.02) / (0.02 * betheLossPerX0(p, PION_MASS)) - 1)).toBeLessThan(1e-4);
+    }
+    expect(betheMeanLoss(1e6, PION_MASS, 1)).toBeCloseTo(betheLossPerX0(1e6, PION_MASS), 12);
+  });
+
+  it('rises like 1/beta^2 for slow particles and only logarithmically (tamed by the density effect) for fast ones', () => {
+    expect(stoppingPower(0.5) / stoppingPower(1)).toBeGreaterThan(2);
+    expect(stoppingPower(1000) / stoppingPower(3.5)).toBeLessThan(1.5);
+    expect(stoppingPower(1000)).toBeGreaterThan(stoppingPower(100));
+  });
+
+  it('takes 0.36 MeV from a minimum-ionising pion crossing 1% X0, and stops a particle that loses all its kinetic energy', () => {
+    expect(betheMeanLoss(3.5 * PION_MASS, PION_MASS, 0.01)).toBeCloseTo(0.01 * 9.37 * 2.329 * 1.664e-3, 5);
+    const p = 0.2;
+    const kinetic = Math.hypot(p, PION_MASS) - PION_MASS;
+    expect(momentumAfterLoss(p, PION_MASS, kinetic * 1.01)).toBe(0);
+    const after = momentumAfterLoss(p, PION_MASS, 0.001);
+    expect(Math.hypot(after, PION_MASS)).toBeCloseTo(Math.hypot(p, PION_MASS) - 0.001, 12);
+    expect(betheMeanLoss(1, PION_MASS, 0)).toBe(0);
   });
 });
