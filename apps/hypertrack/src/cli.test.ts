@@ -81,6 +81,27 @@ describe('hypertrack CLI', () => {
     expect(fromArrow.stdout).toContain('volume  8 layer  2');
   });
 
+  it('records the simulator version and configuration in an Arrow store, and inspect prints them', async () => {
+    const arrow = join(dir, 'arrow');
+    expect((await cli('simulate', '--events', '2', '--pileup', '4', '--seed', '3', '--format', 'arrow', '--out', arrow, '--no-progress')).code).toBe(0);
+    const run = await cli('inspect', arrow, '--no-progress');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  made by         hypertrack-detsim version 2\n');
+    for (const line of ['seed = 3', 'minBias.pileup = 4', 'minBias.beamSigmaZ = 5.7', 'transport.minPt = 0.15', 'transport.loopFraction = 0.5', 'noiseFraction = 0.15', 'geometry.name = "trackml"']) {
+      expect(run.stdout).toContain(`    ${line}\n`);
+    }
+    expect(run.stdout).toMatch(/ {4}geometry\.layers = \[\d+ entries\]\n/);
+
+    const particles = join(dir, 'particles.csv');
+    writeFileSync(particles, 'particle_id,vx,vy,vz,px,py,pz,q\n4503668346847232,0,0,0,1.0,0.5,0.2,1\n');
+    const driven = join(dir, 'driven');
+    expect((await cli('simulate', '--particles', particles, '--format', 'arrow', '--layout', 'per-event', '--out', driven, '--no-progress')).code).toBe(0);
+    const inspected = await cli('inspect', driven, '--no-progress');
+    expect(inspected.stdout).toContain(`    particlesFile = ${JSON.stringify(particles)}\n`);
+    expect(inspected.stdout).toContain('    particleTableRows = 1\n');
+    expect(inspected.stdout).not.toContain('minBias');
+  });
+
   it('simulates a given particles table and counts its particles', async () => {
     const particles = join(dir, 'particles.csv');
     writeFileSync(

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { InputError, type TrackMLEvent } from '@hypertrack/core';
-import { listTrackMLEvents, openArrowStore, readTrackMLEvent, selectEvents } from '@hypertrack/io-arrow';
+import { listTrackMLEvents, openArrowStore, readTrackMLEvent, selectEvents, type EventProducer } from '@hypertrack/io-arrow';
 import { parseEventRanges } from './options';
 
 /** Events of a folder of TrackML CSV files or of an Arrow store, loaded one at a time. */
@@ -8,6 +8,8 @@ export interface EventSource {
   readonly path: string;
   readonly kind: string;
   readonly eventIds: readonly number[];
+  /** What made the events, when the store records it (Arrow stores written by `simulate`). */
+  readonly producer: EventProducer | null;
   load(eventId: number): Promise<TrackMLEvent>;
 }
 
@@ -22,10 +24,10 @@ export async function openEventSource(path: string, events?: string): Promise<Ev
   const csvIds = await listTrackMLEvents(path);
   let source: EventSource;
   if (csvIds.length > 0) {
-    source = { path, kind: 'TrackML CSV', eventIds: csvIds, load: (id) => readTrackMLEvent(path, id) };
+    source = { path, kind: 'TrackML CSV', eventIds: csvIds, producer: null, load: (id) => readTrackMLEvent(path, id) };
   } else {
     const store = await openArrowStore(path);
-    source = { path, kind: `Arrow ${store.layout}`, eventIds: store.eventIds, load: async (id) => store.load(id) };
+    source = { path, kind: `Arrow ${store.layout}`, eventIds: store.eventIds, producer: store.producer, load: async (id) => store.load(id) };
   }
   if (events === undefined) {
     if (source.eventIds.length === 0) throw new InputError({ file: path }, 'holds no events');

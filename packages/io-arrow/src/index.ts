@@ -20,9 +20,11 @@ export {
   META_FORMAT,
   META_KIND,
   META_LAYOUT,
+  META_PRODUCER,
   META_VERSION,
   arrowFileName,
   type ArrowLayout,
+  type EventProducer,
 } from './arrow/format';
 export { selectEvents, eventRanges, type EventRange } from './select-events';
 

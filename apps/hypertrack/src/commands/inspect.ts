@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createProgress } from '@hypertrack/core';
 import { openEventSource } from '../event-source';
 import type { CliIO } from '../io';
+import { formatProducer } from '../producer-lines';
 import { addToSummary, emptySummary, formatSummary } from '../summary';
 
 interface InspectOptions {
@@ -25,5 +26,6 @@ export function inspectCommand(io: CliIO): Command {
       }
       progress.done();
       io.stdout.write(`${formatSummary(summary, `${path} (${source.kind})`)}\n`);
+      io.stdout.write(`${formatProducer(source.producer)}\n`);
     });
 }

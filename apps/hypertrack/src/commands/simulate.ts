@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, createProgress, Rng } from '@hypertrack/core';
-import { defaultSimulationConfig, simulateEvent } from '@hypertrack/detsim';
-import { readTrackMLTable, writeArrowEvents, writeTrackMLEvent, type ArrowLayout } from '@hypertrack/io-arrow';
+import { defaultSimulationConfig, describeSimulation, simulateEvent, type SimulationConfig } from '@hypertrack/detsim';
+import { readTrackMLTable, writeArrowEvents, writeTrackMLEvent, type ArrowLayout, type EventProducer } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
 
@@ -59,9 +59,15 @@ async function runSimulate(options: SimulateOptions, io: CliIO): Promise<void> {
           progress.tick();
         }
       })(),
-      { layout: options.layout },
+      { layout: options.layout, producer: simulationProducer(config, options) },
     );
   }
   progress.done();
   io.stdout.write(`wrote ${options.events} event(s) to ${options.out} (${options.format}${options.format === 'arrow' ? `, ${options.layout}` : ''})\n`);
+}
+
+/** The simulator, its version and everything that fixes the events: configuration, seed, particle table. */
+function simulationProducer(config: SimulationConfig, options: SimulateOptions): EventProducer {
+  const { name, version, config: simulation } = describeSimulation(config);
+  return { name, version, config: { ...simulation, seed: options.seed, ...(options.particles !== undefined ? { particlesFile: options.particles } : {}) } };
 }

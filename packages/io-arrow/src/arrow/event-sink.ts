@@ -7,12 +7,14 @@ import { checkTableShape } from '../table-shape';
 import { tableOf } from '../write-event';
 import { recordBatchOf } from './columns';
 import { ArrowFileOutput } from './file-output';
-import { ARROW_LAYOUTS, META_EVENT_IDS, arrowFileName, tableSchema, type ArrowLayout } from './format';
+import { ARROW_LAYOUTS, META_EVENT_IDS, arrowFileName, tableSchema, type ArrowLayout, type EventProducer } from './format';
 
 export interface ArrowSinkOptions {
   layout: ArrowLayout;
   /** Tables of a dataset; each appended event must have exactly these. Default: those of the first event. */
   kinds?: readonly TableKind[];
+  /** Recorded in every file's schema metadata (`openArrowStore(...).producer` reads it back). */
+  producer?: EventProducer;
 }
 
 /**
@@ -32,6 +34,7 @@ export class ArrowEventSink {
     private readonly layout: ArrowLayout,
     private readonly kinds: readonly TableKind[] | null,
     private readonly createdDir: string | undefined,
+    private readonly producer: EventProducer | undefined,
   ) {}
 
   static async open(outDir: string, options: ArrowSinkOptions): Promise<ArrowEventSink> {
@@ -40,7 +43,7 @@ export class ArrowEventSink {
     }
     const kinds = options.kinds === undefined ? null : orderKinds(options.kinds);
     const createdDir = await mkdir(outDir, { recursive: true });
-    return new ArrowEventSink(outDir, options.layout, kinds, createdDir);
+    return new ArrowEventSink(outDir, options.layout, kinds, createdDir, options.producer);
   }
 
   /** Ids of the events appended so far, in order. */
@@ -94,7 +97,7 @@ export class ArrowEventSink {
     this.datasetOutputs = outputs;
     for (const kind of kinds) {
       const target = join(this.outDir, arrowFileName(kind, 'dataset'));
-      outputs.set(kind, new ArrowFileOutput(this.files.temp(target), tableSchema(kind, 'dataset', [])));
+      outputs.set(kind, new ArrowFileOutput(this.files.temp(target), tableSchema(kind, 'dataset', [], this.producer)));
       this.written.push(target);
     }
     return outputs;
@@ -126,7 +129,7 @@ export class ArrowEventSink {
       const name = arrowFileName(kind, 'per-event', event.eventId);
       const rows = checkTableShape(kind, table, name);
       const target = join(this.outDir, name);
-      const schema = tableSchema(kind, 'per-event', [event.eventId]);
+      const schema = tableSchema(kind, 'per-event', [event.eventId], this.producer);
       const output = new ArrowFileOutput(this.files.temp(target), schema);
       try {
         output.append(recordBatchOf(kind, table, rows, schema, null));

@@ -19,6 +19,18 @@ export const META_LAYOUT = 'hypertrack.layout';
 export const META_EVENT_ID = 'hypertrack.event_id';
 /** Dataset layout: JSON array of the event ids, one per record batch, in batch order. */
 export const META_EVENT_IDS = 'hypertrack.event_ids';
+/** Optional: JSON of the `EventProducer` that made the events (a simulator and its configuration). */
+export const META_PRODUCER = 'hypertrack.producer';
+
+/**
+ * What made a store's events, e.g. a simulator, its version and its configuration, so that events
+ * of different versions are never mixed up. `config` is any JSON value.
+ */
+export interface EventProducer {
+  readonly name: string;
+  readonly version: string;
+  readonly config: unknown;
+}
 
 /**
  * - `per-event`: `event{id:09d}-{kind}.arrow` per event and kind, one record batch each.
@@ -42,7 +54,7 @@ export function arrowFileName(kind: TableKind, layout: ArrowLayout, eventId?: nu
 
 export const PER_EVENT_FILE = /^event(\d{9,})-(hits|particles|truth|cells)\.arrow$/;
 
-export function tableSchema(kind: TableKind, layout: ArrowLayout, eventIds: readonly number[]): Schema {
+export function tableSchema(kind: TableKind, layout: ArrowLayout, eventIds: readonly number[], producer?: EventProducer): Schema {
   const fields = TRACKML_COLUMNS[kind].map((spec) => new Field(spec.name, ARROW_TYPE[spec.type](), false));
   if (layout === 'dataset') fields.unshift(new Field(EVENT_ID_COLUMN, new Int32(), false));
   const metadata = new Map<string, string>([
@@ -53,7 +65,25 @@ export function tableSchema(kind: TableKind, layout: ArrowLayout, eventIds: read
   ]);
   if (layout === 'dataset') metadata.set(META_EVENT_IDS, JSON.stringify(eventIds));
   else metadata.set(META_EVENT_ID, String(eventIds[0]));
+  if (producer !== undefined) metadata.set(META_PRODUCER, JSON.stringify(producer));
   return new Schema(fields, metadata);
+}
+
+/** The producer recorded in a schema's metadata, or null when the file records none. */
+export function producerOf(file: string, schema: Schema): EventProducer | null {
+  const text = schema.metadata.get(META_PRODUCER);
+  if (text === undefined) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = null;
+  }
+  const record = value as Partial<EventProducer> | null;
+  if (record === null || typeof record !== 'object' || typeof record.name !== 'string' || typeof record.version !== 'string' || !('config' in record)) {
+    throw new InputError({ file }, `schema metadata '${META_PRODUCER}' is not a JSON object with name, version and config`);
+  }
+  return { name: record.name, version: record.version, config: record.config };
 }
 
 /**

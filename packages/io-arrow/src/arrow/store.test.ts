@@ -9,7 +9,7 @@ import { writeTrackMLEvent } from '../write-event';
 import { recordBatchOf } from './columns';
 import { convertCsvToArrow } from './convert';
 import { ArrowFileOutput } from './file-output';
-import { META_VERSION, tableSchema } from './format';
+import { META_PRODUCER, META_VERSION, tableSchema } from './format';
 import { openArrowStore } from './store';
 import { writeArrowEvents } from './write-events';
 
@@ -100,6 +100,33 @@ describe('Arrow event store', () => {
     expect(`${truth.schema.fields[0].name}:${truth.schema.fields[0].type}`).toBe('event_id:Int32');
     expect(truth.batches.map((b) => b.numRows)).toEqual(events.map((e) => e.hits.hitId.length));
     expect(truth.batches.map((b) => b.getChild('event_id')?.get(0))).toEqual([1000, 1001, 1002, 1200]);
+  });
+
+  it('records what made the events (a simulator, its version and configuration) in every file, and reads it back', async () => {
+    const producer = { name: 'a-simulator', version: '2', config: { pileup: 200, transport: { minPt: 0.15, loopFraction: 0.5 }, seed: 7 } };
+    for (const layout of ['per-event', 'dataset'] as const) {
+      const out = join(dir, layout);
+      const files = await writeArrowEvents(out, events, { layout, producer });
+      for (const file of files) {
+        expect(JSON.parse(tableFromIPC(readFileSync(file)).schema.metadata.get('hypertrack.producer') as string)).toEqual(producer);
+      }
+      expect((await openArrowStore(out)).producer).toEqual(producer);
+    }
+    await writeArrowEvents(join(dir, 'plain'), events, { layout: 'dataset' });
+    expect((await openArrowStore(join(dir, 'plain'))).producer).toBeNull();
+  });
+
+  it('rejects a producer record that is not a JSON object with name, version and config', async () => {
+    const out = join(dir, 'bad');
+    await writeArrowEvents(out, events.slice(0, 1), { layout: 'per-event' });
+    const path = join(out, 'event000001000-hits.arrow');
+    const schema = tableSchema('hits', 'per-event', [1000]);
+    schema.metadata.set(META_PRODUCER, '{"name": "x"');
+    const output = new ArrowFileOutput(`${path}.new`, schema);
+    output.append(recordBatchOf('hits', events[0].hits, events[0].hits.hitId.length, schema, null));
+    output.finish();
+    renameSync(`${path}.new`, path);
+    await expect(openArrowStore(out)).rejects.toThrow("event000001000-hits.arrow: schema metadata 'hypertrack.producer' is not a JSON object with name, version and config");
   });
 
   it('per-event loading is zero-copy: every column is a view over the file bytes as read', async () => {

@@ -7,7 +7,7 @@ import { TABLE_KINDS, readDirectory } from '../event-files';
 import { Int32Index } from '../id-index';
 import { trackMLTableOf, valuesOf } from './columns';
 import { allocateOwned, checkArrowFileMagic, openOrFail, readArrowFile, readInto } from './file-bytes';
-import { EVENT_ID_COLUMN, PER_EVENT_FILE, arrowFileName, checkSchema, type ArrowLayout } from './format';
+import { EVENT_ID_COLUMN, PER_EVENT_FILE, arrowFileName, checkSchema, producerOf, type ArrowLayout, type EventProducer } from './format';
 
 /** An opened Arrow event store (a folder in the per-event or the dataset layout). */
 export interface ArrowStore {
@@ -15,6 +15,8 @@ export interface ArrowStore {
   readonly layout: ArrowLayout;
   /** Ids of the events in the store, ascending for per-event stores, in batch order for datasets. */
   readonly eventIds: readonly number[];
+  /** What made the events, as recorded in the hits file's metadata (of the first event, per-event); null if nothing is. */
+  readonly producer: EventProducer | null;
   has(eventId: number): boolean;
   /**
    * Reads one event. Its columns are views over the bytes just read (one buffer per table file,
@@ -47,7 +49,11 @@ export async function openArrowStore(path: string): Promise<ArrowStore> {
     throw new InputError({ file: path }, 'holds both a dataset (hits.arrow) and per-event files (event*-hits.arrow); keep one layout per folder');
   }
   if (hasDataset) return DatasetStore.open(path, names);
-  if (perEventIds.length > 0) return new PerEventStore(path, perEventIds);
+  if (perEventIds.length > 0) {
+    const first = arrowFileName('hits', 'per-event', perEventIds[0]);
+    const { schema } = await readFooter(join(path, first), first);
+    return new PerEventStore(path, perEventIds, producerOf(first, schema));
+  }
   throw new InputError({ file: path }, 'no Arrow event store here (expected hits.arrow or event<9 digits>-hits.arrow)');
 }
 
@@ -58,6 +64,7 @@ abstract class StoreBase implements ArrowStore {
     readonly path: string,
     readonly layout: ArrowLayout,
     readonly eventIds: readonly number[],
+    readonly producer: EventProducer | null,
   ) {
     this.positions = new Map(eventIds.map((id, i) => [id, i]));
   }
@@ -100,8 +107,8 @@ abstract class StoreBase implements ArrowStore {
 }
 
 class PerEventStore extends StoreBase {
-  constructor(path: string, eventIds: number[]) {
-    super(path, 'per-event', eventIds);
+  constructor(path: string, eventIds: number[], producer: EventProducer | null) {
+    super(path, 'per-event', eventIds, producer);
   }
 
   protected loadTable(kind: TableKind, eventId: number): TableOfKind[TableKind] | undefined {
@@ -137,13 +144,15 @@ class DatasetStore extends StoreBase {
     path: string,
     eventIds: readonly number[],
     private readonly files: Map<TableKind, DatasetFile>,
+    producer: EventProducer | null,
   ) {
-    super(path, 'dataset', eventIds);
+    super(path, 'dataset', eventIds, producer);
   }
 
   static async open(path: string, names: readonly string[]): Promise<DatasetStore> {
     const files = new Map<TableKind, DatasetFile>();
     let eventIds: number[] | null = null;
+    let producer: EventProducer | null = null;
     for (const kind of TABLE_KINDS) {
       const file = arrowFileName(kind, 'dataset');
       if (!names.includes(file)) continue;
@@ -154,8 +163,10 @@ class DatasetStore extends StoreBase {
       }
       const duplicate = new Int32Index(Int32Array.from(ids)).duplicate;
       if (duplicate) throw new InputError({ file }, `schema metadata lists event ${ids[duplicate.row]} twice`);
-      if (eventIds === null) eventIds = ids;
-      else if (ids.length !== eventIds.length || ids.some((id, i) => id !== (eventIds as number[])[i])) {
+      if (eventIds === null) {
+        eventIds = ids;
+        producer = producerOf(file, schema);
+      } else if (ids.length !== eventIds.length || ids.some((id, i) => id !== (eventIds as number[])[i])) {
         throw new InputError({ file }, `holds events ${JSON.stringify(ids)}, but hits.arrow holds ${JSON.stringify(eventIds)}`);
       }
       const streamOfSchema = tableToIPC(new Table(schema), 'stream');
@@ -167,7 +178,7 @@ class DatasetStore extends StoreBase {
       });
     }
     if (!files.has('particles')) throw new InputError({ file: join(path, arrowFileName('particles', 'dataset')) }, 'file not found');
-    return new DatasetStore(path, eventIds as number[], files);
+    return new DatasetStore(path, eventIds as number[], files, producer);
   }
 
   /**

@@ -1,9 +1,11 @@
 import type { TrackMLEvent } from '@hypertrack/core';
 import { ArrowEventSink } from './event-sink';
-import type { ArrowLayout } from './format';
+import type { ArrowLayout, EventProducer } from './format';
 
 export interface WriteArrowOptions {
   layout: ArrowLayout;
+  /** What made the events (e.g. the simulator and its configuration), kept in the files' metadata. */
+  producer?: EventProducer;
 }
 
 /**
@@ -17,7 +19,7 @@ export async function writeArrowEvents(
   events: Iterable<TrackMLEvent> | AsyncIterable<TrackMLEvent>,
   options: WriteArrowOptions,
 ): Promise<string[]> {
-  const sink = await ArrowEventSink.open(outDir, { layout: options.layout });
+  const sink = await ArrowEventSink.open(outDir, { layout: options.layout, producer: options.producer });
   try {
     for await (const event of events) sink.append(event);
     return await sink.commit();
