@@ -55,7 +55,7 @@ describe('hypertrack train', () => {
     const run = await cli(...base(), '--logdir', straight, '--iterations', '4', '--validate', '--print-every', '2');
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/tensor backend: wasm/);
-    expect(run.stdout).toMatch(/^step 2, loss \d\.\d{4}, trn AUC [\d.-]+, val AUC [\d.-]+, lr 3\.00e-3/m);
+    expect(run.stdout).toMatch(/^step 2, loss \d\.\d{4}, trn AUC [\d.-]+, val AUC [\d.-]+, without self-loops [\d.-]+, lr 3\.00e-3/m);
     expect(run.stdout).toContain('iterations reached: 4 steps');
     const reference = losses(straight);
     // No tensor outlives its step (a leak shows as a count growing with the iteration).
@@ -82,11 +82,12 @@ describe('hypertrack train', () => {
     expect(infer.code).toBe(0);
     expect(infer.stdout).toMatch(/results \(1 event, first left out as warm-up; VD hyper ncell 2048, cluster cut, edge threshold 0\.55, rfactor 0\.2; times in ms\)/);
     const table = infer.stdout.trim().split('\n').slice(-2);
-    expect(table[0].split(/ {2,}/)).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'GNN(AUC)', 'DMS', 'EFF', 'PUR', 'time_VD', 'time_GNN', 'time_CC', 'time_cluster']);
+    expect(table[0].split(/ {2,}/)).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'GNN(AUC)', 'AUC(noself)', 'DMS', 'EFF', 'PUR', 'time_VD', 'time_GNN', 'time_CC', 'time_cluster']);
     const results = JSON.parse(readFileSync(join(inferDir, 'results.json'), 'utf8'));
     const column = (key: string) => results.columns.find((c: { key: string }) => c.key === key).mean;
     expect(column('vdTpr')).toBeGreaterThan(0.3);
     expect(column('gnnAuc')).toBeGreaterThan(0);
+    expect(column('gnnAucNoSelf')).toBeGreaterThan(0);
     expect(column('dms')).toBeGreaterThanOrEqual(0);
     expect(readdirSync(inferDir).sort()).toEqual(['infer', 'results.json', 'results.log', 'roc', 'run.json', 'score']);
 

@@ -6,6 +6,11 @@ export type EdgeDecoderType = 'symmetric-dot' | 'symmetrized' | 'asymmetric';
 
 export const EDGE_DECODER_TYPES: readonly EdgeDecoderType[] = ['symmetric-dot', 'symmetrized', 'asymmetric'];
 
+export type PairFeatures = 'none' | 'geometry';
+export type Aggregation = 'mean' | 'gated';
+export const AGGREGATIONS: readonly Aggregation[] = ['mean', 'gated'];
+export const PAIR_FEATURES: readonly PairFeatures[] = ['none', 'geometry'];
+
 /** The GNN part of the reference's InverterNet (`net_model_param.graph_block_param`). */
 export interface GnnConfig {
   /** Input values per hit: hitFeatureDim(hitFeatures) (3 for tune-5's x, y, z in mm). */
@@ -26,6 +31,17 @@ export interface GnnConfig {
   readonly edgeType: EdgeDecoderType;
   /** Hidden sizes of the edge MLP (MLP_correlate) between its input and the one logit. */
   readonly correlateHidden: readonly number[];
+  /**
+   * What the edge MLP sees besides the latents: 'none' (tune-5, the reference) or 'geometry', the
+   * pair's geometric features of pair-geometry.ts appended to its input. Absent means 'none'.
+   */
+  readonly pairFeatures?: PairFeatures;
+  /**
+   * How each layer combines the messages into a hit: 'mean' (tune-5, the reference) or 'gated'
+   * (super-edge-conv.ts; the gate reads the pair geometry too when pairFeatures is 'geometry').
+   * Absent means 'mean'.
+   */
+  readonly aggregation?: Aggregation;
   readonly act: ActivationName;
   readonly bn: boolean;
 }
@@ -40,6 +56,8 @@ export const TUNE5_GNN: GnnConfig = Object.freeze({
   residual: true,
   edgeType: 'symmetric-dot',
   correlateHidden: Object.freeze([30, 30]),
+  pairFeatures: 'none',
+  aggregation: 'mean',
   act: 'silu',
   bn: true,
 });
@@ -55,6 +73,15 @@ export function checkGnnConfig(config: GnnConfig): void {
     if (config.coordDim !== hitFeatureDim(features)) {
       throw new RangeError(`GNN config 'coordDim' is ${config.coordDim} but hitFeatures '${features}' gives ${hitFeatureDim(features)} values per hit`);
     }
+  }
+  if (config.pairFeatures !== undefined && !PAIR_FEATURES.includes(config.pairFeatures)) {
+    throw new RangeError(`GNN config 'pairFeatures' must be one of ${PAIR_FEATURES.join(', ')}, got '${String(config.pairFeatures)}'`);
+  }
+  if (config.aggregation !== undefined && !AGGREGATIONS.includes(config.aggregation)) {
+    throw new RangeError(`GNN config 'aggregation' must be one of ${AGGREGATIONS.join(', ')}, got '${String(config.aggregation)}'`);
+  }
+  if (config.pairFeatures === 'geometry' && config.coordDim < 3) {
+    throw new RangeError(`GNN config 'pairFeatures' 'geometry' needs x, y, z as the first hit values, but coordDim is ${config.coordDim}`);
   }
   if (!EDGE_DECODER_TYPES.includes(config.edgeType)) {
     throw new RangeError(`GNN config 'edgeType' must be one of ${EDGE_DECODER_TYPES.join(', ')}, got '${config.edgeType}'`);

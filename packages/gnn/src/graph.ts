@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rowIndex } from '@hypertrack/nn';
+import { PAIR_GEOMETRY_DIM, pairGeometry } from './pair-geometry';
 
 /** A directed graph over `numNodes` hits: edge e runs from `src[e]` to `dst[e]` (self-loops allowed). */
 export interface EdgeList {
@@ -26,6 +27,8 @@ export interface GraphTensors {
   readonly dst: tf.Tensor2D;
   /** [E, 1] float32: the degree-difference edge attribute (reference 1.6). */
   readonly edgeAttr: tf.Tensor2D;
+  /** [E, PAIR_GEOMETRY_DIM] float32 pair features (pair-geometry.ts), computed on first use. */
+  pairGeometry(): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -75,6 +78,7 @@ export function prepareGraph(input: GraphInput): GraphTensors {
   const src = rowIndex(input.src);
   const dst = rowIndex(input.dst);
   const edgeAttr = tf.tensor2d(degreeDifference(input), [numEdges, 1]);
+  let geometry: tf.Tensor2D | null = null;
   return {
     numNodes: input.numNodes,
     numEdges,
@@ -82,6 +86,7 @@ export function prepareGraph(input: GraphInput): GraphTensors {
     src,
     dst,
     edgeAttr,
-    dispose: () => tf.dispose([x, src, dst, edgeAttr]),
+    pairGeometry: () => (geometry ??= tf.keep(tf.tensor2d(pairGeometry(input.coords, input.coordDim, input.src, input.dst), [numEdges, PAIR_GEOMETRY_DIM]))),
+    dispose: () => tf.dispose([x, src, dst, edgeAttr, ...(geometry === null ? [] : [geometry])]),
   };
 }

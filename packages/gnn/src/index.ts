@@ -1,4 +1,4 @@
-export { TUNE5_GNN, EDGE_DECODER_TYPES, checkGnnConfig, type GnnConfig, type EdgeDecoderType } from './config';
+export { TUNE5_GNN, AGGREGATIONS, EDGE_DECODER_TYPES, PAIR_FEATURES, checkGnnConfig, type Aggregation, type GnnConfig, type EdgeDecoderType, type PairFeatures } from './config';
 export { HIT_FEATURES, hitFeatureDim, hitFeatures, type HitFeatures } from './hit-features';
 export { prepareGraph, checkGraphInput, degreeDifference, type EdgeList, type GraphInput, type GraphTensors } from './graph';
 export { SuperEdgeConv, CHECKPOINT_AUTO_EDGES, type SuperEdgeConvOptions } from './super-edge-conv';
@@ -28,6 +28,7 @@ export {
   type CheckpointMeta,
   type RestoreOptions,
 } from './train/checkpoint';
-export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './train/gradients';
+export { edgeAucs, eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './train/gradients';
 export { GradientWorkers } from './train/worker-pool';
 export { runGradientTask, readNamed, writeNamed, type GradientTask, type GradientResult, type NamedArrays } from './train/gradient-task';
+export { pairGeometry, PAIR_GEOMETRY_DIM } from './pair-geometry';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
 import { initBackend } from '@hypertrack/nn';
-import { edgeContrastiveLoss, edgeFocalLoss, planContrastive } from './index';
+import { rocAuc, rocAucWithoutSelfLoops } from '@hypertrack/metrics';
+import { edgeContrastiveLoss, edgeFocalLoss, planContrastive, sampledEdgeAuc } from './index';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -86,5 +87,33 @@ describe('edgeContrastiveLoss', () => {
     expect(grad[0]).toBeLessThan(0); // raising a positive edge's score lowers the loss
     expect(grad[3]).toBeGreaterThan(0); // raising a negative edge's score raises it
     expect(grad[6]).toBe(0); // below minProb
+  });
+});
+
+describe('sampledEdgeAuc', () => {
+  const rng = Rng.fromSeed(21);
+  const n = 400;
+  const src = Int32Array.from({ length: n }, (_, e) => (e % 5 === 0 ? e % 37 : rng.int(37)));
+  const dst = Int32Array.from({ length: n }, (_, e) => (e % 5 === 0 ? e % 37 : rng.int(37)));
+  const labels = Uint8Array.from({ length: n }, (_, e) => (src[e] === dst[e] || rng.uniform() < 0.3 ? 1 : 0));
+  const scores = Float32Array.from({ length: n }, (_, e) => labels[e] + rng.normal(0, 0.8) + (src[e] === dst[e] ? 1 : 0));
+
+  it('is the exact AUC with and without self-loops when every edge fits', () => {
+    const { withSelfLoops, withoutSelfLoops } = sampledEdgeAuc(scores, labels, { src, dst }, n, Rng.fromSeed(1));
+    expect(withSelfLoops).toBe(rocAuc(scores, labels));
+    expect(withoutSelfLoops).toBe(rocAucWithoutSelfLoops(scores, labels, src, dst));
+    // Easy, always-positive self-loops flatter the figure.
+    expect(withoutSelfLoops).toBeLessThan(withSelfLoops);
+  });
+
+  it('scores both on one random subset when there are more edges than maxEdges', () => {
+    const a = sampledEdgeAuc(scores, labels, { src, dst }, 150, Rng.fromSeed(2));
+    const b = sampledEdgeAuc(scores, labels, { src, dst }, 150, Rng.fromSeed(2));
+    expect(a).toEqual(b);
+    const pick = Rng.fromSeed(2).choiceWithoutReplacement(n, 150);
+    const [s, l] = [Float32Array.from(pick, (e) => scores[e]), Uint8Array.from(pick, (e) => labels[e])];
+    expect(a.withSelfLoops).toBe(rocAuc(s, l));
+    expect(a.withoutSelfLoops).toBe(rocAucWithoutSelfLoops(s, l, Int32Array.from(pick, (e) => src[e]), Int32Array.from(pick, (e) => dst[e])));
+    expect(sampledEdgeAuc(scores, new Uint8Array(n), { src, dst }, n, Rng.fromSeed(1))).toEqual({ withSelfLoops: -1, withoutSelfLoops: -1 });
   });
 });

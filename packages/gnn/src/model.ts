@@ -3,6 +3,7 @@ import { Rng, type Seed } from '@hypertrack/core';
 import { Mlp, Module, gatherRows } from '@hypertrack/nn';
 import { TUNE5_GNN, checkGnnConfig, type GnnConfig } from './config';
 import { prepareGraph, type GraphInput, type GraphTensors } from './graph';
+import { PAIR_GEOMETRY_DIM } from './pair-geometry';
 import { SuperEdgeConv } from './super-edge-conv';
 
 /** The SuperEdgeConv layers, named `0`..`nstack-1` like the original's ModuleList. */
@@ -15,7 +16,15 @@ class ConvStack extends Module {
       const inDim = k === 0 ? config.coordDim : config.hDim;
       const layer = new SuperEdgeConv(
         inDim,
-        { mDim: config.mDim, hDim: config.hDim, residual: k > 0 && config.residual, act: config.act, bn: config.bn },
+        {
+          mDim: config.mDim,
+          hDim: config.hDim,
+          residual: k > 0 && config.residual,
+          act: config.act,
+          bn: config.bn,
+          aggregation: config.aggregation ?? 'mean',
+          gateGeometry: config.pairFeatures === 'geometry',
+        },
         rng.split(`conv${k}`),
       );
       this.layers.push(this.addChild(String(k), layer));
@@ -55,7 +64,8 @@ export class EdgePredictor extends Module {
       'mlp_fusion_edx',
       new Mlp([config.nstack * config.hDim, config.hDim, config.zDim], rng.split('fusion'), { act: config.act, bn: config.bn, lastAct: true }),
     );
-    const pairWidth = config.edgeType === 'symmetric-dot' ? config.zDim : 2 * config.zDim;
+    const latentWidth = config.edgeType === 'symmetric-dot' ? config.zDim : 2 * config.zDim;
+    const pairWidth = latentWidth + (config.pairFeatures === 'geometry' ? PAIR_GEOMETRY_DIM : 0);
     this.correlate = this.addChild(
       'mlp_2pt_edx',
       new Mlp([pairWidth, ...config.correlateHidden, 1], rng.split('correlate'), { act: config.act, bn: config.bn, lastAct: false }),
@@ -80,16 +90,18 @@ export class EdgePredictor extends Module {
     return tf.tidy(() => {
       const zSrc = gatherRows(z, graph.src);
       const zDst = gatherRows(z, graph.dst);
+      // The pair's own geometry, when configured, joins the latents at the edge MLP's input.
+      const withPair = (latents: tf.Tensor): tf.Tensor => (this.config.pairFeatures === 'geometry' ? tf.concat([latents, graph.pairGeometry()], 1) : latents);
       let logits: tf.Tensor;
       switch (this.config.edgeType) {
         case 'symmetric-dot':
-          logits = this.correlate.apply(tf.mul(zSrc, zDst));
+          logits = this.correlate.apply(withPair(tf.mul(zSrc, zDst)));
           break;
         case 'asymmetric':
-          logits = this.correlate.apply(tf.concat([zSrc, zDst], 1));
+          logits = this.correlate.apply(withPair(tf.concat([zSrc, zDst], 1)));
           break;
         case 'symmetrized':
-          logits = tf.mul(tf.add(this.correlate.apply(tf.concat([zDst, zSrc], 1)), this.correlate.apply(tf.concat([zSrc, zDst], 1))), 0.5);
+          logits = tf.mul(tf.add(this.correlate.apply(withPair(tf.concat([zDst, zSrc], 1))), this.correlate.apply(withPair(tf.concat([zSrc, zDst], 1)))), 0.5);
           break;
       }
       return tf.reshape(logits, [-1]) as tf.Tensor1D;

@@ -85,3 +85,55 @@ describe.each([
     conv.dispose();
   });
 });
+
+describe('SuperEdgeConv with gated aggregation', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm' });
+  });
+  const options = { mDim: 6, hDim: 6, residual: false, act: 'silu' as const, bn: false };
+
+  it('is the plain mean when the gate is the same for every edge, and zero for a hit without edges', () => {
+    const graph = graphOf(7, 9, 30, 4);
+    const plain = new SuperEdgeConv(4, options, Rng.fromSeed(1));
+    const gated = new SuperEdgeConv(4, { ...options, aggregation: 'gated' }, Rng.fromSeed(1));
+    const gate = gated.gate!;
+    gate.kernel.assign(tf.zerosLike(gate.kernel));
+    gate.bias!.assign(tf.fill([1], 0.7));
+    const messages = plain.message(graph.x, graph);
+    const mean = plain.aggregate(messages, graph).arraySync();
+    const weighted = gated.aggregate(messages, graph).arraySync();
+    const dst = graph.dst.dataSync();
+    const lonely = Array.from({ length: 9 }, (_, i) => i).filter((i) => !dst.includes(i));
+    for (let i = 0; i < 9; i++) {
+      for (let k = 0; k < 6; k++) expect(weighted[i][k]).toBeCloseTo(mean[i][k], 4);
+      if (lonely.includes(i)) expect(weighted[i]).toEqual([0, 0, 0, 0, 0, 0]);
+    }
+    tf.dispose([messages]);
+    graph.dispose();
+  });
+
+  it('weights each message by its gate, reads the pair geometry when asked, and learns the gate', () => {
+    const graph = graphOf(8, 6, 20, 3);
+    const conv = new SuperEdgeConv(3, { ...options, aggregation: 'gated', gateGeometry: true }, Rng.fromSeed(2));
+    expect(conv.gate!.inFeatures).toBe(6 + 8);
+    const messages = conv.message(graph.x, graph);
+    const g = tf.sigmoid(conv.gate!.apply(tf.concat([messages, graph.pairGeometry()], 1))).dataSync();
+    const m = messages.arraySync();
+    const dst = graph.dst.dataSync();
+    const out = conv.aggregate(messages, graph).arraySync();
+    for (let i = 0; i < 6; i++) {
+      let norm = 0;
+      const sum = new Array(6).fill(0);
+      dst.forEach((d, e) => {
+        if (d !== i) return;
+        norm += g[e];
+        for (let k = 0; k < 6; k++) sum[k] += g[e] * m[e][k];
+      });
+      for (let k = 0; k < 6; k++) expect(out[i][k]).toBeCloseTo(norm > 0 ? sum[k] / (norm + 1e-6) : 0, 4);
+    }
+    const grads = lossAndGrads(conv, graph, tf.onesLike(tf.zeros([6, 6])));
+    expect(Math.max(...Array.from(grads.params.get('gate.weight')!, Math.abs))).toBeGreaterThan(0);
+    tf.dispose([messages]);
+    graph.dispose();
+  });
+});

@@ -12,7 +12,7 @@ export { countClusters, hitMultiplicity, type HitMultiplicity } from './majority
 export { denseLabels, labelSizes } from './majority/labels';
 
 // Edge metrics
-export { rocCurve, rocAuc, type RocCurve, type RocOptions } from './edges/roc';
+export { rocCurve, rocAuc, rocAucWithoutSelfLoops, type RocCurve, type RocOptions } from './edges/roc';
 export { ratesAtThreshold, type ThresholdRates } from './edges/threshold';
 export { graphMetrics, edgeSetMetrics, type EdgeList, type GraphMetrics, type GraphMetricsOptions } from './edges/graph-metrics';
 export type { ConfusionCounts, ScoreArray } from './edges/classes';

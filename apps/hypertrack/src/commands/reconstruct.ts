@@ -14,6 +14,7 @@ import {
   observableEfficiency,
   ratesAtThreshold,
   rocAuc,
+  rocAucWithoutSelfLoops,
   rocCurve,
   summarizeResults,
   type DoubleMajorityResult,
@@ -105,6 +106,7 @@ export async function runReconstruction(options: ReconstructOptions, io: CliIO):
       const timeGnn = performance.now() - t0;
       const rates = ratesAtThreshold(probabilities, labels, options.edgeThreshold, { inclusive: false });
       const auc = hasBothClasses(labels) ? rocAuc(probabilities, labels) : NaN;
+      const aucNoSelf = hasBothClasses(labels) ? rocAucWithoutSelfLoops(probabilities, labels, graph.src, graph.dst) : NaN;
       if (allScores.length < 200_000) {
         // The report's ROC uses the first 200k edges of the run.
         for (let e = 0; e < probabilities.length && allScores.length < 200_000; e++) {
@@ -137,6 +139,7 @@ export async function runReconstruction(options: ReconstructOptions, io: CliIO):
         gnnTpr: rates.tpr,
         gnnFpr: rates.fpr,
         gnnAuc: auc,
+        gnnAucNoSelf: aucNoSelf,
         dms,
         efficiency,
         purity,
@@ -180,14 +183,14 @@ function hasBothClasses(labels: Uint8Array): boolean {
 }
 
 function formatEvents(rows: EventRow[]): string {
-  const head = ['event', 'hits', 'edges', 'VD TPR', 'GNN AUC', 'clusters', 'DMS', 'eff', 'pur', 'ms'];
-  const widths = [8, 8, 10, 8, 9, 9, 8, 8, 8, 9];
+  const head = ['event', 'hits', 'edges', 'VD TPR', 'GNN AUC', 'noself', 'clusters', 'DMS', 'eff', 'pur', 'ms'];
+  const widths = [8, 8, 10, 8, 9, 8, 9, 8, 8, 8, 9];
   const cell = (v: string, i: number) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]));
   const f = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '-');
   const lines = [head.map(cell).join('')];
   for (const r of rows) {
     lines.push(
-      [String(r.eventId), String(r.hits), String(r.edges), f(r.vdTpr, 4), f(r.gnnAuc, 4), String(r.clusters), f(r.dms, 4), f(r.efficiency, 4), f(r.purity, 4), f(r.timeVd + r.timeGnn + r.timeCc, 1)]
+      [String(r.eventId), String(r.hits), String(r.edges), f(r.vdTpr, 4), f(r.gnnAuc, 4), f(r.gnnAucNoSelf, 4), String(r.clusters), f(r.dms, 4), f(r.efficiency, 4), f(r.purity, 4), f(r.timeVd + r.timeGnn + r.timeCc, 1)]
         .map(cell)
         .join(''),
     );

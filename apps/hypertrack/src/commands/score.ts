@@ -109,7 +109,7 @@ export function formatScores(scores: EventScore[]): string {
 
 async function writeRunFiles(dir: string, info: RunInfoFile, scores: EventScore[], majorities: DoubleMajorityResult[], efficiencyEvents: EfficiencyEvent[]): Promise<void> {
   const results = summarizeResults(
-    scores.map((s) => ({ vdTpr: NaN, vdFpr: NaN, gnnTpr: NaN, gnnFpr: NaN, gnnAuc: NaN, dms: s.dms, efficiency: s.efficiency, purity: s.purity, timeVd: NaN, timeGnn: NaN, timeCc: NaN, timeCluster: NaN })),
+    scores.map((s) => ({ vdTpr: NaN, vdFpr: NaN, gnnTpr: NaN, gnnFpr: NaN, gnnAuc: NaN, gnnAucNoSelf: NaN, dms: s.dms, efficiency: s.efficiency, purity: s.purity, timeVd: NaN, timeGnn: NaN, timeCc: NaN, timeCluster: NaN })),
   );
   await writeFileAtomic(join(dir, RUN_FILES.info), toRunJson(info));
   await writeFileAtomic(join(dir, RUN_FILES.events), scores.map((s) => toRunJson(s, 0)).join('\n') + '\n');

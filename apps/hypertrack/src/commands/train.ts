@@ -292,6 +292,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
         lr: record.lr,
         grad_norm: record.gradNorm,
         trn_edge_auc: record.edgeAuc,
+        trn_edge_auc_noself: record.edgeAucNoSelf,
         hits: record.hits,
         edges: record.edges,
         step_ms: record.ms,
@@ -309,6 +310,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
           const evaluation = trainer.evaluate(prepared.example, r.split('evaluate'));
           line.val_loss = evaluation.loss;
           line.val_edge_auc = evaluation.edgeAuc;
+          line.val_edge_auc_noself = evaluation.edgeAucNoSelf;
         }
         line.val_event = state.currentValEvent;
       }
@@ -380,6 +382,7 @@ function summarize(records: StepRecord[], last: Record<string, number | null>): 
     `trn AUC ${mean((r) => r.edgeAuc).toFixed(4)}`,
   ];
   if (typeof last.val_edge_auc === 'number') parts.push(`val AUC ${last.val_edge_auc.toFixed(4)}`);
+  if (typeof last.val_edge_auc_noself === 'number') parts.push(`without self-loops ${last.val_edge_auc_noself.toFixed(4)}`);
   parts.push(`lr ${records[records.length - 1].lr.toExponential(2)}`, `${mean((r) => r.edges).toFixed(0)} edges`, `${mean((r) => r.ms).toFixed(0)} ms/step`);
   return parts.join(', ');
 }

@@ -16,6 +16,8 @@ export interface EventLosses {
   readonly edgeContrastive: number | null;
   /** Edge AUC on at most `aucEdges` edges; -1 with one class only. */
   readonly edgeAuc: number;
+  /** The same edges' AUC with the self-loops left out (they are positives by definition). */
+  readonly edgeAucNoSelf: number;
 }
 
 /**
@@ -45,14 +47,41 @@ export function eventLoss(
   return { total, edgeBCE, edgeContrastive, logitValues };
 }
 
-/** AUC on a random subset of at most `maxEdges` edges, as the reference's training metric. */
-export function sampledEdgeAuc(scores: Float32Array, labels: Uint8Array, maxEdges: number, rng: Rng): number {
-  let positives = 0;
-  for (let e = 0; e < labels.length; e++) positives += labels[e];
-  if (positives === 0 || positives === labels.length) return -1;
-  if (scores.length <= maxEdges) return rocAuc(scores, labels);
-  const pick = rng.choiceWithoutReplacement(scores.length, maxEdges);
-  return rocAuc(Float32Array.from(pick, (e) => scores[e]), Uint8Array.from(pick, (e) => labels[e]));
+/**
+ * AUC on a random subset of at most `maxEdges` edges, as the reference's training metric, with and
+ * without the self-loops among them; -1 where a class is empty.
+ */
+export function sampledEdgeAuc(
+  scores: Float32Array,
+  labels: Uint8Array,
+  edges: { readonly src: Int32Array; readonly dst: Int32Array },
+  maxEdges: number,
+  rng: Rng,
+): { withSelfLoops: number; withoutSelfLoops: number } {
+  const pick = scores.length <= maxEdges ? null : rng.choiceWithoutReplacement(scores.length, maxEdges);
+  const at = (k: number) => (pick === null ? k : pick[k]);
+  const n = pick === null ? scores.length : pick.length;
+  const counts = [0, 0, 0, 0]; // positives, negatives; then the same without self-loops
+  for (let k = 0; k < n; k++) {
+    const e = at(k);
+    const cls = labels[e] ? 0 : 1;
+    counts[cls]++;
+    if (edges.src[e] !== edges.dst[e]) counts[2 + cls]++;
+  }
+  const auc = (keepSelf: boolean, positives: number, negatives: number): number => {
+    if (positives === 0 || negatives === 0) return -1;
+    const kept = keepSelf ? n : positives + negatives;
+    const s = new Float32Array(kept);
+    const l = new Uint8Array(kept);
+    for (let k = 0, j = 0; k < n; k++) {
+      const e = at(k);
+      if (!keepSelf && edges.src[e] === edges.dst[e]) continue;
+      s[j] = scores[e];
+      l[j++] = labels[e];
+    }
+    return rocAuc(s, l);
+  };
+  return { withSelfLoops: auc(true, counts[0], counts[1]), withoutSelfLoops: auc(false, counts[2], counts[3]) };
 }
 
 /**
@@ -92,10 +121,15 @@ export function eventGradients(
         value: total,
         edgeBCE: done.edgeBCE,
         edgeContrastive: done.edgeContrastive,
-        edgeAuc: sampledEdgeAuc(done.logitValues, example.labels, config.aucEdges, rng.split('auc')),
+        ...edgeAucs(sampledEdgeAuc(done.logitValues, example.labels, example, config.aucEdges, rng.split('auc'))),
       },
     };
   } finally {
     graph.dispose();
   }
+}
+
+/** The two sampled AUCs under the names the records use. */
+export function edgeAucs(aucs: { withSelfLoops: number; withoutSelfLoops: number }): { edgeAuc: number; edgeAucNoSelf: number } {
+  return { edgeAuc: aucs.withSelfLoops, edgeAucNoSelf: aucs.withoutSelfLoops };
 }

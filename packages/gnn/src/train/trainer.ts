@@ -4,7 +4,7 @@ import { clipGradNorm, createOptimizer, createSchedule, defaultDecayGroup, type 
 import { prepareGraph } from '../graph';
 import type { EdgePredictor } from '../model';
 import { readNamed, runGradientTask, writeNamed, type GradientTask, type NamedArrays } from './gradient-task';
-import { eventLoss, sampledEdgeAuc } from './gradients';
+import { edgeAucs, eventLoss, sampledEdgeAuc } from './gradients';
 import { GradientWorkers } from './worker-pool';
 import { checkTrainerConfig, type TrainerConfig } from './config';
 import type { TrainingExample } from './example';
@@ -22,6 +22,8 @@ export interface StepRecord {
   readonly gradNorm: number;
   /** Edge AUC of the training-mode scores (-1 when an event has one class only). */
   readonly edgeAuc: number;
+  /** The same with self-loops left out. */
+  readonly edgeAucNoSelf: number;
   readonly hits: number;
   readonly edges: number;
   readonly ms: number;
@@ -32,6 +34,7 @@ export interface EvaluationRecord {
   readonly edgeBCE: number;
   readonly edgeContrastive: number | null;
   readonly edgeAuc: number;
+  readonly edgeAucNoSelf: number;
   readonly probabilities: Float32Array;
 }
 
@@ -119,6 +122,7 @@ export class GnnTrainer {
       edgeContrastive: contrastive.length > 0 ? contrastive.reduce((s, v) => s + v, 0) / contrastive.length : null,
       gradNorm: norm,
       edgeAuc: results.reduce((s, r) => s + r.losses.edgeAuc, 0) / batch.length,
+      edgeAucNoSelf: results.reduce((s, r) => s + r.losses.edgeAucNoSelf, 0) / batch.length,
       hits: batch.reduce((s, e) => s + e.numNodes, 0),
       edges: batch.reduce((s, e) => s + e.src.length, 0),
       ms: performance.now() - started,
@@ -149,7 +153,7 @@ export class GnnTrainer {
         loss: parts.total.dataSync()[0],
         edgeBCE: parts.edgeBCE.dataSync()[0],
         edgeContrastive: parts.edgeContrastive === null ? null : parts.edgeContrastive.dataSync()[0],
-        edgeAuc: sampledEdgeAuc(parts.logitValues, example.labels, this.config.aucEdges, rng.split('auc')),
+        ...edgeAucs(sampledEdgeAuc(parts.logitValues, example.labels, example, this.config.aucEdges, rng.split('auc'))),
         probabilities: Float32Array.from(parts.logitValues, (l) => 1 / (1 + Math.exp(-l))),
       };
       tf.dispose([parts.total, parts.edgeBCE, parts.edgeContrastive ?? []]);

@@ -1,6 +1,6 @@
 import { Rng } from '@hypertrack/core';
 import { bruteAuc } from '../testing/brute-force';
-import { rocAuc, rocCurve } from './roc';
+import { rocAuc, rocAucWithoutSelfLoops, rocCurve } from './roc';
 import { ratesAtThreshold } from './threshold';
 
 // Positives score 0.9, 0.8, 0.8, 0.3; negatives 0.8, 0.5, 0.3, 0.1 (ties at 0.8 and 0.3).
@@ -74,6 +74,20 @@ describe('rocCurve against brute force on random data with many ties', () => {
         expect(roc.fpr[k + 1]).toBe(rates.fpr);
       });
     }
+  });
+});
+
+describe('rocAucWithoutSelfLoops', () => {
+  it('scores only the edges between two different hits', () => {
+    // Self-loops (0,0) and (1,1) are positives scored 0.9; without them, positives 0.6 and 0.2
+    // against negatives 0.5 and 0.3: pairs won (0.6 > 0.5, 0.6 > 0.3, 0.2 < both) = 2 of 4.
+    const s = Float32Array.from([0.9, 0.9, 0.6, 0.2, 0.5, 0.3]);
+    const l = Uint8Array.from([1, 1, 1, 1, 0, 0]);
+    const src = Int32Array.from([0, 1, 0, 2, 1, 3]);
+    const dst = Int32Array.from([0, 1, 1, 3, 2, 0]);
+    expect(rocAuc(s, l)).toBeCloseTo(6 / 8, 12);
+    expect(rocAucWithoutSelfLoops(s, l, src, dst)).toBeCloseTo(2 / 4, 12);
+    expect(rocAucWithoutSelfLoops(s.subarray(2), l.subarray(2), src.subarray(2), dst.subarray(2))).toBe(rocAuc(s.subarray(2), l.subarray(2)));
   });
 });
 

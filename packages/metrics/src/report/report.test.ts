@@ -40,6 +40,7 @@ describe('results row', () => {
     gnnTpr: 0.95,
     gnnFpr: 0.001,
     gnnAuc: 0.998,
+    gnnAucNoSelf: 0.99,
     dms,
     efficiency: 0.9,
     purity: 0.8,
@@ -59,8 +60,8 @@ describe('results row', () => {
     expect(dms.std).toBeCloseTo(0.01 * Math.sqrt(2 / 3), 12);
     expect(dms.text).toBe('0.970(8)');
     expect(s.columns.find((c) => c.key === 'gnnAuc')!.text).toBe('0.998(0)');
-    expect(s.columns.map((c) => c.header)).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'GNN(AUC)', 'DMS', 'EFF', 'PUR', 'time_VD', 'time_GNN', 'time_CC', 'time_cluster']);
-    expect(JSON.parse(JSON.stringify(s)).columns[5].text).toBe('0.970(8)');
+    expect(s.columns.map((c) => c.header)).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'GNN(AUC)', 'AUC(noself)', 'DMS', 'EFF', 'PUR', 'time_VD', 'time_GNN', 'time_CC', 'time_cluster']);
+    expect(JSON.parse(JSON.stringify(s)).columns[6].text).toBe('0.970(8)');
   });
 
   it('can skip the warm-up event and prints a text table and the LaTeX row', () => {
@@ -69,8 +70,8 @@ describe('results row', () => {
     expect(s.columns.find((c) => c.key === 'timeGnn')!.text).toBe('0.35(5)');
     const lines = formatResultsTable(s).split('\n');
     expect(lines[0].startsWith('VD(TPR)  VD(FPR)')).toBe(true);
-    expect(lines[1].split(/\s+/)[5]).toBe('0.975(5)');
-    expect(formatResultsLatexRow(s).split(' & ')).toHaveLength(12);
+    expect(lines[1].split(/\s+/)[6]).toBe('0.975(5)');
+    expect(formatResultsLatexRow(s).split(' & ')).toHaveLength(13);
   });
 });
 

@@ -8,6 +8,8 @@ export interface EventResults {
   readonly gnnTpr: number;
   readonly gnnFpr: number;
   readonly gnnAuc: number;
+  /** The GNN's AUC over the edges between two different hits (self-loops left out). */
+  readonly gnnAucNoSelf: number;
   readonly dms: number;
   readonly efficiency: number;
   readonly purity: number;
@@ -24,6 +26,7 @@ export const RESULT_COLUMNS: readonly { readonly key: keyof EventResults; readon
   { key: 'gnnTpr', header: 'GNN(TPR)' },
   { key: 'gnnFpr', header: 'GNN(FPR)' },
   { key: 'gnnAuc', header: 'GNN(AUC)' },
+  { key: 'gnnAucNoSelf', header: 'AUC(noself)' },
   { key: 'dms', header: 'DMS' },
   { key: 'efficiency', header: 'EFF' },
   { key: 'purity', header: 'PUR' },

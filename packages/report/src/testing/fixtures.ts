@@ -132,6 +132,7 @@ export function runFixture(events: number, pileup: number): RunFixture {
       gnnTpr: 0.95,
       gnnFpr: 0.004,
       gnnAuc: roc[1].curve.auc,
+      gnnAucNoSelf: roc[1].curve.auc - 0.01,
       dms: s.majority.dms,
       efficiency: s.majority.efficiency,
       purity: s.majority.purity,
