@@ -42,6 +42,8 @@ export interface GnnConfig {
    * Absent means 'mean'.
    */
   readonly aggregation?: Aggregation;
+  /** The messages of every layer also read the pair geometry (super-edge-conv.ts). Absent: false. */
+  readonly messageGeometry?: boolean;
   readonly act: ActivationName;
   readonly bn: boolean;
 }
@@ -58,6 +60,7 @@ export const TUNE5_GNN: GnnConfig = Object.freeze({
   correlateHidden: Object.freeze([30, 30]),
   pairFeatures: 'none',
   aggregation: 'mean',
+  messageGeometry: false,
   act: 'silu',
   bn: true,
 });

@@ -24,6 +24,7 @@ class ConvStack extends Module {
           bn: config.bn,
           aggregation: config.aggregation ?? 'mean',
           gateGeometry: config.pairFeatures === 'geometry',
+          messageGeometry: config.messageGeometry ?? false,
         },
         rng.split(`conv${k}`),
       );

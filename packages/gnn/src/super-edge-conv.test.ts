@@ -137,3 +137,30 @@ describe('SuperEdgeConv with gated aggregation', () => {
     graph.dispose();
   });
 });
+
+describe('SuperEdgeConv with the pair geometry in its messages', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm' });
+  });
+
+  it('adds g_ij W_geometry to the first layer of phi, so zero geometry weights give the plain message', () => {
+    const graph = graphOf(9, 7, 25, 3);
+    const options = { mDim: 5, hDim: 5, residual: false, act: 'silu' as const, bn: false };
+    const plain = new SuperEdgeConv(3, options, Rng.fromSeed(3));
+    const withGeometry = new SuperEdgeConv(3, { ...options, messageGeometry: true }, Rng.fromSeed(3));
+    const w = withGeometry.phi.firstLinear.kernel;
+    expect(w.shape).toEqual([3 * 3 + 3 + 8, 5]);
+    // Copy the plain layer's weights and zero the geometry rows: the messages must agree.
+    withGeometry.loadStateDict(new Map([...plain.stateDict()].filter(([k]) => k !== 'nn.0.0.weight')), { strict: false });
+    const plainW = plain.phi.firstLinear.kernel;
+    w.assign(tf.concat([plainW, tf.zeros([8, 5])], 0));
+    const a = plain.message(graph.x, graph).arraySync();
+    const b = withGeometry.message(graph.x, graph).arraySync();
+    for (let e = 0; e < a.length; e++) for (let k = 0; k < 5; k++) expect(b[e][k]).toBeCloseTo(a[e][k], 5);
+    // With weights on the geometry, messages move.
+    w.assign(tf.concat([plainW, tf.ones([8, 5])], 0));
+    const c = withGeometry.message(graph.x, graph).arraySync();
+    expect(c.some((row, e) => row.some((v, k) => Math.abs(v - a[e][k]) > 1e-3))).toBe(true);
+    graph.dispose();
+  });
+});

@@ -22,6 +22,11 @@ export interface SuperEdgeConvOptions {
   /** With 'gated': the gate also reads the pair geometry (GraphTensors.pairGeometry). */
   readonly gateGeometry?: boolean;
   /**
+   * The message also reads the pair geometry: phi's input gains its PAIR_GEOMETRY_DIM values
+   * after a_ij, so even the first layer's messages know whether the two hits can be one track.
+   */
+  readonly messageGeometry?: boolean;
+  /**
    * Gradient checkpointing in training mode: recompute the layer's activations in the backward
    * pass instead of keeping them (about 1.3x the time of a step, a fraction of the memory).
    * 'auto' (the default) turns it on for graphs of at least CHECKPOINT_AUTO_EDGES edges.
@@ -45,6 +50,8 @@ export const CHECKPOINT_AUTO_EDGES = 100_000;
  * the aggregate is the mean of m_ij over the edges into i (zero without edges), and the update is
  * h_i' = psi([h_i, mean_j m_ij]) (+ h_i with the residual).
  *
+ * With `messageGeometry` the pair geometry g_ij joins the message input after a_ij.
+ *
  * phi's first Linear is applied to the pieces of its input rather than to their concatenation:
  * with W = [W_i; W_diff; W_edge],
  *   [h_i, h_j - h_i, p_ij] W = (h (W_i - W_diff))[i] + (h W_diff)[j] + p_ij W_edge,
@@ -65,7 +72,8 @@ export class SuperEdgeConv extends Module {
     this.inDim = inDim;
     this.options = options;
     const mlp = { act: options.act, bn: options.bn, lastAct: true, init: 'xavier-normal' } as const;
-    this.phi = this.addChild('nn', new Mlp([3 * inDim + 3, options.mDim, options.mDim], rng.split('phi'), mlp));
+    const geometryWidth = options.messageGeometry ? PAIR_GEOMETRY_DIM : 0;
+    this.phi = this.addChild('nn', new Mlp([3 * inDim + 3 + geometryWidth, options.mDim, options.mDim], rng.split('phi'), mlp));
     this.psi = this.addChild('nn_final', new Mlp([inDim + options.mDim, options.hDim, options.hDim], rng.split('psi'), mlp));
     this.gate =
       options.aggregation === 'gated'
@@ -86,7 +94,11 @@ export class SuperEdgeConv extends Module {
       let perNode = tf.matMul(h, tf.concat([tf.sub(wI, wDiff), wDiff], 1)) as tf.Tensor2D;
       if (first.bias !== null) perNode = tf.add(perNode, tf.concat([first.bias, tf.zeros([m])])) as tf.Tensor2D;
       // [h_j * h_i, |h_j - h_i|, <h_j, h_i>, a_ij] W_edge: the part that needs both ends.
-      const perEdge = tf.matMul(edgePairFeatures(h, graph.src, graph.dst, graph.edgeAttr), wEdge) as tf.Tensor2D;
+      let perEdge = tf.matMul(edgePairFeatures(h, graph.src, graph.dst, graph.edgeAttr), wEdge) as tf.Tensor2D;
+      if (this.options.messageGeometry) {
+        const wGeometry = tf.slice(w, [3 * d + 3, 0], [PAIR_GEOMETRY_DIM, m]);
+        perEdge = tf.add(perEdge, tf.matMul(graph.pairGeometry(), wGeometry)) as tf.Tensor2D;
+      }
       const pre = gatherPairAdd(perEdge, perNode, graph.dst, graph.src);
       return this.phi.applyAfterFirstLinear(pre) as tf.Tensor2D;
     });
