@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The end-to-end demo on simulated events, with the GNN shipped in models/gnn-tune5-mu2:
+# The end-to-end demo on simulated events, with the GNN shipped in models/gnn-tune6-mu2:
 #   1. simulate the 20 mu = 200 events the shipped model's Voxel-Dynamics graph was trained on
 #      (seed 2026, events 0-19) and 5 unseen test events (110-114);
 #   2. retrain that Voxel-Dynamics model (16,384 cells, hyper; deterministic, so it is the one the
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${DEMO_DIR:-runs/demo}
-model=${DEMO_GNN:-models/gnn-tune5-mu2}
+model=${DEMO_GNN:-models/gnn-tune6-mu2}
 cli="node apps/hypertrack/dist/main.cjs"
 rm -rf "$out"
 start=$(date +%s)

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './program';
-import { TUNE5 } from './run-config';
+import { loadRunConfig, TUNE5 } from './run-config';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -167,5 +167,15 @@ describe('hypertrack train', () => {
   it('ships configs/tune-5.json equal to the built-in tune-5', () => {
     const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'configs', 'tune-5.json'), 'utf8'));
     expect(file).toEqual(JSON.parse(JSON.stringify(TUNE5)));
+  });
+
+  it('ships configs/tune-6.json as the configuration the shipped gnn-tune6-mu2 was trained with', async () => {
+    const root = join(__dirname, '..', '..', '..');
+    const tune6 = await loadRunConfig(join(root, 'configs', 'tune-6.json'));
+    const shipped = JSON.parse(readFileSync(join(root, 'models', 'gnn-tune6-mu2', 'trainer.json'), 'utf8'));
+    expect(tune6.param).toBe('tune-6');
+    expect(JSON.parse(JSON.stringify(tune6.model))).toEqual(shipped.gnn);
+    expect(JSON.parse(JSON.stringify(tune6.training))).toEqual(shipped.training);
+    expect([tune6.model.pairFeatures, tune6.model.messageGeometry, tune6.training.learningRate]).toEqual(['geometry', true, 0.002]);
   });
 });
