@@ -8,50 +8,26 @@
 // Usage (after a build):
 //   node tools/validate/angle-baseline.mjs --vd-model M.vdm --in STORE [--events 110-114]
 //        [--rfactor 0.01] [--noise-ratio 0.05] [--seed 1]
-import { Rng } from '@hypertrack/core';
 import { rocAuc, rocAucWithoutSelfLoops } from '@hypertrack/metrics';
-import { hitPoints, openArrowStore, particleIndexOfHits, reduceEvent, selectEvents } from '@hypertrack/io-arrow';
-import { edgeLabels, GraphBuilder, loadModel } from '@hypertrack/voxdyn';
+import { openArrowStore, selectEvents } from '@hypertrack/io-arrow';
+import { loadModel } from '@hypertrack/voxdyn';
+import { labelledGraphs } from './vd-graphs.mjs';
+import { scriptFlags } from './script-flags.mjs';
 
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  if (at + 1 >= args.length) fail(`--${name} needs a value`);
-  return args[at + 1];
-};
-function fail(message) {
-  console.error(`angle-baseline: ${message}`);
-  process.exit(2);
-}
-const number = (name, fallback) => {
-  const text = flag(name, undefined);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value)) fail(`--${name} must be a number, got "${text}"`);
-  return value;
-};
-const modelPath = flag('vd-model') ?? fail('--vd-model is required');
-const storePath = flag('in') ?? fail('--in is required (an Arrow store)');
-const rfactor = number('rfactor', undefined);
-const noiseRatio = number('noise-ratio', 0.05);
-const seed = number('seed', 1);
-const ranges = flag('events', undefined);
+const flags = scriptFlags('angle-baseline');
+const modelPath = flags.required('vd-model');
+const storePath = flags.required('in', 'an Arrow store');
+const rfactor = flags.number('rfactor', undefined);
+const noiseRatio = flags.number('noise-ratio', 0.05);
+const seed = flags.number('seed', 1);
+const ranges = flags.ranges('events');
 
 const model = await loadModel(modelPath);
 const store = await openArrowStore(storePath);
-const eventIds = ranges === undefined ? store.eventIds : selectEvents(store.eventIds, ranges.split(',').map((r) => r.split('-').map(Number)).map(([a, b]) => [a, b ?? a]));
-const builder = new GraphBuilder(model, {});
-const root = Rng.fromSeed(seed);
+const eventIds = ranges === undefined ? store.eventIds : selectEvents(store.eventIds, ranges);
 const aucs = [];
 const aucsNoSelf = [];
-for (const eventId of eventIds) {
-  let event = store.load(eventId);
-  if (rfactor !== undefined) event = reduceEvent(event, { rfactor, noiseRatio, rng: root.split(eventId) }).event;
-  const points = hitPoints(event.hits);
-  const membership = particleIndexOfHits(event);
-  const graph = builder.build(points);
-  const labels = edgeLabels(model.node2node, graph, points, 3, membership);
+for (const { eventId, points, graph, labels } of labelledGraphs(model, store, eventIds, { rfactor, noiseRatio, seed })) {
   const n = graph.numHits;
   const eta = new Float64Array(n);
   const phi = new Float64Array(n);

@@ -7,55 +7,28 @@
 //   node tools/validate/pair-features-dump.mjs --vd-model M.vdm --in STORE --events 20-39 --rfactor 0.01 --out FILE
 //        [--noise-ratio 0.05] [--seed 1]
 import { writeFileSync } from 'node:fs';
-import { Rng } from '@hypertrack/core';
 import { PAIR_GEOMETRY_DIM, pairGeometry } from '@hypertrack/gnn';
-import { hitPoints, openArrowStore, particleIndexOfHits, reduceEvent, selectEvents } from '@hypertrack/io-arrow';
-import { edgeLabels, GraphBuilder, loadModel } from '@hypertrack/voxdyn';
+import { openArrowStore, selectEvents } from '@hypertrack/io-arrow';
+import { loadModel } from '@hypertrack/voxdyn';
+import { labelledGraphs } from './vd-graphs.mjs';
+import { scriptFlags } from './script-flags.mjs';
 
-const args = process.argv.slice(2);
-function fail(message) {
-  console.error(`pair-features-dump: ${message}`);
-  process.exit(2);
-}
-const flag = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  if (at + 1 >= args.length) fail(`--${name} needs a value`);
-  return args[at + 1];
-};
-const number = (name, fallback) => {
-  const text = flag(name, undefined);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value)) fail(`--${name} must be a number, got "${text}"`);
-  return value;
-};
-const modelPath = flag('vd-model') ?? fail('--vd-model is required');
-const storePath = flag('in') ?? fail('--in is required (an Arrow store)');
-const out = flag('out') ?? fail('--out is required');
-const rfactor = number('rfactor', undefined);
-const noiseRatio = number('noise-ratio', 0.05);
-const seed = number('seed', 1);
-const ranges = (flag('events') ?? fail('--events is required'))
-  .split(',')
-  .map((r) => r.split('-').map(Number))
-  .map(([a, b]) => [a, b ?? a]);
+const flags = scriptFlags('pair-features-dump');
+const modelPath = flags.required('vd-model');
+const storePath = flags.required('in', 'an Arrow store');
+const out = flags.required('out');
+const rfactor = flags.number('rfactor', undefined);
+const noiseRatio = flags.number('noise-ratio', 0.05);
+const seed = flags.number('seed', 1);
+const ranges = flags.ranges('events') ?? flags.fail('--events is required');
 
 const RAW = 8;
 const WIDTH = 3 + RAW + PAIR_GEOMETRY_DIM;
 const model = await loadModel(modelPath);
 const store = await openArrowStore(storePath);
-const builder = new GraphBuilder(model, {});
-const root = Rng.fromSeed(seed);
 const chunks = [];
 let rows = 0;
-for (const eventId of selectEvents(store.eventIds, ranges)) {
-  let event = store.load(eventId);
-  if (rfactor !== undefined) event = reduceEvent(event, { rfactor, noiseRatio, rng: root.split(eventId) }).event;
-  const points = hitPoints(event.hits);
-  const membership = particleIndexOfHits(event);
-  const graph = builder.build(points);
-  const labels = edgeLabels(model.node2node, graph, points, 3, membership);
+for (const { eventId, points, graph, labels } of labelledGraphs(model, store, selectEvents(store.eventIds, ranges), { rfactor, noiseRatio, seed })) {
   const geometry = pairGeometry(points, 3, graph.src, graph.dst);
   const E = graph.src.length;
   const block = new Float32Array(E * WIDTH);
