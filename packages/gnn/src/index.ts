@@ -28,7 +28,7 @@ export {
   type CheckpointMeta,
   type RestoreOptions,
 } from './train/checkpoint';
-export { edgeAucs, eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './train/gradients';
+export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './train/gradients';
 export { GradientWorkers } from './train/worker-pool';
 export { runGradientTask, readNamed, writeNamed, type GradientTask, type GradientResult, type NamedArrays } from './train/gradient-task';
 export { pairGeometry, PAIR_GEOMETRY_DIM } from './pair-geometry';

@@ -99,7 +99,7 @@ describe('sampledEdgeAuc', () => {
   const scores = Float32Array.from({ length: n }, (_, e) => labels[e] + rng.normal(0, 0.8) + (src[e] === dst[e] ? 1 : 0));
 
   it('is the exact AUC with and without self-loops when every edge fits', () => {
-    const { withSelfLoops, withoutSelfLoops } = sampledEdgeAuc(scores, labels, { src, dst }, n, Rng.fromSeed(1));
+    const { edgeAuc: withSelfLoops, edgeAucNoSelf: withoutSelfLoops } = sampledEdgeAuc(scores, labels, { src, dst }, n, Rng.fromSeed(1));
     expect(withSelfLoops).toBe(rocAuc(scores, labels));
     expect(withoutSelfLoops).toBe(rocAucWithoutSelfLoops(scores, labels, src, dst));
     // Easy, always-positive self-loops flatter the figure.
@@ -112,8 +112,8 @@ describe('sampledEdgeAuc', () => {
     expect(a).toEqual(b);
     const pick = Rng.fromSeed(2).choiceWithoutReplacement(n, 150);
     const [s, l] = [Float32Array.from(pick, (e) => scores[e]), Uint8Array.from(pick, (e) => labels[e])];
-    expect(a.withSelfLoops).toBe(rocAuc(s, l));
-    expect(a.withoutSelfLoops).toBe(rocAucWithoutSelfLoops(s, l, Int32Array.from(pick, (e) => src[e]), Int32Array.from(pick, (e) => dst[e])));
-    expect(sampledEdgeAuc(scores, new Uint8Array(n), { src, dst }, n, Rng.fromSeed(1))).toEqual({ withSelfLoops: -1, withoutSelfLoops: -1 });
+    expect(a.edgeAuc).toBe(rocAuc(s, l));
+    expect(a.edgeAucNoSelf).toBe(rocAucWithoutSelfLoops(s, l, Int32Array.from(pick, (e) => src[e]), Int32Array.from(pick, (e) => dst[e])));
+    expect(sampledEdgeAuc(scores, new Uint8Array(n), { src, dst }, n, Rng.fromSeed(1))).toEqual({ edgeAuc: -1, edgeAucNoSelf: -1 });
   });
 });

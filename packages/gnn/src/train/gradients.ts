@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@hypertrack/core';
-import { rocAuc } from '@hypertrack/metrics';
+import { rocAuc, rocAucWithoutSelfLoops } from '@hypertrack/metrics';
 import { namedGradients } from '@hypertrack/nn';
 import { prepareGraph } from '../graph';
 import { edgeContrastiveLoss, edgeFocalLoss } from '../losses';
@@ -49,7 +49,8 @@ export function eventLoss(
 
 /**
  * AUC on a random subset of at most `maxEdges` edges, as the reference's training metric, with and
- * without the self-loops among them; -1 where a class is empty.
+ * without the self-loops among them (metrics' rocAuc and rocAucWithoutSelfLoops); -1 where a class
+ * is empty.
  */
 export function sampledEdgeAuc(
   scores: Float32Array,
@@ -57,31 +58,15 @@ export function sampledEdgeAuc(
   edges: { readonly src: Int32Array; readonly dst: Int32Array },
   maxEdges: number,
   rng: Rng,
-): { withSelfLoops: number; withoutSelfLoops: number } {
-  const pick = scores.length <= maxEdges ? null : rng.choiceWithoutReplacement(scores.length, maxEdges);
-  const at = (k: number) => (pick === null ? k : pick[k]);
-  const n = pick === null ? scores.length : pick.length;
-  const counts = [0, 0, 0, 0]; // positives, negatives; then the same without self-loops
-  for (let k = 0; k < n; k++) {
-    const e = at(k);
-    const cls = labels[e] ? 0 : 1;
-    counts[cls]++;
-    if (edges.src[e] !== edges.dst[e]) counts[2 + cls]++;
+): { edgeAuc: number; edgeAucNoSelf: number } {
+  let [s, l, src, dst] = [scores, labels, edges.src, edges.dst];
+  if (scores.length > maxEdges) {
+    const pick = rng.choiceWithoutReplacement(scores.length, maxEdges);
+    [s, l] = [Float32Array.from(pick, (e) => scores[e]), Uint8Array.from(pick, (e) => labels[e])];
+    [src, dst] = [Int32Array.from(pick, (e) => edges.src[e]), Int32Array.from(pick, (e) => edges.dst[e])];
   }
-  const auc = (keepSelf: boolean, positives: number, negatives: number): number => {
-    if (positives === 0 || negatives === 0) return -1;
-    const kept = keepSelf ? n : positives + negatives;
-    const s = new Float32Array(kept);
-    const l = new Uint8Array(kept);
-    for (let k = 0, j = 0; k < n; k++) {
-      const e = at(k);
-      if (!keepSelf && edges.src[e] === edges.dst[e]) continue;
-      s[j] = scores[e];
-      l[j++] = labels[e];
-    }
-    return rocAuc(s, l);
-  };
-  return { withSelfLoops: auc(true, counts[0], counts[1]), withoutSelfLoops: auc(false, counts[2], counts[3]) };
+  const orMinusOne = (auc: number) => (Number.isFinite(auc) ? auc : -1);
+  return { edgeAuc: orMinusOne(rocAuc(s, l)), edgeAucNoSelf: orMinusOne(rocAucWithoutSelfLoops(s, l, src, dst)) };
 }
 
 /**
@@ -121,7 +106,7 @@ export function eventGradients(
         value: total,
         edgeBCE: done.edgeBCE,
         edgeContrastive: done.edgeContrastive,
-        ...edgeAucs(sampledEdgeAuc(done.logitValues, example.labels, example, config.aucEdges, rng.split('auc'))),
+        ...sampledEdgeAuc(done.logitValues, example.labels, example, config.aucEdges, rng.split('auc')),
       },
     };
   } finally {
@@ -129,7 +114,3 @@ export function eventGradients(
   }
 }
 
-/** The two sampled AUCs under the names the records use. */
-export function edgeAucs(aucs: { withSelfLoops: number; withoutSelfLoops: number }): { edgeAuc: number; edgeAucNoSelf: number } {
-  return { edgeAuc: aucs.withSelfLoops, edgeAucNoSelf: aucs.withoutSelfLoops };
-}

@@ -4,7 +4,7 @@ import { clipGradNorm, createOptimizer, createSchedule, defaultDecayGroup, type 
 import { prepareGraph } from '../graph';
 import type { EdgePredictor } from '../model';
 import { readNamed, runGradientTask, writeNamed, type GradientTask, type NamedArrays } from './gradient-task';
-import { edgeAucs, eventLoss, sampledEdgeAuc } from './gradients';
+import { eventLoss, sampledEdgeAuc } from './gradients';
 import { GradientWorkers } from './worker-pool';
 import { checkTrainerConfig, type TrainerConfig } from './config';
 import type { TrainingExample } from './example';
@@ -153,7 +153,7 @@ export class GnnTrainer {
         loss: parts.total.dataSync()[0],
         edgeBCE: parts.edgeBCE.dataSync()[0],
         edgeContrastive: parts.edgeContrastive === null ? null : parts.edgeContrastive.dataSync()[0],
-        ...edgeAucs(sampledEdgeAuc(parts.logitValues, example.labels, example, this.config.aucEdges, rng.split('auc'))),
+        ...sampledEdgeAuc(parts.logitValues, example.labels, example, this.config.aucEdges, rng.split('auc')),
         probabilities: Float32Array.from(parts.logitValues, (l) => 1 / (1 + Math.exp(-l))),
       };
       tf.dispose([parts.total, parts.edgeBCE, parts.edgeContrastive ?? []]);
