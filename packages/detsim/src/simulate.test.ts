@@ -161,6 +161,9 @@ describe('what TrackML records (docs/simulation.md)', () => {
     const driven = describeSimulation(defaultSimulationConfig({ particles: particleTable([[1, 0, 0, 1]]) }));
     expect(driven.config.minBias).toBeUndefined();
     expect(driven.config.particleTableRows).toBe(1);
+    // A particle table lists its own secondaries: the description says none are added.
+    expect(driven.config.transport.secondaryPairsPerX0).toBe(0);
+    expect(generated.config.transport.secondaryPairsPerX0).toBe(DEFAULT_TRANSPORT.secondaryPairsPerX0);
   });
 });
 

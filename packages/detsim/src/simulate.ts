@@ -45,7 +45,7 @@ export function defaultSimulationConfig(overrides: Partial<SimulationConfig> & {
 /**
  * The events' version: the same seed and configuration give the same bytes within a version, and
  * other events across versions. 1: the first simulator. 2: calibrated to what TrackML recorded
- * (luminous region sigma_z = 6 mm, hits only above 150 MeV of pT, ACTS's half-turn loop limit,
+ * (luminous region sigma_z = 5.7 mm, hits only above 150 MeV of pT, ACTS's half-turn loop limit,
  * energy loss, hadronic interactions, the generic detector's module overlaps); docs/simulation.md.
  */
 export const SIMULATOR_VERSION = '2';
@@ -67,9 +67,14 @@ export interface SimulationDescription {
 }
 
 export function describeSimulation(config: SimulationConfig): SimulationDescription {
-  const { geometry, minBias, transport, noiseFraction, particles } = config;
+  const { geometry, minBias, noiseFraction, particles } = config;
   const source = particles === undefined ? { minBias } : { particleTableRows: particles.particleId.length };
-  return { name: SIMULATOR_NAME, version: SIMULATOR_VERSION, config: { geometry, ...source, transport, noiseFraction } };
+  return { name: SIMULATOR_NAME, version: SIMULATOR_VERSION, config: { geometry, ...source, transport: transportOf(config), noiseFraction } };
+}
+
+/** The transport as it runs: a particle table already lists its secondaries, so none are added. */
+function transportOf(config: SimulationConfig): TransportConfig {
+  return config.particles === undefined ? config.transport : { ...config.transport, secondaryPairsPerX0: 0 };
 }
 
 /** An event with the simulation truth that TrackML files do not carry. */
@@ -136,10 +141,9 @@ export function simulateEvent(eventId: number, config: SimulationConfig, rng: Rn
   const particles: SimParticle[] = given
     ? particlesFromTable(config.particles as ParticleTable)
     : generatePileup(config.minBias, rng.split('particles')).map(asPrimary);
-  const transportConfig = given ? { ...config.transport, secondaryPairsPerX0: 0 } : config.transport;
 
   const hits = new HitBuffer();
-  new Transport(geometry, transportConfig, hits, rng.split('transport')).run(particles);
+  new Transport(geometry, transportOf(config), hits, rng.split('transport')).run(particles);
   const trackHits = hits.length;
   const f = config.noiseFraction;
   addNoiseHits(geometry, rng.split('noise').poisson((trackHits * f) / (1 - f)), hits, rng.split('noise-positions'));
