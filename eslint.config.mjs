@@ -8,7 +8,7 @@ const tensorPackages = ['@tensorflow/*'];
 /** Which layers each layer may import; tests may also use data packages as fixtures. */
 function boundaries({ dataMayUseData }) {
   const data = dataMayUseData ? ['layer:core', 'layer:data'] : ['layer:core'];
-  const below = ['layer:stage', 'layer:tensor', 'layer:data', 'layer:core'];
+  const below = ['layer:pipeline', 'layer:stage', 'layer:tensor', 'layer:data', 'layer:core'];
   return [
     'error',
     {
@@ -19,6 +19,8 @@ function boundaries({ dataMayUseData }) {
         { sourceTag: 'layer:data', onlyDependOnLibsWithTags: data, bannedExternalImports: tensorPackages },
         { sourceTag: 'layer:tensor', onlyDependOnLibsWithTags: ['layer:core'] },
         { sourceTag: 'layer:stage', onlyDependOnLibsWithTags: ['layer:tensor', 'layer:data', 'layer:core'] },
+        // The sequencer wires stages together, so it sits above them and below the apps.
+        { sourceTag: 'layer:pipeline', onlyDependOnLibsWithTags: ['layer:stage', 'layer:tensor', 'layer:data', 'layer:core'] },
         { sourceTag: 'layer:app', onlyDependOnLibsWithTags: below },
       ],
     },

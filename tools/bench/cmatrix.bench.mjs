@@ -3,7 +3,8 @@
 // centroids of a stored model, so the figure is the accumulator's alone, on real-size events:
 //   node tools/bench/cmatrix.bench.mjs STORE MODEL.vdm [EVENTS=0-99] [RUNS=3]
 // e.g. the store and 262,144-cell model of docs/training.md. Prints the median of RUNS passes.
-import { hitPoints, openArrowStore, particleIndexOfHits } from '@hypertrack/io-arrow';
+import { hitPoints, particleIndexOfHits } from '@hypertrack/event';
+import { openArrowStore } from '@hypertrack/io-arrow';
 import { CMatrixAccumulator, loadModel, NearestCentroidIndex } from '@hypertrack/voxdyn';
 import { loadavg } from 'node:os';
 

@@ -10,7 +10,8 @@
 // VOXDYN_BENCH_MIN_COUNT=n builds graphs from the C entries seen in at least n training tracks (default 1).
 import { Rng } from '@hypertrack/core';
 import { defaultSimulationConfig, simulateEvent } from '@hypertrack/detsim';
-import { hitPoints, openArrowStore } from '@hypertrack/io-arrow';
+import { hitPoints } from '@hypertrack/event';
+import { openArrowStore } from '@hypertrack/io-arrow';
 import { CMatrixAccumulator, GraphBuilder, kmeans, loadModel, NearestCentroidIndex, cmatrixDensity } from '@hypertrack/voxdyn';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -91,6 +91,24 @@ try {
     check(`${manifest.name}: import (ESM) and use`, () => node(`const m = await import('${manifest.name}');\n${body}\nconsole.log(Object.keys(m).length);`, 'esm'));
     check(`${manifest.name}: require (CJS)`, () => node(`const m = require('${manifest.name}'); if (Object.keys(m).length === 0) throw new Error('empty exports');`, 'cjs'));
   }
+  // The READMEs' runnable examples, against the installed tarballs (the shipped model from the repo).
+  // Each check reads the example's printed results row (header line, then values).
+  const column = (out, name) => {
+    const lines = out.trim().split('\n');
+    const head = lines.findIndex((l) => l.includes(name));
+    return parseFloat(lines[head + 1].trim().split(/\s+/)[lines[head].trim().split(/\s+/).indexOf(name)]);
+  };
+  const examples = [
+    ['packages/pipeline/examples/reconstruct.mjs', [join(root, 'models', 'gnn-tune6-mu2')], (out) => column(out, 'DMS') >= 0.8 && column(out, 'GNN(AUC)') >= 0.99],
+  ];
+  for (const [example, args, expected] of examples) {
+    check(`example ${example}`, () => {
+      const copy = join(consumer, example.replaceAll('/', '_'));
+      writeFileSync(copy, readFileSync(join(root, example)));
+      const out = execFileSync(process.execPath, [copy, ...args], { cwd: consumer, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      if (!expected(out)) throw new Error(`results below what the shipped model reaches:\n${out}`);
+    });
+  }
   check('hypertrack CLI: --help and a simulate run', () => {
     const bin = join(consumer, 'node_modules', '.bin', 'hypertrack');
     const help = execFileSync(bin, ['--help'], { cwd: consumer, encoding: 'utf8' });

@@ -1,7 +1,7 @@
 // The Voxel-Dynamics graphs of events with their truth labels, reduced as `hypertrack infer`
 // reduces them (same rfactor, noise ratio and seed stream), for the validation scripts.
 import { Rng } from '@hypertrack/core';
-import { hitPoints, particleIndexOfHits, reduceEvent } from '@hypertrack/io-arrow';
+import { hitPoints, particleIndexOfHits, reduceEvent } from '@hypertrack/event';
 import { edgeLabels, GraphBuilder } from '@hypertrack/voxdyn';
 
 /** Yields { eventId, points, graph, labels } per event of `eventIds` in `store`. */

@@ -1,9 +1,8 @@
 import type { Rng, TrackMLEvent } from '@hypertrack/core';
-import { reduceEvent } from '@hypertrack/io-arrow';
-import type { GnnConfig, TrainingExample } from '@hypertrack/gnn';
+import { eventPoints, normalisedHitWeights, reducedEventPoints } from '@hypertrack/event';
+import { networkInput, type GnnConfig, type TrainingExample } from '@hypertrack/gnn';
 import { edgeLabels, type GraphBuilder, type Node2Node } from '@hypertrack/voxdyn';
-import type { EventSource } from './event-source';
-import { networkInput, pointsOf } from './training-points';
+import type { EventSource } from '@hypertrack/io-arrow';
 
 /** Events of a source kept in memory after their first load (training revisits them often). */
 export class EventPool {
@@ -38,16 +37,10 @@ export function graphExample(
   reduction: { rfactor: number; noiseRatio: number; rng: Rng } | null,
   model: GnnConfig,
 ): GraphExample {
-  const reduced = reduction === null ? event : reduceEvent(event, reduction).event;
-  const { points, membership } = pointsOf(reduced);
+  const { event: reduced, points, membership } = reduction === null ? eventPoints(event) : reducedEventPoints(event, reduction);
   const graph = builder.build(points);
   const labels = edgeLabels(node2node, graph, points, 3, membership);
-  const hitWeight = new Float32Array(membership.length);
-  if (reduced.truth) {
-    let total = 0;
-    for (let i = 0; i < hitWeight.length; i++) total += reduced.truth.weight[i];
-    for (let i = 0; i < hitWeight.length; i++) hitWeight[i] = total > 0 ? reduced.truth.weight[i] / total : 0;
-  }
+  const hitWeight = normalisedHitWeights(reduced);
   return {
     example: { numNodes: graph.numHits, ...networkInput(points, model), src: graph.src, dst: graph.dst, labels, hitTrack: membership, hitWeight },
     vdMs: graph.timing.assignMs + graph.timing.edgesMs,

@@ -24,3 +24,5 @@ export {
 export { writeFileAtomic } from './atomic-write';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
 export { UnionFind } from './union-find';
+export { Int32Index, Uint64Index, type DuplicateKey } from './id-index';
+export { UINT64_LO, UINT64_HI, TWO_POW_32, uint64Words } from './uint64-words';

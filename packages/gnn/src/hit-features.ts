@@ -1,3 +1,4 @@
+import { ConfigError } from '@hypertrack/core';
 /**
  * What the network sees of a hit. `xyz` is tune-5's input: x, y, z in mm, not normalised
  * (reference 1.6). `xyz-cylindrical` appends the cylindrical radius r (mm), the pseudorapidity eta
@@ -42,4 +43,17 @@ export function hitFeatures(points: Float32Array, kind: HitFeatures): Float32Arr
     out[o + 6] = r > 0 ? y / r : 0;
   }
   return out;
+}
+
+/**
+ * The network's input for hits at `points` (x, y, z per hit, mm): the hit features its config
+ * names (tune-5's x, y, z when it names none), checked against the width its first layer was
+ * built for.
+ */
+export function networkInput(points: Float32Array, config: { readonly coordDim: number; readonly hitFeatures?: HitFeatures }): { coords: Float32Array; coordDim: number } {
+  const kind = config.hitFeatures ?? 'xyz';
+  if (config.coordDim !== hitFeatureDim(kind)) {
+    throw new ConfigError('model', `the GNN takes ${config.coordDim} values per hit, but ${kind} hit features give ${hitFeatureDim(kind)}; set model.hitFeatures`);
+  }
+  return { coords: hitFeatures(points, kind), coordDim: config.coordDim };
 }

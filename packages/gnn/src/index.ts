@@ -1,5 +1,5 @@
 export { TUNE5_GNN, AGGREGATIONS, EDGE_DECODER_TYPES, PAIR_FEATURES, checkGnnConfig, type Aggregation, type GnnConfig, type EdgeDecoderType, type PairFeatures } from './config';
-export { HIT_FEATURES, hitFeatureDim, hitFeatures, type HitFeatures } from './hit-features';
+export { HIT_FEATURES, hitFeatureDim, hitFeatures, networkInput, type HitFeatures } from './hit-features';
 export { prepareGraph, checkGraphInput, degreeDifference, type EdgeList, type GraphInput, type GraphTensors } from './graph';
 export { SuperEdgeConv, CHECKPOINT_AUTO_EDGES, type SuperEdgeConvOptions } from './super-edge-conv';
 export { EdgePredictor, type EdgePredictorOutput } from './model';

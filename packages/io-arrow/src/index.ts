@@ -26,9 +26,6 @@ export {
   type ArrowLayout,
   type EventProducer,
 } from './arrow/format';
-export { selectEvents, eventRanges, type EventRange } from './select-events';
+export { selectEvents, eventRanges, parseEventRanges, type EventRange } from './select-events';
+export { openEvents, truthOf, type EventSource, type OpenEventsOptions } from './open-events';
 
-// Event reduction and truth
-export { reduceEvent, type ReduceOptions, type ReducedEvent } from './reduce';
-export { particleIndexOfHits } from './truth-link';
-export { hitPoints } from './hit-points';

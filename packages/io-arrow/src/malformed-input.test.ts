@@ -5,7 +5,8 @@ import { InputError, type TableKind } from '@hypertrack/core';
 import { convertCsvToArrow } from './arrow/convert';
 import { readTrackMLTable } from './csv/read-table';
 import { readTrackMLEvent } from './read-event';
-import { listing, makeEvent, tempDir } from './test-support';
+import { listing, tempDir } from './test-support';
+import { syntheticEvent } from '@hypertrack/event';
 import { writeTrackMLEvent } from './write-event';
 
 /**
@@ -26,9 +27,9 @@ describe('malformed TrackML input', () => {
     outDir = join(temp.dir, 'out');
     freshOut = join(temp.dir, 'not-yet', 'store');
     const shape = { tracks: 3, invisible: 1, noise: 2, minHits: 2, maxHits: 3 };
-    await writeTrackMLEvent(inDir, makeEvent(1, { ...shape, eventId: 1000 }));
-    await writeTrackMLEvent(inDir, makeEvent(2, { ...shape, eventId: 1001 }));
-    await writeTrackMLEvent(outDir, makeEvent(3, { ...shape, eventId: 5 }));
+    await writeTrackMLEvent(inDir, syntheticEvent(1, { ...shape, eventId: 1000 }));
+    await writeTrackMLEvent(inDir, syntheticEvent(2, { ...shape, eventId: 1001 }));
+    await writeTrackMLEvent(outDir, syntheticEvent(3, { ...shape, eventId: 5 }));
     writeFileSync(join(outDir, 'notes.txt'), 'keep me');
   });
   afterEach(() => cleanup());

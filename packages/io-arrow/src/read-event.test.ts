@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ConfigError } from '@hypertrack/core';
 import { listTrackMLEvents } from './event-files';
 import { readTrackMLEvent } from './read-event';
-import { listing, makeEvent, tempDir } from './test-support';
+import { listing, tempDir } from './test-support';
+import { syntheticEvent } from '@hypertrack/event';
 import { writeTrackMLEvent } from './write-event';
 
 describe('TrackML events on disk', () => {
@@ -13,8 +14,8 @@ describe('TrackML events on disk', () => {
   afterEach(() => cleanup());
 
   it('lists the events that have a hits file, plain or gzip, and nothing else', async () => {
-    await writeTrackMLEvent(dir, makeEvent(1, { eventId: 1002 }));
-    await writeTrackMLEvent(dir, makeEvent(2, { eventId: 7 }), { gzip: true });
+    await writeTrackMLEvent(dir, syntheticEvent(1, { eventId: 1002 }));
+    await writeTrackMLEvent(dir, syntheticEvent(2, { eventId: 7 }), { gzip: true });
     writeFileSync(join(dir, 'event000001005-truth.csv'), '');
     writeFileSync(join(dir, '.event000001006-hits.csv.123-abcd.tmp'), '');
     writeFileSync(join(dir, 'event1007-hits.csv'), '');
@@ -22,7 +23,7 @@ describe('TrackML events on disk', () => {
   });
 
   it('writes every table of an event and reads back the kinds asked for', async () => {
-    const event = makeEvent(3, { eventId: 12, cells: true });
+    const event = syntheticEvent(3, { eventId: 12, cells: true });
     const written = await writeTrackMLEvent(dir, event, { gzip: true });
     expect(written.map((p) => p.slice(dir.length + 1))).toEqual([
       'event000000012-hits.csv.gz',
@@ -43,7 +44,7 @@ describe('TrackML events on disk', () => {
       new ConfigError('kinds', "must include 'particles', got hits, truth"),
     );
     await expect(readTrackMLEvent(dir, -1)).rejects.toThrow(new ConfigError('eventId', 'must be a non-negative integer, got -1'));
-    await expect(writeTrackMLEvent(dir, { ...makeEvent(1), eventId: 1.5 })).rejects.toThrow(
+    await expect(writeTrackMLEvent(dir, { ...syntheticEvent(1), eventId: 1.5 })).rejects.toThrow(
       new ConfigError('eventId', 'must be a non-negative integer, got 1.5'),
     );
     expect(listing(dir)).toEqual([]);

@@ -34,3 +34,18 @@ function checkRange([first, last]: EventRange, index: number): void {
   }
   if (first > last) throw new ConfigError(`ranges[${index}]`, `starts after it ends: [${first}, ${last}]`);
 }
+
+/**
+ * Event ranges as text, like the original's --event_start/--event_end lists: "1000-1099,1200-1299"
+ * or single ids "1005", inclusive. `key` names the flag or config key in an error.
+ */
+export function parseEventRanges(value: string, key = 'events'): EventRange[] {
+  return value.split(',').map((part): EventRange => {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new ConfigError(key, `expected ranges like 1000-1099,1200, got "${value}"`);
+    const start = Number(m[1]);
+    const end = m[2] === undefined ? start : Number(m[2]);
+    if (end < start) throw new ConfigError(key, `range ${part.trim()} ends before it starts`);
+    return [start, end];
+  });
+}

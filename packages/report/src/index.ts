@@ -31,6 +31,7 @@ export {
   type RunScoreEvent,
 } from './run/files';
 export { readRunDirectory, type RunData } from './run/read';
+export { RunFolderWriter } from './run/writer';
 export { reportPlots } from './run/report-plots';
 export { writeRunReport, type RunReportOptions, type RunReportFiles } from './run/write';
 

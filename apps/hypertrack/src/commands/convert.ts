@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '@hypertrack/core';
-import { convertCsvToArrow, listTrackMLEvents, selectEvents, type ArrowLayout } from '@hypertrack/io-arrow';
+import { convertCsvToArrow, listTrackMLEvents, parseEventRanges, selectEvents, type ArrowLayout } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
-import { parseEventRanges } from '../options';
 
 interface ConvertCliOptions {
   in: string;
@@ -24,7 +23,7 @@ export function convertCommand(io: CliIO): Command {
       if (options.layout !== 'dataset' && options.layout !== 'per-event') {
         throw new ConfigError('--layout', `expected dataset or per-event, got "${options.layout}"`);
       }
-      const eventIds = options.events ? selectEvents(await listTrackMLEvents(options.in), parseEventRanges(options.events)) : undefined;
+      const eventIds = options.events ? selectEvents(await listTrackMLEvents(options.in), parseEventRanges(options.events, '--events')) : undefined;
       if (eventIds !== undefined && eventIds.length === 0) throw new ConfigError('--events', `no event of ${options.in} is in ${options.events}`);
       const result = await convertCsvToArrow(options.in, options.out, {
         layout: options.layout,

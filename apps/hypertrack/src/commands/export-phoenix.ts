@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { InputError, writeFileAtomic } from '@hypertrack/core';
-import { particleIndexOfHits, readTrackMLTable } from '@hypertrack/io-arrow';
+import { particleIndexOfHits } from '@hypertrack/event';
+import { readTrackMLTable } from '@hypertrack/io-arrow';
 import { toPhoenixEvent } from '@hypertrack/report';
-import { openEventSource } from '../event-source';
+import { openEvents } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
 import { clusterLabels, splitByEvent } from '../submission-labels';
@@ -26,7 +27,7 @@ export function exportPhoenixCommand(io: CliIO): Command {
     .option('--noise-track-id <id>', 'track id of unassigned hits in the submission', integerOption(-2147483648, 2147483647), 0)
     .option('--min-hits <n>', 'leave out tracks with fewer hits', integerOption(1), 4)
     .action(async (options: ExportOptions) => {
-      const source = await openEventSource(options.in);
+      const source = await openEvents(options.in);
       const eventId = options.eventId ?? source.eventIds[0];
       if (!source.eventIds.includes(eventId)) throw new InputError({ file: options.in }, `has no event ${eventId}`);
       const event = await source.load(eventId);

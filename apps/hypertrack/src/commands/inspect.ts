@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createProgress } from '@hypertrack/core';
-import { openEventSource } from '../event-source';
+import { openEvents } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { formatProducer } from '../producer-lines';
 import { addToSummary, emptySummary, formatSummary } from '../summary';
@@ -17,7 +17,7 @@ export function inspectCommand(io: CliIO): Command {
     .option('--events <ranges>', 'only these events, e.g. 1000-1009,1020 (inclusive)')
     .option('--no-progress', 'do not report progress')
     .action(async (path: string, options: InspectOptions) => {
-      const source = await openEventSource(path, options.events);
+      const source = await openEvents(path, { events: options.events, eventsKey: '--events' });
       const summary = emptySummary();
       const progress = createProgress('inspect', source.eventIds.length, { unit: 'events', silent: !options.progress || source.eventIds.length < 2, sink: io.stderr });
       for (const id of source.eventIds) {

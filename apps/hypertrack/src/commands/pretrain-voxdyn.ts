@@ -3,10 +3,10 @@ import { Command } from 'commander';
 import { ConfigError, createProgress, writeFileAtomic } from '@hypertrack/core';
 import { toPng, voxdynPlots } from '@hypertrack/report';
 import { NODE2NODE_MODES, formatIdRanges, saveModel, trainVoxdyn, type Node2Node, type TrainingEvent } from '@hypertrack/voxdyn';
-import { openEventSource, truthOf } from '../event-source';
+import { eventPoints } from '@hypertrack/event';
+import { openEvents, truthOf } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
-import { pointsOf } from '../training-points';
 
 interface PretrainOptions {
   in: string;
@@ -46,13 +46,14 @@ export function pretrainVoxdynCommand(io: CliIO): Command {
       }
       const node2node = options.node2node as Node2Node;
       const ncells = options.ncell ?? [65536];
-      const source = await openEventSource(options.in, options.events);
+      const source = await openEvents(options.in, { events: options.events, eventsKey: '--events' });
       const events: TrainingEvent[] = [];
       const loading = createProgress('load events', source.eventIds.length, { unit: 'events', silent: !options.progress, sink: io.stderr });
       for (const id of source.eventIds) {
         const event = await source.load(id);
         truthOf(event, source);
-        events.push({ ...pointsOf(event), id });
+        const { points, membership } = eventPoints(event);
+        events.push({ points, membership, id });
         loading.tick();
       }
       loading.done();

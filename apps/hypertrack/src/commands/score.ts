@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createProgress, InputError, writeFileAtomic } from '@hypertrack/core';
-import { particleIndexOfHits, readTrackMLTable, selectEvents } from '@hypertrack/io-arrow';
+import { particleIndexOfHits } from '@hypertrack/event';
+import { openEvents, parseEventRanges, readTrackMLTable, selectEvents, truthOf } from '@hypertrack/io-arrow';
 import {
   denseLabels,
   doubleMajority,
@@ -16,10 +17,9 @@ import {
   type EfficiencyEvent,
 } from '@hypertrack/metrics';
 import { RUN_FILES, toRunJson, type RunInfoFile, type RunScoreEvent } from '@hypertrack/report';
-import { openEventSource, truthOf } from '../event-source';
 import { clusterLabels, splitByEvent, type EventSubmission } from '../submission-labels';
 import type { CliIO } from '../io';
-import { integerOption, parseEventRanges } from '../options';
+import { integerOption } from '../options';
 
 interface ScoreOptions {
   truth: string;
@@ -49,9 +49,9 @@ export function scoreCommand(io: CliIO): Command {
 async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
   const byEvent = splitByEvent(await readTrackMLTable('submission', options.submission));
   let eventIds = [...byEvent.keys()].sort((a, b) => a - b);
-  if (options.events) eventIds = selectEvents(eventIds, parseEventRanges(options.events));
+  if (options.events) eventIds = selectEvents(eventIds, parseEventRanges(options.events, '--events'));
   if (eventIds.length === 0) throw new InputError({ file: options.submission }, options.events ? `no event in ${options.events}` : 'holds no rows');
-  const source = await openEventSource(options.truth);
+  const source = await openEvents(options.truth);
   const available = new Set(source.eventIds);
   for (const id of eventIds) if (!available.has(id)) throw new InputError({ file: options.submission }, `event ${id} is not in ${options.truth}`);
 

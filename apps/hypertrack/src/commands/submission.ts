@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { allocateTable, createProgress, Rng, type SubmissionTable } from '@hypertrack/core';
-import { particleIndexOfHits, writeTrackMLTable } from '@hypertrack/io-arrow';
+import { particleIndexOfHits } from '@hypertrack/event';
+import { writeTrackMLTable } from '@hypertrack/io-arrow';
 import { perturbAssignment } from '@hypertrack/metrics';
-import { openEventSource } from '../event-source';
+import { openEvents } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
 
@@ -30,7 +31,7 @@ export function submissionCommand(io: CliIO): Command {
     .option('--seed <s>', 'random seed; event i draws from the stream (seed, i)', integerOption(0), 1)
     .option('--no-progress', 'do not report progress')
     .action(async (options: SubmissionOptions) => {
-      const source = await openEventSource(options.truth, options.events);
+      const source = await openEvents(options.truth, { events: options.events, eventsKey: '--events' });
       const root = Rng.fromSeed(options.seed);
       const parts: SubmissionTable[] = [];
       const progress = createProgress('submission', source.eventIds.length, { unit: 'events', silent: !options.progress, sink: io.stderr });

@@ -18,12 +18,12 @@ import {
 } from '@hypertrack/gnn';
 import { initBackend, type BackendName } from '@hypertrack/nn';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
-import { openEventSource } from '../event-source';
+import { openEvents } from '@hypertrack/io-arrow';
+import { refuseVdOverlap } from '@hypertrack/pipeline';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
 import { loadRunConfig, checkRunConfig, type RunConfig } from '../run-config';
 import { EventPool, graphExample } from '../training-events';
-import { refuseVdOverlap } from '../vd-overlap';
 
 interface TrainOptions {
   config?: string;
@@ -181,10 +181,10 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   const resolved: RunConfig = { ...config, data };
   const builder = new GraphBuilder(vd, {});
 
-  const source = await openEventSource(options.in);
-  const valIds = options.valEvents ? (await openEventSource(options.in, options.valEvents)).eventIds : [];
+  const source = await openEvents(options.in);
+  const valIds = options.valEvents ? (await openEvents(options.in, { events: options.valEvents, eventsKey: '--val-events' })).eventIds : [];
   const trainIds = options.events
-    ? (await openEventSource(options.in, options.events)).eventIds
+    ? (await openEvents(options.in, { events: options.events, eventsKey: '--events' })).eventIds
     : source.eventIds.filter((id) => !valIds.includes(id));
   if (trainIds.length === 0) throw new InputError({ file: options.in }, 'no training events left after taking out --val-events');
   if (options.validate && valIds.length === 0) throw new ConfigError('--validate', 'needs --val-events');

@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { ConfigError, TRACKML_COLUMNS, columnOf, type EventTableKind, type TrackMLEvent } from '@hypertrack/core';
 import { readTrackMLEvent } from '../read-event';
-import { listing, makeEvent, tempDir } from '../test-support';
+import { listing, tempDir } from '../test-support';
+import { syntheticEvent } from '@hypertrack/event';
 import { writeTrackMLEvent } from '../write-event';
 import { recordBatchOf } from './columns';
 import { convertCsvToArrow } from './convert';
@@ -44,7 +45,7 @@ describe('Arrow event store', () => {
   let events: TrackMLEvent[];
   beforeEach(() => {
     ({ dir, cleanup } = tempDir());
-    events = [1000, 1001, 1002, 1200].map((eventId, i) => makeEvent(10 + i, { eventId, cells: true, tracks: 15 + 5 * i }));
+    events = [1000, 1001, 1002, 1200].map((eventId, i) => syntheticEvent(10 + i, { eventId, cells: true, tracks: 15 + 5 * i }));
   });
   afterEach(() => cleanup());
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RecordBatchReader, Table, tableFromIPC, tableToIPC, type Schema } from 'apache-arrow';
 import { InputError, type TableKind, type TableOfKind, type TrackMLEvent } from '@hypertrack/core';
 import { TABLE_KINDS, readDirectory } from '../event-files';
-import { Int32Index } from '../id-index';
+import { Int32Index } from '@hypertrack/core';
 import { trackMLTableOf, valuesOf } from './columns';
 import { allocateOwned, checkArrowFileMagic, openOrFail, readArrowFile, readInto } from './file-bytes';
 import { EVENT_ID_COLUMN, PER_EVENT_FILE, arrowFileName, checkSchema, producerOf, type ArrowLayout, type EventProducer } from './format';

@@ -1,5 +1,5 @@
 import { InputError, type TableKind, type TableOfKind } from '@hypertrack/core';
-import { Int32Index, Uint64Index } from '../id-index';
+import { Int32Index, Uint64Index } from '@hypertrack/core';
 import { readByteChunks } from './byte-source';
 import { CsvTableParser } from './table-parser';
 

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Rng, allocateTable, type TableKind, type TableOfKind } from '@hypertrack/core';
-import { awkwardFloat32, listing, makeEvent, tempDir } from '../test-support';
+import { awkwardFloat32, listing, tempDir } from '../test-support';
+import { syntheticEvent } from '@hypertrack/event';
 import { readTrackMLTable } from './read-table';
 import { writeTrackMLTable } from './write-table';
 
@@ -52,7 +53,7 @@ describe('TrackML CSV round trip', () => {
   });
 
   it('round-trips every table kind of an event', async () => {
-    const event = makeEvent(8, { cells: true });
+    const event = syntheticEvent(8, { cells: true });
     for (const kind of ['hits', 'particles', 'truth', 'cells'] as const) {
       const path = join(dir, `${kind}.csv`);
       const table = event[kind] as TableOfKind[typeof kind];
@@ -62,7 +63,7 @@ describe('TrackML CSV round trip', () => {
   });
 
   it('leaves nhits out when no row knows it, and reads it back as -1', async () => {
-    const particles = makeEvent(2).particles;
+    const particles = syntheticEvent(2).particles;
     particles.nhits.fill(-1);
     const path = join(dir, 'particles.csv');
     await writeTrackMLTable('particles', particles, path);
@@ -77,7 +78,7 @@ describe('TrackML CSV round trip', () => {
   });
 
   it('writes atomically: a failing write leaves neither the file nor a temporary file', async () => {
-    const hits = makeEvent(4).hits;
+    const hits = syntheticEvent(4).hits;
     hits.y[3] = NaN;
     writeFileSync(join(dir, 'keep.txt'), 'x');
     await expect(writeTrackMLTable('hits', hits, join(dir, 'hits.csv.gz'))).rejects.toThrow(
@@ -87,7 +88,7 @@ describe('TrackML CSV round trip', () => {
   });
 
   it('rejects a table whose columns differ in length, writing nothing', async () => {
-    const hits = makeEvent(4).hits;
+    const hits = syntheticEvent(4).hits;
     hits.z = hits.z.subarray(1);
     await expect(writeTrackMLTable('hits', hits, join(dir, 'hits.csv'))).rejects.toThrow(
       `hits.csv: column 'z': has ${hits.z.length} rows, but column 'hit_id' has ${hits.z.length + 1}`,

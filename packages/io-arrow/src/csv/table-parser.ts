@@ -1,5 +1,4 @@
-import { InputError, type ColumnArray, type ColumnSpec, type TableKind, type TableOfKind } from '@hypertrack/core';
-import { HI, LO, TWO_POW_32, wordView } from '../uint64-words';
+import { InputError, TWO_POW_32, UINT64_HI, UINT64_LO, uint64Words, type ColumnArray, type ColumnSpec, type TableKind, type TableOfKind } from '@hypertrack/core';
 import { describeBadField } from './field-errors';
 import { parseHeader, type HeaderLayout } from './header';
 
@@ -23,8 +22,8 @@ const LOWER_E = 101;
 
 // Module-local copies: bundlers and test transforms may turn imported bindings into getter calls,
 // which would run once per digit in the loops below.
-const LOW_WORD = LO;
-const HIGH_WORD = HI;
+const LOW_WORD = UINT64_LO;
+const HIGH_WORD = UINT64_HI;
 const WORD_RANGE = TWO_POW_32;
 
 const INT32 = 0;
@@ -333,7 +332,7 @@ export class CsvTableParser<K extends TableKind> {
         const next = new BigUint64Array(capacity);
         next.set(this.uint64Columns[f]);
         this.uint64Columns[f] = next;
-        this.wordColumns[f] = wordView(next);
+        this.wordColumns[f] = uint64Words(next);
       }
     }
     this.capacity = capacity;

@@ -10,6 +10,12 @@ export const RUN_FILES = {
   info: 'run.json',
   /** `RunResultsFile`: the paper's results row (metrics `summarizeResults`). */
   results: 'results.json',
+  /** The results row as printed, then as a LaTeX table row. */
+  resultsText: 'results.log',
+  /** One line per reconstructed event: its results-table row (pipeline `EventResultRow`). */
+  inferEvents: 'infer/events.jsonl',
+  /** One line per event of `infer --pre-only`: the graph constructor's figures. */
+  graphEvents: 'vd/events.jsonl',
   /** One `RunScoreEvent` per line. */
   events: 'score/events.jsonl',
   /** `RunEfficiencyFile` (metrics `observableEfficiency`). */

@@ -1,6 +1,6 @@
 import { ConfigError, Rng, type TrackMLEvent } from '@hypertrack/core';
 import { reduceEvent } from './reduce';
-import { makeEvent } from './test-support';
+import { syntheticEvent } from './testing/synthetic-event';
 
 /** Truth hits per particle id, counted independently of the code under test. */
 function hitsPerParticle(event: TrackMLEvent): Map<bigint, number> {
@@ -10,7 +10,7 @@ function hitsPerParticle(event: TrackMLEvent): Map<bigint, number> {
 }
 
 describe('reduceEvent', () => {
-  const event = makeEvent(42, { tracks: 120, invisible: 15, noise: 400, minHits: 1, maxHits: 14, cells: true });
+  const event = syntheticEvent(42, { tracks: 120, invisible: 15, noise: 400, minHits: 1, maxHits: 14, cells: true });
   const counts = hitsPerParticle(event);
 
   it('keeps whole tracks plus noise drawn from the original noise hits', () => {
@@ -83,7 +83,7 @@ describe('reduceEvent', () => {
   });
 
   it('draws noise close to the requested fraction over many events', () => {
-    const big = makeEvent(3, { tracks: 300, invisible: 0, noise: 4000, minHits: 8, maxHits: 12 });
+    const big = syntheticEvent(3, { tracks: 300, invisible: 0, noise: 4000, minHits: 8, maxHits: 12 });
     const rng = Rng.fromSeed(1);
     let noise = 0;
     let total = 0;

@@ -1,10 +1,10 @@
 import { InputError } from '@hypertrack/core';
-import { makeEvent } from './test-support';
+import { syntheticEvent } from './testing/synthetic-event';
 import { particleIndexOfHits } from './truth-link';
 
 describe('particleIndexOfHits', () => {
   it('gives each hit the row of its particle, -1 for noise', () => {
-    const event = makeEvent(21, { tracks: 30, invisible: 5, noise: 25 });
+    const event = syntheticEvent(21, { tracks: 30, invisible: 5, noise: 25 });
     const truth = event.truth;
     if (truth === undefined) throw new Error('fixture has truth');
     const index = particleIndexOfHits(event);
@@ -20,7 +20,7 @@ describe('particleIndexOfHits', () => {
   });
 
   it('follows hit ids when truth rows are in another order than hits', () => {
-    const event = makeEvent(22, { tracks: 5, noise: 3 });
+    const event = syntheticEvent(22, { tracks: 5, noise: 3 });
     const truth = event.truth;
     if (truth === undefined) throw new Error('fixture has truth');
     const expected = particleIndexOfHits(event);
@@ -30,7 +30,7 @@ describe('particleIndexOfHits', () => {
   });
 
   it('names a truth particle that the particles table lacks', () => {
-    const event = makeEvent(23, { tracks: 4, noise: 2 });
+    const event = syntheticEvent(23, { tracks: 4, noise: 2 });
     const truth = event.truth;
     if (truth === undefined) throw new Error('fixture has truth');
     const row = truth.particleId.findIndex((id) => id !== 0n);

@@ -1,5 +1,4 @@
-import { ConfigError, InputError, selectRows, type Rng, type TrackMLEvent } from '@hypertrack/core';
-import type { Int32Index } from './id-index';
+import { ConfigError, InputError, selectRows, type Int32Index, type Rng, type TrackMLEvent } from '@hypertrack/core';
 import { linkTruth } from './truth-link';
 
 export interface ReduceOptions {

@@ -1,10 +1,8 @@
-import { InputError, type TrackMLEvent } from '@hypertrack/core';
-import { Int32Index, Uint64Index } from './id-index';
-import { HI, LO, wordView } from './uint64-words';
+import { InputError, Int32Index, Uint64Index, UINT64_HI, UINT64_LO, uint64Words, type TrackMLEvent } from '@hypertrack/core';
 
 // Local copies: imported bindings may compile to getter calls, too slow for per-row loops.
-const LOW_WORD = LO;
-const HIGH_WORD = HI;
+const LOW_WORD = UINT64_LO;
+const HIGH_WORD = UINT64_HI;
 
 /** How the hits, truth and particles tables of an event refer to each other, by row. */
 export interface TruthLink {
@@ -42,7 +40,7 @@ export function linkTruth(event: TrackMLEvent): TruthLink {
   const hitCount = hits.hitId.length;
   const truthRowOfHit = new Int32Array(hitCount).fill(-1);
   const particleRowOfHit = new Int32Array(hitCount).fill(-1);
-  const words = wordView(truth.particleId);
+  const words = uint64Words(truth.particleId);
   for (let row = 0; row < truth.hitId.length; row++) {
     const hitId = truth.hitId[row];
     const hit = hitIndex.get(hitId);

@@ -1,8 +1,8 @@
-import { HI, LO, wordView } from './uint64-words';
+import { UINT64_HI, UINT64_LO, uint64Words } from './uint64-words';
 
 // Local copies: imported bindings may compile to getter calls, too slow for per-row loops.
-const LOW_WORD = LO;
-const HIGH_WORD = HI;
+const LOW_WORD = UINT64_LO;
+const HIGH_WORD = UINT64_HI;
 
 /** The second of two equal keys found while building an index (rows are 0-based). */
 export interface DuplicateKey {
@@ -106,7 +106,7 @@ export class Uint64Index {
   private readonly mask: number;
 
   constructor(values: BigUint64Array) {
-    const words = wordView(values);
+    const words = uint64Words(values);
     const capacity = capacityFor(values.length);
     this.lo = new Uint32Array(capacity);
     this.hi = new Uint32Array(capacity);
