@@ -21,7 +21,7 @@ export {
   type SubmissionTable,
   type TrackMLEvent,
 } from './event';
-export { writeFileAtomic } from './atomic-write';
+export { writeFileAtomic, removeAbandonedTemporaries, isProcessAlive } from './atomic-write';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
 export { UnionFind } from './union-find';
 export { Int32Index, Uint64Index, type DuplicateKey } from './id-index';

@@ -19,6 +19,7 @@ export {
   saveCheckpoint,
   loadCheckpoint,
   latestCheckpoint,
+  tidyCheckpoints,
   restoreTrainer,
   loadEdgePredictor,
   checkpointName,

@@ -3,11 +3,12 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
-import { ConfigError, createProgress, InputError, Rng, writeFileAtomic } from '@hypertrack/core';
+import { ConfigError, createProgress, InputError, removeAbandonedTemporaries, Rng, writeFileAtomic } from '@hypertrack/core';
 import {
   EdgePredictor,
   GnnTrainer,
   latestCheckpoint,
+  tidyCheckpoints,
   loadCheckpoint,
   restoreTrainer,
   saveCheckpoint,
@@ -205,6 +206,8 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   const state: ResumeState = { seed: options.seed, currentEvent: null, currentValEvent: null };
   await mkdir(options.logdir, { recursive: true });
   const metricsPath = join(options.logdir, 'metrics.jsonl');
+  for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
+  for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
 
   const from = await startingCheckpoint(options, tagDir);
   if (from !== null) {

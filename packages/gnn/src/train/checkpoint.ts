@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { InputError } from '@hypertrack/core';
+import { InputError, isProcessAlive } from '@hypertrack/core';
 import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
 import type { GnnConfig } from '../config';
 import { EdgePredictor } from '../model';
@@ -48,7 +48,10 @@ export function checkpointName(step: number): string {
  * Writes the trainer's state to `<dir>/step-<n>/`: model weights (safetensors, loadable in
  * Python; `num_batches_tracked` as I64 like PyTorch), optimizer state (safetensors) and
  * trainer.json. The folder is written under a temporary name and renamed, so a stopped run never
- * leaves a half checkpoint where a resume would find it.
+ * leaves a half checkpoint where a resume would find it. Re-saving a step that exists (the end of
+ * a run that saved its last step already, a resumed finished run) moves the old folder aside as
+ * `step-<n>.old-<pid>` first and removes it only once the new one is in place: a kill in between
+ * leaves the old one, which `tidyCheckpoints` puts back.
  */
 export async function saveCheckpoint(dir: string, trainer: GnnTrainer, extra: Record<string, unknown> = {}): Promise<string> {
   const final = join(dir, checkpointName(trainer.step));
@@ -70,8 +73,11 @@ export async function saveCheckpoint(dir: string, trainer: GnnTrainer, extra: Re
     await saveStateDict(join(temporary, MODEL_FILE), model, { format: 'pt', step: String(trainer.step) }, { int64: (name) => name.endsWith('num_batches_tracked') });
     await saveStateDict(join(temporary, OPTIMIZER_FILE), optimizer, { step: String(trainer.step) });
     await writeFile(join(temporary, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
-    await rm(final, { recursive: true, force: true });
+    const aside = `${final}.old-${process.pid}`;
+    const replacing = existsSync(final);
+    if (replacing) await rename(final, aside);
     await rename(temporary, final);
+    if (replacing) await rm(aside, { recursive: true, force: true });
     return final;
   } finally {
     tf.dispose([...model.values(), ...optimizer.values()]);
@@ -79,7 +85,19 @@ export async function saveCheckpoint(dir: string, trainer: GnnTrainer, extra: Re
   }
 }
 
-/** The checkpoint folder with the highest step under `dir`, or null when there is none. */
+const STEP_FOLDER = /^step-\d{9}$/;
+const ASIDE_FOLDER = /^(step-\d{9})\.old-(\d+)$/;
+const PARTIAL_FOLDER = /^step-\d{9}\.partial-(\d+)$/;
+
+/** A step folder a resume can use: its trainer.json and weights are there (a kill never leaves less, a hand copy may). */
+function isComplete(folder: string): boolean {
+  return existsSync(join(folder, META_FILE)) && existsSync(join(folder, MODEL_FILE));
+}
+
+/**
+ * The complete checkpoint folder with the highest step under `dir`, or null when there is none.
+ * Incomplete step folders are skipped.
+ */
 export async function latestCheckpoint(dir: string): Promise<string | null> {
   let names: string[];
   try {
@@ -87,8 +105,45 @@ export async function latestCheckpoint(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
-  const steps = names.filter((name) => /^step-\d{9}$/.test(name)).sort();
-  return steps.length === 0 ? null : join(dir, steps[steps.length - 1]);
+  const steps = names.filter((name) => STEP_FOLDER.test(name)).sort();
+  for (let k = steps.length - 1; k >= 0; k--) if (isComplete(join(dir, steps[k]))) return join(dir, steps[k]);
+  return null;
+}
+
+/**
+ * Repairs a checkpoint folder after killed runs, before a run uses it: a step moved aside by a
+ * re-save that was killed is put back when its replacement never arrived (and dropped when it
+ * did); half-written `.partial-<pid>` folders of processes that are gone are removed. Returns
+ * what it did, one line per folder.
+ */
+export async function tidyCheckpoints(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const done: string[] = [];
+  for (const name of names) {
+    const aside = ASIDE_FOLDER.exec(name);
+    if (aside !== null && !isProcessAlive(Number(aside[2]))) {
+      const step = join(dir, aside[1]);
+      if (isComplete(step)) {
+        await rm(join(dir, name), { recursive: true, force: true });
+        done.push(`removed ${name} (superseded by ${aside[1]})`);
+      } else if (isComplete(join(dir, name))) {
+        await rm(step, { recursive: true, force: true });
+        await rename(join(dir, name), step);
+        done.push(`restored ${aside[1]} from ${name} (a re-save was killed)`);
+      }
+    }
+    const partial = PARTIAL_FOLDER.exec(name);
+    if (partial !== null && !isProcessAlive(Number(partial[1]))) {
+      await rm(join(dir, name), { recursive: true, force: true });
+      done.push(`removed ${name} (left by a killed run)`);
+    }
+  }
+  return done;
 }
 
 async function readMeta(metaPath: string): Promise<CheckpointMeta> {
