@@ -100,6 +100,7 @@ try {
   };
   const examples = [
     ['packages/pipeline/examples/reconstruct.mjs', [join(root, 'models', 'gnn-tune6-mu2')], (out) => column(out, 'DMS') >= 0.8 && column(out, 'GNN(AUC)') >= 0.99],
+    ['packages/gnn/examples/fit.mjs', [], (out) => /^step 10: loss \d/m.test(out) && /^iterations reached: checkpoint \S+step-000000010$/m.test(out)],
   ];
   for (const [example, args, expected] of examples) {
     check(`example ${example}`, () => {

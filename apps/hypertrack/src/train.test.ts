@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './program';
-import { loadRunConfig, TUNE5 } from './run-config';
+import { loadTune, TUNE5 } from '@hypertrack/pipeline';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -91,6 +91,13 @@ describe('hypertrack train', () => {
     expect(column('dms')).toBeGreaterThanOrEqual(0);
     expect(readdirSync(inferDir).sort()).toEqual(['infer', 'results.json', 'results.log', 'roc', 'run.json', 'score']);
 
+    // A tune file's cluster section sets the cut; a flag goes over it.
+    const tune = join(dir, 'tune-cut.json');
+    writeFileSync(tune, JSON.stringify({ cluster: { edgeThreshold: 0.8 } }));
+    const common = ['infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--no-progress', '--config', tune];
+    expect((await cli(...common)).stdout).toContain('edge threshold 0.8,');
+    expect((await cli(...common, '--edge-threshold', '0.6')).stdout).toContain('edge threshold 0.6,');
+
     const fresh = await cli(...base(), '--logdir', resumed, '--iterations', '4');
     expect(fresh.code).toBe(1);
     expect(fresh.stderr).toContain('already holds checkpoints: resume with --epoch -1');
@@ -171,7 +178,7 @@ describe('hypertrack train', () => {
 
   it('ships configs/tune-6.json as the configuration the shipped gnn-tune6-mu2 was trained with', async () => {
     const root = join(__dirname, '..', '..', '..');
-    const tune6 = await loadRunConfig(join(root, 'configs', 'tune-6.json'));
+    const tune6 = await loadTune(join(root, 'configs', 'tune-6.json'));
     const shipped = JSON.parse(readFileSync(join(root, 'models', 'gnn-tune6-mu2', 'trainer.json'), 'utf8'));
     expect(tune6.param).toBe('tune-6');
     expect(JSON.parse(JSON.stringify(tune6.model))).toEqual(shipped.gnn);

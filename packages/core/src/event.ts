@@ -185,3 +185,12 @@ export function selectRows<K extends TableKind>(kind: K, table: TableOfKind[K], 
   }
   return out;
 }
+
+/**
+ * Events to process in order: their ids and a loader. io-arrow's `openEvents` gives one; so can
+ * an array of simulated events. Training and reconstruction take this, not a file format.
+ */
+export interface EventStream {
+  readonly eventIds: readonly number[];
+  load(eventId: number): Promise<TrackMLEvent>;
+}

@@ -20,6 +20,7 @@ export {
   type CellTable,
   type SubmissionTable,
   type TrackMLEvent,
+  type EventStream,
 } from './event';
 export { writeFileAtomic, removeAbandonedTemporaries, isProcessAlive } from './atomic-write';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';

@@ -33,3 +33,6 @@ export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './t
 export { GradientWorkers } from './train/worker-pool';
 export { runGradientTask, readNamed, writeNamed, type GradientTask, type GradientResult, type NamedArrays } from './train/gradient-task';
 export { pairGeometry, PAIR_GEOMETRY_DIM } from './pair-geometry';
+export { TUNE5_DATA, checkDataConfig, type DataConfig } from './fit/data-config';
+export { EventPool, graphExample, type GraphExample } from './fit/examples';
+export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitState, type StepMetrics } from './fit/fit';

@@ -1,6 +1,6 @@
 import { DEFAULT_EDGE_THRESHOLD } from '@hypertrack/cluster';
 import { ConfigError } from '@hypertrack/core';
-import { RECONSTRUCTION_DEFAULTS, resolveReconstructionConfig, type ReconstructionSettings } from './config';
+import { mergeReconstructionSettings, RECONSTRUCTION_DEFAULTS, resolveReconstructionConfig, type ReconstructionSettings } from './config';
 
 describe('resolveReconstructionConfig', () => {
   it('fills what is not set from the defaults, whose edge cut is the clusterer package\'s', () => {
@@ -28,5 +28,14 @@ describe('resolveReconstructionConfig', () => {
     expect(bad({ graph: { minCount: 0.5 } })).toThrow('graph.minCount: must be an integer >= 1, got 0.5');
     expect(bad({ graph: { selfLoops: 'yes' } })).toThrow('graph.selfLoops: must be true or false, got yes');
     expect(bad({ evaluation: { hitsMin: NaN } })).toThrow('evaluation.hitsMin: must be an integer >= 1, got NaN');
+  });
+});
+
+describe('mergeReconstructionSettings', () => {
+  it('lays later settings over earlier ones key by key, undefined leaving the key below', () => {
+    const tune: ReconstructionSettings = { cluster: { threshold: 0.8, minGraph: 5 } };
+    const flags: ReconstructionSettings = { cluster: { threshold: undefined, minGraph: 3 }, reduction: { rfactor: 0.1, seed: undefined } };
+    expect(mergeReconstructionSettings(tune, flags)).toEqual({ cluster: { threshold: 0.8, minGraph: 3 }, reduction: { rfactor: 0.1 } });
+    expect(resolveReconstructionConfig(mergeReconstructionSettings(tune, flags)).cluster).toEqual({ algorithm: 'cut', threshold: 0.8, minGraph: 3 });
   });
 });

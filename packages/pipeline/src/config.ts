@@ -72,6 +72,21 @@ const KNOWN_KEYS: { readonly [K in keyof ReconstructionConfig]: readonly string[
 };
 
 /**
+ * Layers of settings, later over earlier, key by key (an undefined value leaves the key to the
+ * layers below): a tune file's, then the command line's.
+ */
+export function mergeReconstructionSettings(...layers: ReconstructionSettings[]): ReconstructionSettings {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const layer of layers) {
+    for (const [section, values] of Object.entries(layer)) {
+      const defined = Object.entries(values ?? {}).filter(([, v]) => v !== undefined);
+      out[section] = { ...out[section], ...Object.fromEntries(defined) };
+    }
+  }
+  return out as ReconstructionSettings;
+}
+
+/**
  * The defaults overlaid with `settings`, checked once: unknown keys and bad values are a
  * ConfigError naming the key (`cluster.threshold`).
  */

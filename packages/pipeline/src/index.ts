@@ -1,6 +1,7 @@
 export {
   RECONSTRUCTION_DEFAULTS,
   resolveReconstructionConfig,
+  mergeReconstructionSettings,
   type ReconstructionConfig,
   type ReconstructionSettings,
   type ReductionConfig,
@@ -8,7 +9,9 @@ export {
   type ClusterStageConfig,
   type EvaluationConfig,
 } from './config';
-export { Reconstruction, type EventReconstruction, type ReconstructionStages, type EventStream, type RunOptions } from './reconstruction';
+export { Reconstruction, type EventReconstruction, type ReconstructionStages, type RunOptions } from './reconstruction';
 export { gnnEdgeScorer, type EdgeScorer, type ScoringGraph } from './edge-scorer';
 export { RunEvaluation, graphFigures, type EventResultRow, type GraphResultRow } from './evaluation';
 export { refuseVdOverlap, vdOverlapNote } from './vd-overlap';
+export { TUNE5, loadTune, checkTune, tuneReconstructionSettings, type Tune, type TuneClusterConfig } from './tune';
+export { splitByEvent, clusterLabels, SubmissionScoring, type EventSubmission, type SubmissionEventScore } from './submission';

@@ -1,5 +1,5 @@
 import { clusterers as builtInClusterers, selectClusterer, type ClusterAlgorithm, type ClusterResult } from '@hypertrack/cluster';
-import { createProgress, Rng, type ProgressSink, type TrackMLEvent } from '@hypertrack/core';
+import { createProgress, Rng, type EventStream, type ProgressSink, type TrackMLEvent } from '@hypertrack/core';
 import { eventPoints, reducedEventPoints, type EventPoints } from '@hypertrack/event';
 import { edgeLabels, GraphBuilder, truthEdges, type LocalEdges, type VoxdynGraph, type VoxdynModel } from '@hypertrack/voxdyn';
 import { resolveReconstructionConfig, type ReconstructionConfig, type ReconstructionSettings } from './config';
@@ -33,12 +33,6 @@ export interface ReconstructionStages {
   readonly edgeScorer?: EdgeScorer;
   /** Clusterers by name (default: @hypertrack/cluster's, "cut"). The transformer, dbscan and hdbscan register here. */
   readonly clusterers?: Readonly<Record<string, ClusterAlgorithm>>;
-}
-
-/** Events to reconstruct: ids and a loader, such as io-arrow's `openEvents`. */
-export interface EventStream {
-  readonly eventIds: readonly number[];
-  load(eventId: number): Promise<TrackMLEvent>;
 }
 
 export interface RunOptions {

@@ -6,7 +6,7 @@ import { toPhoenixEvent } from '@hypertrack/report';
 import { openEvents } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
-import { clusterLabels, splitByEvent } from '../submission-labels';
+import { clusterLabels, splitByEvent } from '@hypertrack/pipeline';
 
 interface ExportOptions {
   in: string;

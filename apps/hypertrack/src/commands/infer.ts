@@ -6,7 +6,10 @@ import { formatResultsLatexRow, formatResultsTable } from '@hypertrack/metrics';
 import { initBackend, type BackendName } from '@hypertrack/nn';
 import {
   gnnEdgeScorer,
+  loadTune,
+  mergeReconstructionSettings,
   RECONSTRUCTION_DEFAULTS,
+  tuneReconstructionSettings,
   Reconstruction,
   RunEvaluation,
   vdOverlapNote,
@@ -20,6 +23,7 @@ import { integerOption, numberOption } from '../options';
 import { formatEventRows, formatGraphRows } from '../tables';
 
 interface InferOptions {
+  config?: string;
   in: string;
   events?: string;
   preOnly: boolean;
@@ -46,6 +50,7 @@ const D = RECONSTRUCTION_DEFAULTS;
 export function inferCommand(io: CliIO): Command {
   return new Command('infer')
     .description('reconstruct events: Voxel-Dynamics graph, GNN edge probabilities, clustering, and the results row (VD TPR/FPR, GNN TPR/FPR/AUC, DMS, efficiency, purity, latency per stage)')
+    .option('--config <file>', 'tune file (JSON, as for train): its cluster section sets the edge threshold and min graph; flags go over it')
     .option('--pre-only', 'run only the graph constructor and report its edge efficiency (TPR), FPR, purity, edges per hit and time', false)
     .option('--vd-model <file>', 'Voxel-Dynamics model written by pretrain-voxdyn')
     .option('--model <file>', 'the same as --vd-model')
@@ -82,7 +87,8 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   const vdPath = options.vdModel ?? options.model;
   if (vdPath === undefined) throw new ConfigError('--vd-model', 'required: the Voxel-Dynamics model (pretrain-voxdyn)');
   if (!options.preOnly && options.gnn === undefined) throw new ConfigError('--gnn', 'required without --pre-only: a GNN checkpoint (hypertrack train) or a shipped model folder');
-  const settings = settingsOf(options);
+  const fromTune = options.config === undefined ? {} : tuneReconstructionSettings(await loadTune(options.config));
+  const settings = mergeReconstructionSettings(fromTune, settingsOf(options));
   const algorithm = settings.cluster?.algorithm;
   if (algorithm !== undefined && algorithm !== 'cut' && algorithm !== 'none') {
     throw new ConfigError('--cluster', `'${algorithm}' is not built yet; use cut (connected components above --edge-threshold) or none`);

@@ -3,7 +3,8 @@ import { createProgress } from '@hypertrack/core';
 import { openEvents } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { formatProducer } from '../producer-lines';
-import { addToSummary, emptySummary, formatSummary } from '../summary';
+import { countEvent, emptyCensus } from '@hypertrack/event';
+import { formatCensus } from '../tables';
 
 interface InspectOptions {
   events?: string;
@@ -18,14 +19,14 @@ export function inspectCommand(io: CliIO): Command {
     .option('--no-progress', 'do not report progress')
     .action(async (path: string, options: InspectOptions) => {
       const source = await openEvents(path, { events: options.events, eventsKey: '--events' });
-      const summary = emptySummary();
+      const census = emptyCensus();
       const progress = createProgress('inspect', source.eventIds.length, { unit: 'events', silent: !options.progress || source.eventIds.length < 2, sink: io.stderr });
       for (const id of source.eventIds) {
-        addToSummary(summary, await source.load(id));
+        countEvent(census, await source.load(id));
         progress.tick();
       }
       progress.done();
-      io.stdout.write(`${formatSummary(summary, `${path} (${source.kind})`)}\n`);
+      io.stdout.write(`${formatCensus(census, `${path} (${source.kind})`)}\n`);
       io.stdout.write(`${formatProducer(source.producer)}\n`);
     });
 }

@@ -1,23 +1,9 @@
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { createProgress, InputError, writeFileAtomic } from '@hypertrack/core';
-import { particleIndexOfHits } from '@hypertrack/event';
+import { createProgress, InputError } from '@hypertrack/core';
 import { openEvents, parseEventRanges, readTrackMLTable, selectEvents, truthOf } from '@hypertrack/io-arrow';
-import {
-  denseLabels,
-  doubleMajority,
-  efficiencyEventOf,
-  formatValueUncertainty,
-  hitMixing,
-  meanStd,
-  observableEfficiency,
-  summarizeResults,
-  trackmlScore,
-  type DoubleMajorityResult,
-  type EfficiencyEvent,
-} from '@hypertrack/metrics';
-import { RUN_FILES, toRunJson, type RunInfoFile, type RunScoreEvent } from '@hypertrack/report';
-import { clusterLabels, splitByEvent, type EventSubmission } from '../submission-labels';
+import { formatValueUncertainty, meanStd } from '@hypertrack/metrics';
+import { splitByEvent, SubmissionScoring, type EventSubmission, type SubmissionEventScore } from '@hypertrack/pipeline';
+import { RunFolderWriter, type RunInfoFile } from '@hypertrack/report';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
 
@@ -29,9 +15,6 @@ interface ScoreOptions {
   noiseTrackId: number;
   progress: boolean;
 }
-
-/** One event's scores, as printed and as written to score/events.jsonl (NaN is written as null). */
-export type EventScore = { [K in keyof RunScoreEvent]: number };
 
 export function scoreCommand(io: CliIO): Command {
   return new Command('score')
@@ -55,37 +38,29 @@ async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
   const available = new Set(source.eventIds);
   for (const id of eventIds) if (!available.has(id)) throw new InputError({ file: options.submission }, `event ${id} is not in ${options.truth}`);
 
-  const scores: EventScore[] = [];
-  const majorities: DoubleMajorityResult[] = [];
-  const efficiencyEvents: EfficiencyEvent[] = [];
+  const scoring = new SubmissionScoring(options.noiseTrackId, options.submission);
   const progress = createProgress('score', eventIds.length, { unit: 'events', silent: !options.progress || eventIds.length < 2, sink: io.stderr });
   for (const eventId of eventIds) {
     const event = await source.load(eventId);
-    const truth = truthOf(event, source);
-    const part = byEvent.get(eventId) as EventSubmission;
-    const { hitId, trackId } = part;
-    let official;
-    try {
-      official = trackmlScore(truth, { hitId, trackId });
-    } catch (error) {
-      throw new InputError({ file: options.submission }, `event ${eventId}: ${(error as Error).message}`);
-    }
-    const dm = doubleMajority(particleIndexOfHits(event), clusterLabels(event, part, options.noiseTrackId, options.submission), truth.weight);
-    majorities.push(dm);
-    efficiencyEvents.push(efficiencyEventOf(event.particles, dm));
-    scores.push({ eventId, hits: hitId.length, tracks: denseLabels(trackId).original.length, trackmlScore: official.score, dms: dm.dms, efficiency: dm.efficiency, purity: dm.purity });
+    truthOf(event, source);
+    scoring.add(event, byEvent.get(eventId) as EventSubmission);
     progress.tick();
   }
   progress.done();
-  io.stdout.write(formatScores(scores));
+  io.stdout.write(formatScores(scoring.scores));
   if (options.logdir) {
     const info: RunInfoFile = { command: 'hypertrack score', truth: options.truth, submission: options.submission, events: eventIds.length, 'noise track id': options.noiseTrackId };
-    await writeRunFiles(options.logdir, info, scores, majorities, efficiencyEvents);
+    const run = new RunFolderWriter(options.logdir);
+    await run.info(info);
+    await run.scoreEvents(scoring.scores);
+    await run.efficiency(scoring.efficiency());
+    await run.hitMixing(scoring.hitMixing());
+    await run.results(scoring.results());
   }
 }
 
 /** Printed columns: key, header, width, decimals. */
-const COLUMNS: Array<[keyof EventScore, string, number, number]> = [
+const COLUMNS: Array<[keyof SubmissionEventScore, string, number, number]> = [
   ['hits', 'hits', 8, 0],
   ['tracks', 'tracks', 8, 0],
   ['trackmlScore', 'TrackML', 9, 4],
@@ -94,7 +69,7 @@ const COLUMNS: Array<[keyof EventScore, string, number, number]> = [
   ['purity', 'pur', 9, 4],
 ];
 
-export function formatScores(scores: EventScore[]): string {
+export function formatScores(scores: readonly SubmissionEventScore[]): string {
   const lines = [`${'event'.padEnd(10)}${COLUMNS.map(([, header, width]) => header.padStart(width)).join('')}`];
   for (const s of scores) {
     lines.push(`${String(s.eventId).padEnd(10)}${COLUMNS.map(([key, , width, decimals]) => s[key].toFixed(decimals).padStart(width)).join('')}`);
@@ -105,15 +80,4 @@ export function formatScores(scores: EventScore[]): string {
   });
   lines.push(`overall (${scores.length} event${scores.length === 1 ? '' : 's'}, mean(std)): ${overall.join(', ')}`);
   return `${lines.join('\n')}\n`;
-}
-
-async function writeRunFiles(dir: string, info: RunInfoFile, scores: EventScore[], majorities: DoubleMajorityResult[], efficiencyEvents: EfficiencyEvent[]): Promise<void> {
-  const results = summarizeResults(
-    scores.map((s) => ({ vdTpr: NaN, vdFpr: NaN, gnnTpr: NaN, gnnFpr: NaN, gnnAuc: NaN, gnnAucNoSelf: NaN, dms: s.dms, efficiency: s.efficiency, purity: s.purity, timeVd: NaN, timeGnn: NaN, timeCc: NaN, timeCluster: NaN })),
-  );
-  await writeFileAtomic(join(dir, RUN_FILES.info), toRunJson(info));
-  await writeFileAtomic(join(dir, RUN_FILES.events), scores.map((s) => toRunJson(s, 0)).join('\n') + '\n');
-  await writeFileAtomic(join(dir, RUN_FILES.efficiency), toRunJson(observableEfficiency(efficiencyEvents)));
-  await writeFileAtomic(join(dir, RUN_FILES.hitMixing), toRunJson(hitMixing(majorities)));
-  await writeFileAtomic(join(dir, RUN_FILES.results), toRunJson(results));
 }

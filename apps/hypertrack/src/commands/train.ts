@@ -1,30 +1,29 @@
 import { existsSync, statSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
-import { ConfigError, createProgress, InputError, removeAbandonedTemporaries, Rng, writeFileAtomic } from '@hypertrack/core';
+import { ConfigError, createProgress, InputError, removeAbandonedTemporaries, Rng } from '@hypertrack/core';
 import {
   EdgePredictor,
   GnnTrainer,
+  HIT_FEATURES,
+  fit,
+  hitFeatureDim,
   latestCheckpoint,
-  tidyCheckpoints,
   loadCheckpoint,
   restoreTrainer,
-  saveCheckpoint,
-  type StepRecord,
-  HIT_FEATURES,
-  hitFeatureDim,
+  tidyCheckpoints,
+  type FitState,
   type HitFeatures,
+  type StepRecord,
 } from '@hypertrack/gnn';
-import { initBackend, type BackendName } from '@hypertrack/nn';
-import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import { openEvents } from '@hypertrack/io-arrow';
-import { refuseVdOverlap } from '@hypertrack/pipeline';
+import { initBackend, type BackendName } from '@hypertrack/nn';
+import { checkTune, loadTune, refuseVdOverlap, type Tune } from '@hypertrack/pipeline';
+import { RunFolderWriter } from '@hypertrack/report';
+import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
-import { loadRunConfig, checkRunConfig, type RunConfig } from '../run-config';
-import { EventPool, graphExample } from '../training-events';
 
 interface TrainOptions {
   config?: string;
@@ -66,13 +65,6 @@ interface TrainOptions {
   workers: number;
   allowVdOverlap: boolean;
   progress: boolean;
-}
-
-/** What the CLI keeps in a checkpoint besides the trainer, to resume exactly. */
-interface ResumeState {
-  seed: number;
-  currentEvent: number | null;
-  currentValEvent: number | null;
 }
 
 export function trainCommand(io: CliIO): Command {
@@ -120,21 +112,21 @@ export function trainCommand(io: CliIO): Command {
     .action(async (options: TrainOptions) => runTrain(options, io));
 }
 
-function withFlags(config: RunConfig, o: TrainOptions): RunConfig {
+function withFlags(config: Tune, o: TrainOptions): Tune {
   const t = config.training;
   const d = config.data;
   if (o.hitFeatures !== undefined && !(HIT_FEATURES as readonly string[]).includes(o.hitFeatures)) {
     throw new ConfigError('--hit-features', `expected one of ${HIT_FEATURES.join(', ')}, got "${o.hitFeatures}"`);
   }
   const features = o.hitFeatures as HitFeatures | undefined;
-  const out: RunConfig = {
+  const out: Tune = {
     ...config,
     model: features === undefined ? config.model : { ...config.model, hitFeatures: features, coordDim: hitFeatureDim(features) },
     training: {
       ...t,
-      optimizer: (o.optimizer ?? t.optimizer) as RunConfig['training']['optimizer'],
+      optimizer: (o.optimizer ?? t.optimizer) as Tune['training']['optimizer'],
       learningRate: o.learningRate ?? t.learningRate,
-      scheduler: (o.schedulerType ?? t.scheduler) as RunConfig['training']['scheduler'],
+      scheduler: (o.schedulerType ?? t.scheduler) as Tune['training']['scheduler'],
       schedulerPeriod: o.schedulerPeriod ?? t.schedulerPeriod,
       weightDecayW: o.weightDecayW ?? t.weightDecayW,
       weightDecayB: o.weightDecayB ?? t.weightDecayB,
@@ -148,11 +140,11 @@ function withFlags(config: RunConfig, o: TrainOptions): RunConfig {
       rfactorEnd: o.rfactorEnd ?? o.rfactorStart ?? d.rfactorEnd,
       noiseRatio: o.noiseRatio ?? d.noiseRatio,
       period: o.period ?? d.period,
-      node2node: (o.node2node ?? d.node2node) as RunConfig['data']['node2node'],
+      node2node: (o.node2node ?? d.node2node) as Tune['data']['node2node'],
       ncell: o.ncell ?? d.ncell,
     },
   };
-  checkRunConfig(out);
+  checkTune(out);
   return out;
 }
 
@@ -163,7 +155,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
       `'${options.cluster}' during training needs the transformer phase, which is not built yet; train the edge predictor with --cluster none and cluster at inference (infer --cluster cut)`,
     );
   }
-  const config = withFlags(await loadRunConfig(options.config), options);
+  const config = withFlags(await loadTune(options.config), options);
   const backend = await initBackend({ prefer: options.backend, log: (line) => io.stderr.write(`${line}\n`) });
 
   const vd = await loadModel(options.vdModel);
@@ -179,7 +171,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     io.stderr.write(`note: using the VD model's node2node ${vd.node2node}, ncell ${vd.ncell} (the config says ${config.data.node2node}, ${config.data.ncell})\n`);
   }
   const data = { ...config.data, node2node: vd.node2node, ncell: vd.ncell };
-  const resolved: RunConfig = { ...config, data };
+  const resolved: Tune = { ...config, data };
   const builder = new GraphBuilder(vd, {});
 
   const source = await openEvents(options.in);
@@ -194,7 +186,6 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     refuseVdOverlap('--val-events', valIds, vd.stats, options.vdModel);
   }
   if (!options.validate && options.validateEvery !== 1) throw new ConfigError('--validate-every', 'needs --validate');
-  const pool = new EventPool(source);
 
   const model = new EdgePredictor(resolved.model, Rng.fromSeed(options.seed).split('init').nextUint32());
   const trainer = new GnnTrainer(model, resolved.training);
@@ -203,9 +194,9 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     io.stderr.write(`gradients on ${options.workers} worker thread${options.workers === 1 ? '' : 's'} (${backend.name} each)\n`);
   }
   const tagDir = join(options.logdir, 'checkpoints', options.saveTag);
-  const state: ResumeState = { seed: options.seed, currentEvent: null, currentValEvent: null };
+  const state: FitState = { seed: options.seed, currentEvent: null, currentValEvent: null };
   await mkdir(options.logdir, { recursive: true });
-  const metricsPath = join(options.logdir, 'metrics.jsonl');
+  const run = new RunFolderWriter(options.logdir);
   for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
   for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
 
@@ -220,7 +211,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     } finally {
       checkpoint.dispose();
     }
-    const extra = checkpoint.meta.extra as Partial<ResumeState>;
+    const extra = checkpoint.meta.extra as Partial<FitState>;
     if (options.transferTag === undefined && extra.seed === options.seed) {
       state.currentEvent = extra.currentEvent ?? null;
       state.currentValEvent = extra.currentValEvent ?? null;
@@ -229,110 +220,55 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   } else if (options.epoch === 0 && (await latestCheckpoint(tagDir)) !== null) {
     throw new ConfigError('--epoch', `${tagDir} already holds checkpoints: resume with --epoch -1, or choose another --save-tag`);
   }
-  await keepMetricsBefore(metricsPath, trainer.step);
-  await writeFileAtomic(join(options.logdir, 'config.json'), `${JSON.stringify({ ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel }, null, 2)}\n`);
+  await run.keepMetricsBefore(trainer.step);
+  await run.config({ ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel });
 
-  const root = Rng.fromSeed(options.seed);
-  const limitMs = options.timeLimit !== undefined ? options.timeLimit * 1000 : Infinity;
-  const target = options.iterations ?? Infinity;
-  const started = performance.now();
-  let lastSave = started;
-  let stopRequested = false;
-  const onSignal = () => {
-    stopRequested = true;
-  };
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   // A run bounded only by --time-limit fills its bar with time; one bounded by neither has no
   // end to show and prints its summary lines alone.
   // Counting only this run's steps keeps the rate and ETA true after a resume.
   const resumedAt = trainer.step;
+  const target = options.iterations ?? Infinity;
   const progress = createProgress(resumedAt > 0 ? `train (from step ${resumedAt})` : 'train', Number.isFinite(target) ? Math.max(0, target - resumedAt) : 0, {
     unit: 'steps',
     silent: !options.progress || (!Number.isFinite(target) && options.timeLimit === undefined),
     sink: io.stderr,
     timeBudgetSeconds: options.timeLimit,
   });
-  const pick = (ids: readonly number[], current: number | null, rng: Rng) =>
-    current === null || rng.uniform() < data.period ? ids[rng.int(ids.length)] : current;
-
-  /** Event `id` reduced to an rfactor drawn from `r`, with its graph and labels. */
-  const draw = async (id: number, r: Rng) => {
-    const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
-    const prepared = graphExample(await pool.get(id), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') }, resolved.model);
-    return { prepared, rfactor };
-  };
-
   let recent: StepRecord[] = [];
   try {
-    while (trainer.step < target && performance.now() - started < limitMs && !stopRequested) {
-      const step = trainer.step;
-      const rng = root.split(step);
-      const batch = [];
-      let vdMs = 0;
-      for (let b = 0; b < data.batchSize; b++) {
-        // An event whose graph exceeds the edge budget is replaced by another draw (the original
-        // skips events that fail), from a stream of its own so the run stays reproducible.
-        for (let attempt = 0; ; attempt++) {
-          const r = rng.split(attempt === 0 ? `event-${b}` : `event-${b}-retry-${attempt}`);
-          state.currentEvent = pick(trainIds, attempt === 0 ? state.currentEvent : null, r);
-          const { prepared, rfactor } = await draw(state.currentEvent, r);
-          if (prepared.example.src.length <= options.maxEdges) {
-            batch.push(prepared.example);
-            vdMs += prepared.vdMs;
-            break;
+    const result = await fit({
+      trainer,
+      data,
+      builder,
+      events: source,
+      trainIds,
+      validation: options.validate ? { ids: valIds, every: options.validateEvery } : undefined,
+      state,
+      maxEdges: options.maxEdges,
+      maxEdgesKey: '--max-edges',
+      iterations: options.iterations,
+      timeLimitSeconds: options.timeLimit,
+      signal: stop.signal,
+      checkpoints: { dir: tagDir, periodSeconds: options.savePeriod },
+      callbacks: {
+        onNote: (message) => io.stderr.write(`note: ${message}\n`),
+        onStepEnd: async (record, metrics) => {
+          await run.appendMetrics(metrics as { iteration: number });
+          recent.push(record);
+          progress.tick();
+          if (trainer.step % options.printEvery === 0) {
+            io.stdout.write(`${summarize(recent, metrics)}\n`);
+            recent = [];
           }
-          io.stderr.write(`note: step ${step}: event ${state.currentEvent} at rfactor ${rfactor.toFixed(4)} gives ${prepared.example.src.length} edges, over --max-edges ${options.maxEdges}; drawing another\n`);
-          if (attempt >= 20) throw new ConfigError('--max-edges', `20 draws in a row exceed ${options.maxEdges} edges: lower --rfactor-end or use a finer VD model (more cells)`);
-        }
-      }
-      const record = await trainer.trainStep(batch, rng.split('step'));
-      const line: Record<string, number | null> = {
-        iteration: record.step,
-        loss: record.loss,
-        edge_bce_loss: record.edgeBCE,
-        edge_contrastive_loss: record.edgeContrastive,
-        lr: record.lr,
-        grad_norm: record.gradNorm,
-        trn_edge_auc: record.edgeAuc,
-        trn_edge_auc_noself: record.edgeAucNoSelf,
-        hits: record.hits,
-        edges: record.edges,
-        step_ms: record.ms,
-        vd_ms: vdMs,
-        event: state.currentEvent,
-        // A leak shows here first: both stay flat in a healthy run.
-        tensors: tf.memory().numTensors,
-        tensor_mb: tf.memory().numBytes / 2 ** 20,
-      };
-      if (options.validate && record.step % options.validateEvery === 0) {
-        const r = rng.split('validation');
-        state.currentValEvent = pick(valIds, state.currentValEvent, r);
-        const { prepared } = await draw(state.currentValEvent, r);
-        if (prepared.example.src.length <= options.maxEdges) {
-          const evaluation = trainer.evaluate(prepared.example, r.split('evaluate'));
-          line.val_loss = evaluation.loss;
-          line.val_edge_auc = evaluation.edgeAuc;
-          line.val_edge_auc_noself = evaluation.edgeAucNoSelf;
-        }
-        line.val_event = state.currentValEvent;
-      }
-      await appendFile(metricsPath, `${JSON.stringify(line)}\n`);
-      recent.push(record);
-      progress.tick();
-      if (trainer.step % options.printEvery === 0) {
-        io.stdout.write(`${summarize(recent, line)}\n`);
-        recent = [];
-      }
-      if (performance.now() - lastSave >= options.savePeriod * 1000) {
-        await saveCheckpoint(tagDir, trainer, { ...state });
-        lastSave = performance.now();
-      }
-    }
+        },
+      },
+    });
     progress.done();
-    const path = await saveCheckpoint(tagDir, trainer, { ...state });
-    const why = stopRequested ? 'stopped by signal' : trainer.step >= target ? 'iterations reached' : 'time limit reached';
-    io.stdout.write(`${why}: ${trainer.step} steps; checkpoint ${path}\n`);
+    io.stdout.write(`${result.reason}: ${result.steps} steps; checkpoint ${result.checkpoint}\n`);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -361,20 +297,6 @@ async function startingCheckpoint(options: TrainOptions, tagDir: string): Promis
   const exact = join(tagDir, `step-${String(options.epoch).padStart(9, '0')}`);
   if (!existsSync(exact)) throw new ConfigError('--epoch', `no checkpoint at step ${options.epoch} (${exact})`);
   return exact;
-}
-
-/** Drops metric lines of steps at or after `step`, which a resumed run will write again. */
-async function keepMetricsBefore(path: string, step: number): Promise<void> {
-  if (!existsSync(path)) return;
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line.trim() !== '');
-  const kept = lines.filter((line) => {
-    try {
-      return (JSON.parse(line) as { iteration: number }).iteration < step;
-    } catch {
-      return false;
-    }
-  });
-  await writeFileAtomic(path, kept.length > 0 ? `${kept.join('\n')}\n` : '');
 }
 
 function summarize(records: StepRecord[], last: Record<string, number | null>): string {

@@ -26,6 +26,8 @@ export const RUN_FILES = {
   roc: 'roc',
   /** One `RunMetricsRecord` per line: the training log. */
   metrics: 'metrics.jsonl',
+  /** The resolved configuration of a training run. */
+  config: 'config.json',
 } as const;
 
 /** What a value becomes in JSON: typed arrays become arrays, and any number may be null (NaN, ±Infinity). */

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@hypertrack/core';
 import type { EfficiencyReport, HitMixing, ResultsSummary, RocCurve } from '@hypertrack/metrics';
-import { RUN_FILES, toRunJson, type RunInfoFile, type RunScoreEvent } from './files';
+import { RUN_FILES, toRunJson, type RunInfoFile, type RunMetricsRecord, type RunScoreEvent } from './files';
 
 /**
  * Writes the files of a run folder that `readRunDirectory` reads, each atomically (a temporary
@@ -39,6 +41,35 @@ export class RunFolderWriter {
   /** `score/hit-mixing.json`. */
   hitMixing(mixing: HitMixing): Promise<void> {
     return this.write(RUN_FILES.hitMixing, toRunJson(mixing));
+  }
+
+  /** `config.json`: the resolved configuration of the run, readable by people. */
+  config(config: unknown): Promise<void> {
+    return this.write(RUN_FILES.config, `${JSON.stringify(config, null, 2)}\n`);
+  }
+
+  /** Appends one line to `metrics.jsonl` (a line is small: a kill leaves whole lines or a torn last one, which `keepMetricsBefore` drops). */
+  async appendMetrics(record: RunMetricsRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await appendFile(join(this.dir, RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
+  }
+
+  /**
+   * Drops the metric lines of steps at or after `step` (a resumed run writes them again) and any
+   * line a kill tore; the file is replaced atomically.
+   */
+  async keepMetricsBefore(step: number): Promise<void> {
+    const path = join(this.dir, RUN_FILES.metrics);
+    if (!existsSync(path)) return;
+    const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+    const kept = lines.filter((line) => {
+      try {
+        return (JSON.parse(line) as { iteration: number }).iteration < step;
+      } catch {
+        return false;
+      }
+    });
+    await this.write(RUN_FILES.metrics, kept.length > 0 ? `${kept.join('\n')}\n` : '');
   }
 
   /** One JSON record per line (typed arrays as arrays, non-finite numbers as null). */

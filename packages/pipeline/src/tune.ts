@@ -1,40 +1,50 @@
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_EDGE_THRESHOLD, DEFAULT_MIN_GRAPH } from '@hypertrack/cluster';
 import { ConfigError, InputError } from '@hypertrack/core';
-import { TUNE5_GNN, TUNE5_TRAINING, checkGnnConfig, checkTrainerConfig, type GnnConfig, type TrainerConfig } from '@hypertrack/gnn';
+import {
+  TUNE5_DATA,
+  TUNE5_GNN,
+  TUNE5_TRAINING,
+  checkDataConfig,
+  checkGnnConfig,
+  checkTrainerConfig,
+  type DataConfig,
+  type GnnConfig,
+  type TrainerConfig,
+} from '@hypertrack/gnn';
+import type { ReconstructionSettings } from './config';
 
-/** Data handling of a tune: how training events are reduced and turned into graphs. */
-export interface DataConfig {
-  readonly rfactorStart: number;
-  readonly rfactorEnd: number;
-  readonly noiseRatio: number;
-  readonly node2node: 'hyper' | 'eom' | 'cricket';
-  readonly ncell: number;
-  readonly batchSize: number;
-  /** Probability of switching to a new event each iteration (reference --period). */
-  readonly period: number;
-}
-
-export interface ClusterConfig {
+/** The clustering a tune is meant to be reconstructed with (`infer --config` reads it). */
+export interface TuneClusterConfig {
   readonly edgeThreshold: number;
   readonly minGraph: number;
 }
 
-/** A tune: everything a `configs/*.json` file sets (reference 3.9, 4.8). */
-export interface RunConfig {
+/**
+ * A tune: everything a `configs/*.json` file sets (reference 3.9, 4.8), composed of each
+ * package's own config: the GNN's model and optimizer, the training data, and the clusterer.
+ * `train --config` and `infer --config` read the same file.
+ */
+export interface Tune {
   readonly param: string;
   readonly model: GnnConfig;
   readonly training: TrainerConfig;
   readonly data: DataConfig;
-  readonly cluster: ClusterConfig;
+  readonly cluster: TuneClusterConfig;
 }
 
-export const TUNE5: RunConfig = {
+export const TUNE5: Tune = {
   param: 'tune-5',
   model: TUNE5_GNN,
   training: TUNE5_TRAINING,
-  data: { rfactorStart: 0.01, rfactorEnd: 0.01, noiseRatio: 0.05, node2node: 'hyper', ncell: 131072, batchSize: 1, period: 1 },
-  cluster: { edgeThreshold: 0.55, minGraph: 4 },
+  data: TUNE5_DATA,
+  cluster: { edgeThreshold: DEFAULT_EDGE_THRESHOLD, minGraph: DEFAULT_MIN_GRAPH },
 };
+
+/** The reconstruction settings a tune implies (its clusterer); flags go on top. */
+export function tuneReconstructionSettings(tune: Tune): ReconstructionSettings {
+  return { cluster: { threshold: tune.cluster.edgeThreshold, minGraph: tune.cluster.minGraph } };
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -66,7 +76,7 @@ function overlay(base: unknown, patch: Json, path: string, file: string): unknow
 }
 
 /** Checks the values a run depends on; messages name the key. */
-export function checkRunConfig(config: RunConfig): void {
+export function checkTune(config: Tune): void {
   const wrap = (section: string, check: () => void) => {
     try {
       check();
@@ -76,22 +86,13 @@ export function checkRunConfig(config: RunConfig): void {
   };
   wrap('model', () => checkGnnConfig(config.model));
   wrap('training', () => checkTrainerConfig(config.training));
-  const d = config.data;
-  const fail = (key: string, reason: string) => {
-    throw new ConfigError(`data.${key}`, reason);
-  };
-  if (!(d.rfactorStart > 0 && d.rfactorStart <= 1)) fail('rfactorStart', `must be in (0, 1], got ${d.rfactorStart}`);
-  if (!(d.rfactorEnd >= d.rfactorStart && d.rfactorEnd <= 1)) fail('rfactorEnd', `must be in [rfactorStart, 1], got ${d.rfactorEnd}`);
-  if (!(d.noiseRatio < 1)) fail('noiseRatio', `must be < 1, got ${d.noiseRatio}`);
-  if (!['hyper', 'eom', 'cricket'].includes(d.node2node)) fail('node2node', `must be hyper, eom or cricket, got '${d.node2node}'`);
-  if (!Number.isInteger(d.batchSize) || d.batchSize < 1) fail('batchSize', `must be an integer >= 1, got ${d.batchSize}`);
-  if (!(d.period >= 0 && d.period <= 1)) fail('period', `must be in [0, 1], got ${d.period}`);
+  checkDataConfig(config.data);
   if (!(config.cluster.edgeThreshold >= 0 && config.cluster.edgeThreshold <= 1)) throw new ConfigError('cluster.edgeThreshold', 'must be in [0, 1]');
   if (!Number.isInteger(config.cluster.minGraph) || config.cluster.minGraph < 1) throw new ConfigError('cluster.minGraph', 'must be an integer >= 1');
 }
 
 /** Reads a tune file (JSON) over the tune-5 defaults; without a file, tune-5 itself. */
-export async function loadRunConfig(file?: string): Promise<RunConfig> {
+export async function loadTune(file?: string): Promise<Tune> {
   if (file === undefined) return TUNE5;
   let text: string;
   try {
@@ -105,7 +106,7 @@ export async function loadRunConfig(file?: string): Promise<RunConfig> {
   } catch (error) {
     throw new InputError({ file }, `not valid JSON: ${(error as Error).message}`);
   }
-  const config = overlay(TUNE5, parsed, '', file) as RunConfig;
-  checkRunConfig(config);
+  const config = overlay(TUNE5, parsed, '', file) as Tune;
+  checkTune(config);
   return config;
 }

@@ -1,14 +1,15 @@
-import type { Rng, TrackMLEvent } from '@hypertrack/core';
+import type { EventStream, Rng, TrackMLEvent } from '@hypertrack/core';
 import { eventPoints, normalisedHitWeights, reducedEventPoints } from '@hypertrack/event';
-import { networkInput, type GnnConfig, type TrainingExample } from '@hypertrack/gnn';
 import { edgeLabels, type GraphBuilder, type Node2Node } from '@hypertrack/voxdyn';
-import type { EventSource } from '@hypertrack/io-arrow';
+import type { GnnConfig } from '../config';
+import { networkInput } from '../hit-features';
+import type { TrainingExample } from '../train/example';
 
-/** Events of a source kept in memory after their first load (training revisits them often). */
+/** Events of a stream kept in memory after their first load (training revisits them often). */
 export class EventPool {
   private readonly cache = new Map<number, TrackMLEvent>();
 
-  constructor(readonly source: EventSource) {}
+  constructor(readonly source: EventStream) {}
 
   async get(eventId: number): Promise<TrackMLEvent> {
     let event = this.cache.get(eventId);

@@ -1,0 +1,156 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, Rng, type EventStream } from '@hypertrack/core';
+import type { GraphBuilder } from '@hypertrack/voxdyn';
+import { saveCheckpoint } from '../train/checkpoint';
+import type { StepRecord, GnnTrainer } from '../train/trainer';
+import type { DataConfig } from './data-config';
+import { EventPool, graphExample } from './examples';
+
+/** What a run keeps in its checkpoints besides the trainer, to resume exactly. */
+export interface FitState {
+  readonly seed: number;
+  /** The event a step draws from when it does not switch (reference --period). */
+  currentEvent: number | null;
+  currentValEvent: number | null;
+}
+
+/** One line of metrics.jsonl: the step's losses, rates, sizes and times (null: not measured). */
+export type StepMetrics = Record<string, number | null>;
+
+/** Called by `fit` as it goes (tfjs-layers' callbacks, for one GNN run). */
+export interface FitCallbacks {
+  /** After every step, with the step's record and its metrics line (validation included). */
+  onStepEnd?(record: StepRecord, metrics: StepMetrics): void | Promise<void>;
+  /** After a checkpoint is written. */
+  onCheckpoint?(path: string): void | Promise<void>;
+  /** A note worth a line (an event redrawn over the edge budget). */
+  onNote?(message: string): void;
+}
+
+export interface FitOptions {
+  /** The model and optimizer, fresh or restored from a checkpoint. */
+  readonly trainer: GnnTrainer;
+  /** Resolved data settings; `node2node` must be the graph builder's model's. */
+  readonly data: DataConfig;
+  /** The Voxel-Dynamics graph of every drawn event. */
+  readonly builder: GraphBuilder;
+  /** Where events are loaded from, and which train and validate. */
+  readonly events: EventStream;
+  readonly trainIds: readonly number[];
+  /** Validation: one event every `every` steps (none when absent). */
+  readonly validation?: { readonly ids: readonly number[]; readonly every: number };
+  /** Step t draws everything from the stream (seed, t); carries the current events on resume. */
+  readonly state: FitState;
+  /** Edge budget per event: larger graphs are redrawn (a 20th redraw in a row is an error naming `maxEdgesKey`). */
+  readonly maxEdges: number;
+  readonly maxEdgesKey?: string;
+  /** Stop once this many steps are done (counting resumed ones). */
+  readonly iterations?: number;
+  /** Stop after this much wall time. */
+  readonly timeLimitSeconds?: number;
+  /** Stop after the current step when aborted (a signal handler's AbortController). */
+  readonly signal?: AbortSignal;
+  /** Checkpoints: every `periodSeconds` and always at the end. */
+  readonly checkpoints: { readonly dir: string; readonly periodSeconds: number };
+  readonly callbacks?: FitCallbacks;
+}
+
+export interface FitResult {
+  readonly steps: number;
+  readonly reason: 'iterations reached' | 'time limit reached' | 'stopped by signal';
+  /** The checkpoint written at the end. */
+  readonly checkpoint: string;
+}
+
+/**
+ * The GNN's training loop (reference 4): each step draws its events (a new one with probability
+ * `period`, else the current one), reduces each to an rfactor in the tune's range, builds its
+ * graph, and takes one optimisation step over the batch; validation, checkpoints and stopping as
+ * configured. Everything random in step t comes from the stream (seed, t), so a run killed and
+ * resumed from a checkpoint takes exactly the steps of one that ran through.
+ */
+export async function fit(options: FitOptions): Promise<FitResult> {
+  const { trainer, data, builder, trainIds, state, callbacks = {} } = options;
+  if (trainIds.length === 0) throw new ConfigError('events', 'no training events');
+  const pool = new EventPool(options.events);
+  const root = Rng.fromSeed(state.seed);
+  const limitMs = options.timeLimitSeconds !== undefined ? options.timeLimitSeconds * 1000 : Infinity;
+  const target = options.iterations ?? Infinity;
+  const started = performance.now();
+  let lastSave = started;
+  const extra = () => ({ ...state });
+
+  const pick = (ids: readonly number[], current: number | null, rng: Rng) => (current === null || rng.uniform() < data.period ? ids[rng.int(ids.length)] : current);
+  const draw = async (id: number, r: Rng) => {
+    const rfactor = data.rfactorStart + (data.rfactorEnd - data.rfactorStart) * r.uniform();
+    const prepared = graphExample(await pool.get(id), builder, data.node2node, { rfactor, noiseRatio: data.noiseRatio, rng: r.split('reduce') }, trainer.model.config);
+    return { prepared, rfactor };
+  };
+
+  while (trainer.step < target && performance.now() - started < limitMs && !options.signal?.aborted) {
+    const step = trainer.step;
+    const rng = root.split(step);
+    const batch = [];
+    let vdMs = 0;
+    for (let b = 0; b < data.batchSize; b++) {
+      // An event whose graph exceeds the edge budget is replaced by another draw (the original
+      // skips events that fail), from a stream of its own so the run stays reproducible.
+      for (let attempt = 0; ; attempt++) {
+        const r = rng.split(attempt === 0 ? `event-${b}` : `event-${b}-retry-${attempt}`);
+        state.currentEvent = pick(trainIds, attempt === 0 ? state.currentEvent : null, r);
+        const { prepared, rfactor } = await draw(state.currentEvent, r);
+        if (prepared.example.src.length <= options.maxEdges) {
+          batch.push(prepared.example);
+          vdMs += prepared.vdMs;
+          break;
+        }
+        const key = options.maxEdgesKey ?? 'maxEdges';
+        callbacks.onNote?.(`step ${step}: event ${state.currentEvent} at rfactor ${rfactor.toFixed(4)} gives ${prepared.example.src.length} edges, over ${key} ${options.maxEdges}; drawing another`);
+        if (attempt >= 20) throw new ConfigError(key, `20 draws in a row exceed ${options.maxEdges} edges: lower the rfactor range or use a finer VD model (more cells)`);
+      }
+    }
+    const record = await trainer.trainStep(batch, rng.split('step'));
+    const metrics: StepMetrics = {
+      iteration: record.step,
+      loss: record.loss,
+      edge_bce_loss: record.edgeBCE,
+      edge_contrastive_loss: record.edgeContrastive,
+      lr: record.lr,
+      grad_norm: record.gradNorm,
+      trn_edge_auc: record.edgeAuc,
+      trn_edge_auc_noself: record.edgeAucNoSelf,
+      hits: record.hits,
+      edges: record.edges,
+      step_ms: record.ms,
+      vd_ms: vdMs,
+      event: state.currentEvent,
+      // A leak shows here first: both stay flat in a healthy run.
+      tensors: tf.memory().numTensors,
+      tensor_mb: tf.memory().numBytes / 2 ** 20,
+    };
+    const validation = options.validation;
+    if (validation !== undefined && record.step % validation.every === 0) {
+      const r = rng.split('validation');
+      state.currentValEvent = pick(validation.ids, state.currentValEvent, r);
+      const { prepared } = await draw(state.currentValEvent, r);
+      if (prepared.example.src.length <= options.maxEdges) {
+        const evaluation = trainer.evaluate(prepared.example, r.split('evaluate'));
+        metrics.val_loss = evaluation.loss;
+        metrics.val_edge_auc = evaluation.edgeAuc;
+        metrics.val_edge_auc_noself = evaluation.edgeAucNoSelf;
+      }
+      metrics.val_event = state.currentValEvent;
+    }
+    await callbacks.onStepEnd?.(record, metrics);
+    if (performance.now() - lastSave >= options.checkpoints.periodSeconds * 1000) {
+      // Saved before the optional callback: `f?.(g())` would skip g() too when f is absent.
+      const path = await saveCheckpoint(options.checkpoints.dir, trainer, extra());
+      lastSave = performance.now();
+      await callbacks.onCheckpoint?.(path);
+    }
+  }
+  const checkpoint = await saveCheckpoint(options.checkpoints.dir, trainer, extra());
+  await callbacks.onCheckpoint?.(checkpoint);
+  const reason = options.signal?.aborted ? 'stopped by signal' : trainer.step >= target ? 'iterations reached' : 'time limit reached';
+  return { steps: trainer.step, reason, checkpoint };
+}

@@ -1,0 +1,115 @@
+import { InputError, type SubmissionTable, type TrackMLEvent } from '@hypertrack/core';
+import { particleIndexOfHits } from '@hypertrack/event';
+import {
+  denseLabels,
+  doubleMajority,
+  efficiencyEventOf,
+  hitMixing,
+  observableEfficiency,
+  summarizeResults,
+  trackmlScore,
+  type DoubleMajorityResult,
+  type EfficiencyEvent,
+  type EfficiencyReport,
+  type HitMixing,
+  type ResultsSummary,
+} from '@hypertrack/metrics';
+
+/** One event's part of a submission. */
+export interface EventSubmission {
+  hitId: Int32Array;
+  trackId: Int32Array;
+}
+
+/** Splits a submission by event id, keeping file order within each event. */
+export function splitByEvent(submission: SubmissionTable): Map<number, EventSubmission> {
+  const rows = new Map<number, number[]>();
+  submission.eventId.forEach((id, row) => {
+    let list = rows.get(id);
+    if (!list) rows.set(id, (list = []));
+    list.push(row);
+  });
+  const out = new Map<number, EventSubmission>();
+  for (const [id, list] of rows) {
+    out.set(id, { hitId: Int32Array.from(list, (r) => submission.hitId[r]), trackId: Int32Array.from(list, (r) => submission.trackId[r]) });
+  }
+  return out;
+}
+
+/**
+ * Dense cluster label per hit row of `event` from its submission rows; hits in the noise track,
+ * and hits the submission leaves out, stay -1 (unassigned), as HyperTrack's own clusterings leave
+ * them.
+ */
+export function clusterLabels(event: TrackMLEvent, part: EventSubmission, noiseTrackId: number, file: string): Int32Array {
+  const rowOfHit = new Map<number, number>();
+  event.hits.hitId.forEach((id, row) => rowOfHit.set(id, row));
+  const labels = denseLabels(part.trackId).labels;
+  const out = new Int32Array(event.hits.hitId.length).fill(-1);
+  for (let k = 0; k < part.hitId.length; k++) {
+    const row = rowOfHit.get(part.hitId[k]);
+    if (row === undefined) throw new InputError({ file }, `event ${event.eventId}: hit_id ${part.hitId[k]} is not in the event`);
+    if (part.trackId[k] !== noiseTrackId) out[row] = labels[k];
+  }
+  return out;
+}
+
+/** One event's scores, as `score` prints them and writes to score/events.jsonl (NaN is written as null). */
+export interface SubmissionEventScore {
+  readonly eventId: number;
+  readonly hits: number;
+  readonly tracks: number;
+  readonly trackmlScore: number;
+  readonly dms: number;
+  readonly efficiency: number;
+  readonly purity: number;
+}
+
+/**
+ * Scores a TrackML submission against the truth, event by event: the official TrackML score and
+ * HyperTrack's double-majority DMS, efficiency and purity (hits of the noise track unassigned),
+ * keeping what the run's summary, efficiency per observable and hit mixing need.
+ */
+export class SubmissionScoring {
+  readonly scores: SubmissionEventScore[] = [];
+  private readonly majorities: DoubleMajorityResult[] = [];
+  private readonly efficiencyEvents: EfficiencyEvent[] = [];
+
+  /** `file` names the submission in errors. */
+  constructor(
+    private readonly noiseTrackId: number,
+    private readonly file: string,
+  ) {}
+
+  add(event: TrackMLEvent, part: EventSubmission): SubmissionEventScore {
+    const truth = event.truth;
+    if (truth === undefined) throw new InputError({ file: this.file }, `event ${event.eventId} has no truth to score against`);
+    let official;
+    try {
+      official = trackmlScore(truth, { hitId: part.hitId, trackId: part.trackId });
+    } catch (error) {
+      throw new InputError({ file: this.file }, `event ${event.eventId}: ${(error as Error).message}`);
+    }
+    const match = doubleMajority(particleIndexOfHits(event), clusterLabels(event, part, this.noiseTrackId, this.file), truth.weight);
+    this.majorities.push(match);
+    this.efficiencyEvents.push(efficiencyEventOf(event.particles, match));
+    const score = { eventId: event.eventId, hits: part.hitId.length, tracks: denseLabels(part.trackId).original.length, trackmlScore: official.score, dms: match.dms, efficiency: match.efficiency, purity: match.purity };
+    this.scores.push(score);
+    return score;
+  }
+
+  /** The results row's DMS, efficiency and purity over the events (every event counts). */
+  results(): ResultsSummary {
+    return summarizeResults(
+      this.scores.map((s) => ({ vdTpr: NaN, vdFpr: NaN, gnnTpr: NaN, gnnFpr: NaN, gnnAuc: NaN, gnnAucNoSelf: NaN, dms: s.dms, efficiency: s.efficiency, purity: s.purity, timeVd: NaN, timeGnn: NaN, timeCc: NaN, timeCluster: NaN })),
+    );
+  }
+
+  efficiency(): EfficiencyReport {
+    return observableEfficiency(this.efficiencyEvents);
+  }
+
+  hitMixing(): HitMixing {
+    return hitMixing(this.majorities);
+  }
+}
