@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { folderEntries, isProcessAlive, removeAbandonedTemporaries, writeFileAtomic } from './atomic-write';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -23,5 +24,25 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(join(target, 'inner.txt'), 'x');
     await expect(writeFileAtomic(target, 'data')).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['taken']);
+  });
+});
+
+describe('cleaning up after killed writers', () => {
+  it('removes the temporaries of dead processes only, and lists a missing folder as empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atomic-clean-'));
+    try {
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+      writeFileSync(join(dir, `.metrics.jsonl.${dead}-0123abcd.tmp`), 'half');
+      writeFileSync(join(dir, `.config.json.${process.pid}-89abcdef.tmp`), 'being written');
+      writeFileSync(join(dir, 'metrics.jsonl'), 'kept');
+      expect(isProcessAlive(process.pid)).toBe(true);
+      expect(isProcessAlive(dead)).toBe(false);
+      expect(await removeAbandonedTemporaries(dir)).toEqual([`.metrics.jsonl.${dead}-0123abcd.tmp`]);
+      expect((await folderEntries(dir)).sort()).toEqual([`.config.json.${process.pid}-89abcdef.tmp`, 'metrics.jsonl']);
+      expect(await folderEntries(join(dir, 'missing'))).toEqual([]);
+      expect(await folderEntries(join(dir, 'metrics.jsonl'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,6 +19,17 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/** The names in folder `dir`, none when it does not exist (yet) or is not a folder. */
+export async function folderEntries(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
 /** Whether process `pid` still runs (on this machine): the owner of a temporary name or a lock. */
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -37,12 +48,7 @@ const TEMPORARY = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/;
  * mid-write (those of running processes stay). Returns the names removed.
  */
 export async function removeAbandonedTemporaries(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
+  const names = await folderEntries(dir);
   const removed: string[] = [];
   for (const name of names) {
     const match = TEMPORARY.exec(name);

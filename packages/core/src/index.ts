@@ -22,7 +22,7 @@ export {
   type TrackMLEvent,
   type EventStream,
 } from './event';
-export { writeFileAtomic, removeAbandonedTemporaries, isProcessAlive } from './atomic-write';
+export { writeFileAtomic, removeAbandonedTemporaries, isProcessAlive, folderEntries } from './atomic-write';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
 export { UnionFind } from './union-find';
 export { Int32Index, Uint64Index, type DuplicateKey } from './id-index';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { InputError, isProcessAlive } from '@hypertrack/core';
+import { folderEntries, InputError, isProcessAlive } from '@hypertrack/core';
 import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
 import type { GnnConfig } from '../config';
 import { EdgePredictor } from '../model';
@@ -99,12 +99,7 @@ function isComplete(folder: string): boolean {
  * Incomplete step folders are skipped.
  */
 export async function latestCheckpoint(dir: string): Promise<string | null> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return null;
-  }
+  const names = await folderEntries(dir);
   const steps = names.filter((name) => STEP_FOLDER.test(name)).sort();
   for (let k = steps.length - 1; k >= 0; k--) if (isComplete(join(dir, steps[k]))) return join(dir, steps[k]);
   return null;
@@ -117,12 +112,7 @@ export async function latestCheckpoint(dir: string): Promise<string | null> {
  * what it did, one line per folder.
  */
 export async function tidyCheckpoints(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
+  const names = await folderEntries(dir);
   const done: string[] = [];
   for (const name of names) {
     const aside = ASIDE_FOLDER.exec(name);
