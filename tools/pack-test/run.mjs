@@ -100,14 +100,14 @@ try {
   };
   const examples = [
     ['packages/pipeline/examples/reconstruct.mjs', [join(root, 'models', 'gnn-tune6-mu2')], (out) => column(out, 'DMS') >= 0.8 && column(out, 'GNN(AUC)') >= 0.99],
-    ['packages/gnn/examples/fit.mjs', [], (out) => /^step 10: loss \d/m.test(out) && /^iterations reached: checkpoint \S+step-000000010$/m.test(out)],
+    ['packages/gnn/examples/fit.mjs', [], (out) => /^step 9: loss \d/m.test(out) && /^iterations reached: checkpoint \S+step-000000010$/m.test(out)],
   ];
   for (const [example, args, expected] of examples) {
     check(`example ${example}`, () => {
       const copy = join(consumer, example.replaceAll('/', '_'));
       writeFileSync(copy, readFileSync(join(root, example)));
       const out = execFileSync(process.execPath, [copy, ...args], { cwd: consumer, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      if (!expected(out)) throw new Error(`results below what the shipped model reaches:\n${out}`);
+      if (!expected(out)) throw new Error(`output not as the README says:\n${out}`);
     });
   }
   check('hypertrack CLI: --help and a simulate run', () => {
