@@ -20,6 +20,8 @@ export {
   loadCheckpoint,
   latestCheckpoint,
   tidyCheckpoints,
+  startingCheckpoint,
+  type StartingPoint,
   restoreTrainer,
   loadEdgePredictor,
   checkpointName,

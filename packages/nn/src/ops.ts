@@ -144,6 +144,6 @@ function checkSegments(numSegments: number): void {
   }
 }
 
-// The fused ops and gradient checkpointing belong to the same layer (see fused.ts, checkpoint.ts).
+// The fused ops and gradient checkpointing belong to the same layer (see fused/, checkpoint.ts).
 export { actBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, fusedKernelsActive } from './fused';
 export { checkpoint, isRecomputing } from './checkpoint';

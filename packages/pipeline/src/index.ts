@@ -13,5 +13,5 @@ export { Reconstruction, type EventReconstruction, type ReconstructionStages, ty
 export { gnnEdgeScorer, type EdgeScorer, type ScoringGraph } from './edge-scorer';
 export { RunEvaluation, graphFigures, type EventResultRow, type GraphResultRow } from './evaluation';
 export { refuseVdOverlap, vdOverlapNote } from './vd-overlap';
-export { TUNE5, loadTune, checkTune, tuneReconstructionSettings, type Tune, type TuneClusterConfig } from './tune';
+export { TUNE5, loadTune, checkTune, overrideTune, tuneReconstructionSettings, type Tune, type TuneClusterConfig, type TuneOverrides } from './tune';
 export { splitByEvent, clusterLabels, SubmissionScoring, type EventSubmission, type SubmissionEventScore } from './submission';

@@ -110,3 +110,25 @@ export async function loadTune(file?: string): Promise<Tune> {
   checkTune(config);
   return config;
 }
+
+/** Values to put over a tune, section by section; undefined leaves the tune's value. */
+export interface TuneOverrides {
+  readonly model?: Partial<GnnConfig>;
+  readonly training?: Partial<TrainerConfig>;
+  readonly data?: Partial<DataConfig>;
+  readonly cluster?: Partial<TuneClusterConfig>;
+}
+
+/** The tune with `overrides` on top (a command line's flags), checked again. */
+export function overrideTune(tune: Tune, overrides: TuneOverrides): Tune {
+  const over = <T extends object>(base: T, values: Partial<T> | undefined): T => ({ ...base, ...Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined)) });
+  const out: Tune = {
+    ...tune,
+    model: over(tune.model, overrides.model),
+    training: over(tune.training, overrides.training),
+    data: over(tune.data, overrides.data),
+    cluster: over(tune.cluster, overrides.cluster),
+  };
+  checkTune(out);
+  return out;
+}

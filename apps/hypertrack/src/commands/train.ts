@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -12,6 +11,7 @@ import {
   latestCheckpoint,
   loadCheckpoint,
   restoreTrainer,
+  startingCheckpoint,
   tidyCheckpoints,
   type FitState,
   type HitFeatures,
@@ -19,7 +19,7 @@ import {
 } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
-import { checkTune, loadTune, refuseVdOverlap, type Tune } from '@hypertrack/pipeline';
+import { loadTune, overrideTune, refuseVdOverlap, type Tune } from '@hypertrack/pipeline';
 import { RunFolderWriter } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
@@ -112,40 +112,26 @@ export function trainCommand(io: CliIO): Command {
     .action(async (options: TrainOptions) => runTrain(options, io));
 }
 
-function withFlags(config: Tune, o: TrainOptions): Tune {
-  const t = config.training;
-  const d = config.data;
+/** The tune with the flags that were given on top. */
+function withFlags(tune: Tune, o: TrainOptions): Tune {
   if (o.hitFeatures !== undefined && !(HIT_FEATURES as readonly string[]).includes(o.hitFeatures)) {
     throw new ConfigError('--hit-features', `expected one of ${HIT_FEATURES.join(', ')}, got "${o.hitFeatures}"`);
   }
   const features = o.hitFeatures as HitFeatures | undefined;
-  const out: Tune = {
-    ...config,
-    model: features === undefined ? config.model : { ...config.model, hitFeatures: features, coordDim: hitFeatureDim(features) },
+  return overrideTune(tune, {
+    model: features === undefined ? undefined : { hitFeatures: features, coordDim: hitFeatureDim(features) },
     training: {
-      ...t,
-      optimizer: (o.optimizer ?? t.optimizer) as Tune['training']['optimizer'],
-      learningRate: o.learningRate ?? t.learningRate,
-      scheduler: (o.schedulerType ?? t.scheduler) as Tune['training']['scheduler'],
-      schedulerPeriod: o.schedulerPeriod ?? t.schedulerPeriod,
-      weightDecayW: o.weightDecayW ?? t.weightDecayW,
-      weightDecayB: o.weightDecayB ?? t.weightDecayB,
-      epsilon: o.epsilon ?? t.epsilon,
-      maxGradNorm: o.maxGradNorm ?? t.maxGradNorm,
+      optimizer: o.optimizer as Tune['training']['optimizer'] | undefined,
+      learningRate: o.learningRate,
+      scheduler: o.schedulerType as Tune['training']['scheduler'] | undefined,
+      schedulerPeriod: o.schedulerPeriod,
+      weightDecayW: o.weightDecayW,
+      weightDecayB: o.weightDecayB,
+      epsilon: o.epsilon,
+      maxGradNorm: o.maxGradNorm,
     },
-    data: {
-      ...d,
-      batchSize: o.batchSize ?? d.batchSize,
-      rfactorStart: o.rfactorStart ?? d.rfactorStart,
-      rfactorEnd: o.rfactorEnd ?? o.rfactorStart ?? d.rfactorEnd,
-      noiseRatio: o.noiseRatio ?? d.noiseRatio,
-      period: o.period ?? d.period,
-      node2node: (o.node2node ?? d.node2node) as Tune['data']['node2node'],
-      ncell: o.ncell ?? d.ncell,
-    },
-  };
-  checkTune(out);
-  return out;
+    data: { batchSize: o.batchSize, rfactorStart: o.rfactorStart, rfactorEnd: o.rfactorEnd ?? o.rfactorStart, noiseRatio: o.noiseRatio, period: o.period, node2node: o.node2node as Tune['data']['node2node'] | undefined, ncell: o.ncell },
+  });
 }
 
 async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
@@ -200,7 +186,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
   for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
 
-  const from = await startingCheckpoint(options, tagDir);
+  const from = await startingCheckpoint({ tagDir, epoch: options.epoch, transferFrom: options.transferTag, checkpointsDir: join(options.logdir, 'checkpoints') });
   if (from !== null) {
     const checkpoint = await loadCheckpoint(from);
     try {
@@ -276,27 +262,6 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     await trainer.close();
     model.dispose();
   }
-}
-
-/** The checkpoint a run starts from, or null for a fresh start. */
-async function startingCheckpoint(options: TrainOptions, tagDir: string): Promise<string | null> {
-  if (options.transferTag !== undefined) {
-    const given = options.transferTag;
-    const dir = existsSync(given) && statSync(given).isDirectory() ? given : join(options.logdir, 'checkpoints', given);
-    if (existsSync(join(dir, 'trainer.json'))) return dir;
-    const latest = await latestCheckpoint(dir);
-    if (latest === null) throw new ConfigError('--transfer-tag', `no checkpoint under ${dir}`);
-    return latest;
-  }
-  if (options.epoch === 0) return null;
-  if (options.epoch === -1) {
-    const latest = await latestCheckpoint(tagDir);
-    if (latest === null) throw new ConfigError('--epoch', `-1 resumes from the newest checkpoint, but ${tagDir} has none`);
-    return latest;
-  }
-  const exact = join(tagDir, `step-${String(options.epoch).padStart(9, '0')}`);
-  if (!existsSync(exact)) throw new ConfigError('--epoch', `no checkpoint at step ${options.epoch} (${exact})`);
-  return exact;
 }
 
 function summarize(records: StepRecord[], last: Record<string, number | null>): string {

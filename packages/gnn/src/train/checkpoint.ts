@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { folderEntries, InputError, isProcessAlive } from '@hypertrack/core';
+import { ConfigError, folderEntries, InputError, isProcessAlive } from '@hypertrack/core';
 import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
 import type { GnnConfig } from '../config';
 import { EdgePredictor } from '../model';
@@ -201,4 +201,38 @@ export async function loadEdgePredictor(path: string): Promise<{ model: EdgePred
   }
   model.eval();
   return { model, meta, path: folder };
+}
+
+export interface StartingPoint {
+  /** The run's checkpoint folder (`<logdir>/checkpoints/<tag>`). */
+  readonly tagDir: string;
+  /** 0: a fresh start; -1: the newest checkpoint of `tagDir`; n: step n of `tagDir`. */
+  readonly epoch: number;
+  /** Start from another stage instead: a checkpoint folder, a folder of step folders, or a tag under `checkpointsDir`. */
+  readonly transferFrom?: string;
+  readonly checkpointsDir: string;
+}
+
+/**
+ * The checkpoint a run starts from, or null for a fresh start; a ConfigError naming `--epoch` or
+ * `--transfer-tag` when the asked-for one is not there.
+ */
+export async function startingCheckpoint(start: StartingPoint): Promise<string | null> {
+  if (start.transferFrom !== undefined) {
+    const given = start.transferFrom;
+    const dir = existsSync(given) && statSync(given).isDirectory() ? given : join(start.checkpointsDir, given);
+    if (existsSync(join(dir, META_FILE))) return dir;
+    const latest = await latestCheckpoint(dir);
+    if (latest === null) throw new ConfigError('--transfer-tag', `no checkpoint under ${dir}`);
+    return latest;
+  }
+  if (start.epoch === 0) return null;
+  if (start.epoch === -1) {
+    const latest = await latestCheckpoint(start.tagDir);
+    if (latest === null) throw new ConfigError('--epoch', `-1 resumes from the newest checkpoint, but ${start.tagDir} has none`);
+    return latest;
+  }
+  const exact = join(start.tagDir, checkpointName(start.epoch));
+  if (!isComplete(exact)) throw new ConfigError('--epoch', `no checkpoint at step ${start.epoch} (${exact})`);
+  return exact;
 }
