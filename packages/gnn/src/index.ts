@@ -38,3 +38,4 @@ export { pairGeometry, PAIR_GEOMETRY_DIM } from './pair-geometry';
 export { TUNE5_DATA, checkDataConfig, type DataConfig } from './fit/data-config';
 export { EventPool, graphExample, type GraphExample } from './fit/examples';
 export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitState, type StepMetrics } from './fit/fit';
+export { resumeTraining, type ResumeOptions } from './fit/resume';

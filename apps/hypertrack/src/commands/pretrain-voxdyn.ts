@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, createProgress, writeFileAtomic } from '@hypertrack/core';
+import { ConfigError, writeFileAtomic } from '@hypertrack/core';
 import { toPng, voxdynPlots } from '@hypertrack/report';
-import { NODE2NODE_MODES, formatIdRanges, saveModel, trainVoxdyn, type Node2Node, type TrainingEvent } from '@hypertrack/voxdyn';
-import { eventPoints } from '@hypertrack/event';
-import { openEvents, truthOf } from '@hypertrack/io-arrow';
+import { NODE2NODE_MODES, formatIdRanges, saveModel, trainVoxdyn, type Node2Node } from '@hypertrack/voxdyn';
+import { openEvents } from '@hypertrack/io-arrow';
+import { voxdynTrainingEvents } from '@hypertrack/pipeline';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
 
@@ -47,16 +47,7 @@ export function pretrainVoxdynCommand(io: CliIO): Command {
       const node2node = options.node2node as Node2Node;
       const ncells = options.ncell ?? [65536];
       const source = await openEvents(options.in, { events: options.events, eventsKey: '--events' });
-      const events: TrainingEvent[] = [];
-      const loading = createProgress('load events', source.eventIds.length, { unit: 'events', silent: !options.progress, sink: io.stderr });
-      for (const id of source.eventIds) {
-        const event = await source.load(id);
-        truthOf(event, source);
-        const { points, membership } = eventPoints(event);
-        events.push({ points, membership, id });
-        loading.tick();
-      }
-      loading.done();
+      const events = await voxdynTrainingEvents(source, options.in, options.progress ? io.stderr : undefined);
       for (const ncell of ncells) {
         const started = performance.now();
         const model = await trainVoxdyn(events, {

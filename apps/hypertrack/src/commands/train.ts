@@ -8,9 +8,7 @@ import {
   HIT_FEATURES,
   fit,
   hitFeatureDim,
-  latestCheckpoint,
-  loadCheckpoint,
-  restoreTrainer,
+  resumeTraining,
   startingCheckpoint,
   tidyCheckpoints,
   type FitState,
@@ -180,32 +178,15 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     io.stderr.write(`gradients on ${options.workers} worker thread${options.workers === 1 ? '' : 's'} (${backend.name} each)\n`);
   }
   const tagDir = join(options.logdir, 'checkpoints', options.saveTag);
-  const state: FitState = { seed: options.seed, currentEvent: null, currentValEvent: null };
   await mkdir(options.logdir, { recursive: true });
   const run = new RunFolderWriter(options.logdir);
   for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
   for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
 
   const from = await startingCheckpoint({ tagDir, epoch: options.epoch, transferFrom: options.transferTag, checkpointsDir: join(options.logdir, 'checkpoints') });
-  if (from !== null) {
-    const checkpoint = await loadCheckpoint(from);
-    try {
-      const saved = checkpoint.meta.gnn.hitFeatures ?? 'xyz';
-      const wanted = resolved.model.hitFeatures ?? 'xyz';
-      if (saved !== wanted) throw new ConfigError('--hit-features', `${from} was trained on hit features ${saved}, this run asks for ${wanted}`);
-      restoreTrainer(trainer, checkpoint, { softReset: options.softReset });
-    } finally {
-      checkpoint.dispose();
-    }
-    const extra = checkpoint.meta.extra as Partial<FitState>;
-    if (options.transferTag === undefined && extra.seed === options.seed) {
-      state.currentEvent = extra.currentEvent ?? null;
-      state.currentValEvent = extra.currentValEvent ?? null;
-    }
-    io.stderr.write(`resumed from ${from} at step ${trainer.step}${options.softReset ? ' (soft reset: weights only)' : ''}\n`);
-  } else if (options.epoch === 0 && (await latestCheckpoint(tagDir)) !== null) {
-    throw new ConfigError('--epoch', `${tagDir} already holds checkpoints: resume with --epoch -1, or choose another --save-tag`);
-  }
+  const state: FitState =
+    from === null ? { seed: options.seed, currentEvent: null, currentValEvent: null } : await resumeTraining(trainer, from, { softReset: options.softReset, transfer: options.transferTag !== undefined, seed: options.seed });
+  if (from !== null) io.stderr.write(`resumed from ${from} at step ${trainer.step}${options.softReset ? ' (soft reset: weights only)' : ''}\n`);
   await run.keepMetricsBefore(trainer.step);
   await run.config({ ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel });
 

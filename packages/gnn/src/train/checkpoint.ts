@@ -215,7 +215,8 @@ export interface StartingPoint {
 
 /**
  * The checkpoint a run starts from, or null for a fresh start; a ConfigError naming `--epoch` or
- * `--transfer-tag` when the asked-for one is not there.
+ * `--transfer-tag` when the asked-for one is not there, or when a fresh start would mix with the
+ * checkpoints of an earlier run.
  */
 export async function startingCheckpoint(start: StartingPoint): Promise<string | null> {
   if (start.transferFrom !== undefined) {
@@ -226,7 +227,12 @@ export async function startingCheckpoint(start: StartingPoint): Promise<string |
     if (latest === null) throw new ConfigError('--transfer-tag', `no checkpoint under ${dir}`);
     return latest;
   }
-  if (start.epoch === 0) return null;
+  if (start.epoch === 0) {
+    if ((await latestCheckpoint(start.tagDir)) !== null) {
+      throw new ConfigError('--epoch', `${start.tagDir} already holds checkpoints: resume with --epoch -1, or choose another --save-tag`);
+    }
+    return null;
+  }
   if (start.epoch === -1) {
     const latest = await latestCheckpoint(start.tagDir);
     if (latest === null) throw new ConfigError('--epoch', `-1 resumes from the newest checkpoint, but ${start.tagDir} has none`);
