@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@hypertrack/core';
-import { initBackend, isWasmBatchMatMulPatched } from './index';
+import { initBackend, isWasmBatchMatMulPatched, kernelState } from './index';
 
 describe('initBackend', () => {
   it('picks wasm here after reporting node-gpu and node unavailable', async () => {
@@ -31,7 +31,7 @@ describe('initBackend', () => {
   it('honours a forced cpu backend', async () => {
     const lines: string[] = [];
     const info = await initBackend({ prefer: 'cpu', log: (line) => lines.push(line) });
-    expect(info).toEqual({ name: 'cpu', tfName: 'cpu', tried: [{ name: 'cpu', ok: true, reason: expect.stringMatching(/JavaScript/) }] });
+    expect(info).toEqual({ name: 'cpu', tfName: 'cpu', tried: [{ name: 'cpu', ok: true, reason: expect.stringMatching(/JavaScript/) }], kernels: kernelState });
     expect(tf.getBackend()).toBe('cpu');
     expect(lines[0]).toMatch(/^tensor backend: cpu/);
   });

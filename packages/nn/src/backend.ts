@@ -7,6 +7,7 @@ import './gradients';
 import { patchWasmIdentity } from './identity-patch';
 import { patchWasmBatchMatMul } from './matmul-patch';
 import { firstLine, nodeRequire } from './node-require';
+import { kernelState, type KernelState } from './kernel-state';
 
 /** The backends HyperTrack can run on, fastest first. */
 export const BACKEND_ORDER = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
@@ -26,6 +27,8 @@ export interface BackendInfo {
   readonly tfName: string;
   /** Every backend tried, in order, with the outcome. */
   readonly tried: readonly BackendAttempt[];
+  /** nn's kernel switches and counters (fused kernels, SIMD loops), the same object for every call. */
+  readonly kernels: KernelState;
 }
 
 export interface InitBackendOptions {
@@ -173,7 +176,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     tried.push(attempt);
     if (attempt.ok) {
       options.log?.(describeAttempts(attempt, tried));
-      return { name, tfName: CANDIDATES[name].tfName, tried };
+      return { name, tfName: CANDIDATES[name].tfName, tried, kernels: kernelState };
     }
   }
   const reasons = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');

@@ -272,3 +272,26 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd }) => {
     ckpt.dispose();
   });
 });
+
+describe('the kernel state initBackend returns', () => {
+  it('is the one object the ops read: turning fused kernels off there takes the stock path, and the setters write it', async () => {
+    const backend = await initBackend({ prefer: 'wasm' });
+    expect(backend.kernels.fused).toBe(true);
+    expect(fusedKernelsActive()).toBe(true);
+    backend.kernels.fused = false;
+    try {
+      expect(fusedKernelsActive()).toBe(false);
+      const x = tf.tensor2d([[-1, 0.5], [2, -3]]);
+      const stock = fusedSilu(x);
+      expect(Array.from(stock.dataSync())).toEqual(Array.from(tf.mul(x, tf.sigmoid(x)).dataSync()));
+    } finally {
+      setFusedKernels(true);
+    }
+    expect(backend.kernels.fused).toBe(true);
+    setSimdLoops(false);
+    expect(backend.kernels.simdLoops).toBe(false);
+    expect(simdLoopsActive()).toBe(false);
+    setSimdLoops(true);
+    expect(simdLoopsActive()).toBe(true);
+  });
+});

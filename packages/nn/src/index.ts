@@ -69,3 +69,4 @@ export {
   type SafetensorsFile,
   type SaveStateDictOptions,
 } from './io/safetensors';
+export { kernelState, type KernelState } from './kernel-state';

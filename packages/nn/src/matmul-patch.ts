@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { kernelPatch } from './kernel-patch';
 import { f32, simdHeap, type WasmBackend } from './simd/heap';
 import { matMulLoops } from './simd/matmul-simd';
+import { kernelState } from './kernel-state';
 
 /**
  * The wasm backend's BatchMatMul is about 10x slower with `transposeA`/`transposeB` set than
@@ -19,11 +20,9 @@ function lastTwoSwapped(rank: number): number[] {
   return perm;
 }
 
-let simdWeightGradients = 0;
-
 /** How many weight gradients (A^T B) the SIMD loop has computed so far (which path ran). */
 export function simdWeightGradientCount(): number {
-  return simdWeightGradients;
+  return kernelState.simdWeightGradients;
 }
 
 /** Edges per call of the weight-gradient loop: the chunk of A and B it revisits stays in cache. */
@@ -56,7 +55,7 @@ function weightGradient(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo
     const count = Math.min(WEIGHT_GRAD_CHUNK, rows - e0);
     loops.weightGrad(A.byteOffset + 4 * e0 * k, B.byteOffset + 4 * e0 * n, C.byteOffset, count, k, 4 * k, 4 * n, 4 * n);
   }
-  simdWeightGradients++;
+  kernelState.simdWeightGradients++;
   return out;
 }
 

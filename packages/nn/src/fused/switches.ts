@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackend } from '../simd/heap';
+import { kernelState } from '../kernel-state';
 import { registerWasmKernels } from '../kernels/register';
 import { simdEdgeLoops, simdLoops } from '../kernels/simd-loops';
 
-let enabled = true;
-
 /** Turns the wasm custom kernels on or off (on by default; off gives the stock-op fallback). */
 export function setFusedKernels(on: boolean): void {
-  enabled = on;
+  kernelState.fused = on;
 }
 
 /** Whether the fused kernels run their SIMD loops now (BatchNorm and per-edge ones alike). */
@@ -18,5 +17,5 @@ export function simdLoopsActive(): boolean {
 
 /** Whether the fused wasm kernels are used now (wasm backend active, kernels on). */
 export function fusedKernelsActive(): boolean {
-  return enabled && tf.getBackend() === 'wasm' && registerWasmKernels();
+  return kernelState.fused && tf.getBackend() === 'wasm' && registerWasmKernels();
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { kernelState } from '../kernel-state';
 import { wasmApi, type WasmMemory } from './wasm-api';
 
 /**
@@ -13,20 +14,18 @@ export interface WasmBackend extends tf.KernelBackend {
   wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
 }
 
-let simdEnabled = true;
-
 /**
  * Turns the SIMD loops inside the wasm kernels (fused ops, the weight-gradient product) on or off
  * (on by default; off runs JS loops or the stock kernels). For benchmarks and tests; both give the
  * same results up to rounding.
  */
 export function setSimdLoops(on: boolean): void {
-  simdEnabled = on;
+  kernelState.simdLoops = on;
 }
 
 /** The backend's heap memory, when SIMD loops are on and the heap is reachable; else null. */
 export function simdHeap(backend: WasmBackend): WasmMemory | null {
-  if (!simdEnabled) return null;
+  if (!kernelState.simdLoops) return null;
   const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   return memory instanceof wasmApi.Memory ? memory : null;
 }
