@@ -1,0 +1,43 @@
+// Issue 15 (native speed): where a training step's time goes, kernel by kernel. One tune-6 step
+// over one mu = 2-sized event (1.2k hits, 55k edges, random graph) on the main thread, under
+// tf.profile, after two warm-up steps; kernel times summed by kernel name (the wasm backend times
+// each kernel call). What native code must replace to speed a step up is what tops this list.
+// Run after a build: node tools/bench/step-profile.bench.mjs
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '@hypertrack/core';
+import { initBackend } from '@hypertrack/nn';
+import { EdgePredictor, GnnTrainer, TUNE5_GNN, TUNE5_TRAINING } from '@hypertrack/gnn';
+
+const rng = Rng.fromSeed(1);
+const hits = 1200;
+const edges = 55_000;
+const coords = Float32Array.from({ length: 3 * hits }, () => rng.normal(0, 500));
+const src = Int32Array.from({ length: edges }, () => rng.int(hits));
+const dst = Int32Array.from({ length: edges }, () => rng.int(hits));
+const hitTrack = Int32Array.from({ length: hits }, (_, i) => Math.floor(i / 10));
+const labels = Uint8Array.from(src, (s, k) => (hitTrack[s] === hitTrack[dst[k]] ? 1 : 0));
+const example = { numNodes: hits, coordDim: 3, coords, src, dst, labels, hitTrack };
+
+await initBackend({ prefer: 'wasm', log: console.log });
+const tune6 = { ...TUNE5_GNN, pairFeatures: 'geometry', messageGeometry: true };
+const trainer = new GnnTrainer(new EdgePredictor(tune6, 1), { ...TUNE5_TRAINING, learningRate: 2e-3 });
+const root = Rng.fromSeed(2);
+for (let i = 0; i < 2; i++) await trainer.trainStep([example], root.split(i));
+const t0 = performance.now();
+const profile = await tf.profile(() => trainer.trainStep([example], root.split(9)));
+const wall = performance.now() - t0;
+const byName = new Map();
+for (const k of profile.kernels) {
+  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+  const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
+  entry.ms += ms;
+  entry.calls++;
+  byName.set(k.name, entry);
+}
+const total = [...byName.values()].reduce((s, e) => s + e.ms, 0);
+console.log(`step wall ${wall.toFixed(0)} ms (profiled), kernel time ${total.toFixed(0)} ms in ${profile.kernels.length} kernel calls`);
+for (const [name, e] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+  console.log(`${name.padEnd(36)} ${e.ms.toFixed(1).padStart(8)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${String(e.calls).padStart(5)} calls`);
+}
+trainer.model.dispose();
+await trainer.close();
