@@ -41,3 +41,31 @@ export function countEvent(summary: EventCensus, event: TrackMLEvent): void {
   summary.hitsPerParticle[0] += Math.max(0, withoutHits);
   for (const c of counts.values()) summary.hitsPerParticle[Math.min(CENSUS_HIT_BINS - 1, c)]++;
 }
+
+/** What `inspect` prints. */
+export function formatCensus(s: EventCensus, source: string): string {
+  const lines: string[] = [];
+  const perEvent = (v: number) => (s.events > 0 ? (v / s.events).toFixed(1) : '0');
+  lines.push(`${source}: ${s.events} event(s)`);
+  lines.push(`  hits            ${s.hits} (${perEvent(s.hits)} per event)`);
+  lines.push(`  particles       ${s.particles} (${perEvent(s.particles)} per event), ${s.particlesWithHits} with hits`);
+  if (s.hits > 0) lines.push(`  noise fraction  ${(s.noiseHits / s.hits).toFixed(4)}`);
+  if (s.particlesWithHits > 0) lines.push(`  hits/particle   ${((s.hits - s.noiseHits) / s.particlesWithHits).toFixed(2)} (mean over particles with hits)`);
+  const peak = Math.max(1, ...s.hitsPerParticle);
+  lines.push('  hits per particle:');
+  s.hitsPerParticle.forEach((count, k) => {
+    const label = k === CENSUS_HIT_BINS - 1 ? `>=${k}` : String(k);
+    lines.push(`    ${label.padStart(4)} ${String(count).padStart(8)} ${'#'.repeat(Math.round((40 * count) / peak))}`);
+  });
+  lines.push('  hits per volume/layer:');
+  const keys = [...s.hitsPerLayer.keys()].sort((a, b) => {
+    const [va, la] = a.split('/').map(Number);
+    const [vb, lb] = b.split('/').map(Number);
+    return va - vb || la - lb;
+  });
+  for (const key of keys) {
+    const [volume, layer] = key.split('/');
+    lines.push(`    volume ${volume.padStart(2)} layer ${layer.padStart(2)} ${String(s.hitsPerLayer.get(key)).padStart(9)}`);
+  }
+  return lines.join('\n');
+}

@@ -37,5 +37,5 @@ export { runGradientTask, readNamed, writeNamed, type GradientTask, type Gradien
 export { pairGeometry, PAIR_GEOMETRY_DIM } from './pair-geometry';
 export { TUNE5_DATA, checkDataConfig, type DataConfig } from './fit/data-config';
 export { EventPool, graphExample, type GraphExample } from './fit/examples';
-export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitState, type StepMetrics } from './fit/fit';
+export { fit, formatStepSummary, type FitOptions, type FitResult, type FitCallbacks, type FitState, type StepMetrics } from './fit/fit';
 export { resumeTraining, type ResumeOptions } from './fit/resume';

@@ -16,3 +16,4 @@ export { refuseVdOverlap, vdOverlapNote } from './vd-overlap';
 export { TUNE5, loadTune, checkTune, overrideTune, tuneReconstructionSettings, type Tune, type TuneClusterConfig, type TuneOverrides } from './tune';
 export { splitByEvent, clusterLabels, SubmissionScoring, type EventSubmission, type SubmissionEventScore } from './submission';
 export { voxdynTrainingEvents } from './voxdyn-events';
+export { formatEventRows, formatGraphRows, formatScores } from './tables';

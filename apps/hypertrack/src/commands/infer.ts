@@ -5,6 +5,8 @@ import { openEvents } from '@hypertrack/io-arrow';
 import { formatResultsLatexRow, formatResultsTable } from '@hypertrack/metrics';
 import { initBackend, type BackendName } from '@hypertrack/nn';
 import {
+  formatEventRows,
+  formatGraphRows,
   gnnEdgeScorer,
   loadTune,
   mergeReconstructionSettings,
@@ -20,7 +22,6 @@ import { RUN_FILES, RunFolderWriter } from '@hypertrack/report';
 import { loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
-import { formatEventRows, formatGraphRows } from '../tables';
 
 interface InferOptions {
   config?: string;

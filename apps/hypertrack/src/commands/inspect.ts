@@ -3,8 +3,7 @@ import { createProgress } from '@hypertrack/core';
 import { openEvents } from '@hypertrack/io-arrow';
 import type { CliIO } from '../io';
 import { formatProducer } from '../producer-lines';
-import { countEvent, emptyCensus } from '@hypertrack/event';
-import { formatCensus } from '../tables';
+import { countEvent, emptyCensus, formatCensus } from '@hypertrack/event';
 
 interface InspectOptions {
   events?: string;

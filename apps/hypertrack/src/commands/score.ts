@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { createProgress, InputError } from '@hypertrack/core';
 import { openEvents, parseEventRanges, readTrackMLTable, selectEvents, truthOf } from '@hypertrack/io-arrow';
-import { formatValueUncertainty, meanStd } from '@hypertrack/metrics';
-import { splitByEvent, SubmissionScoring, type EventSubmission, type SubmissionEventScore } from '@hypertrack/pipeline';
+import { formatScores, splitByEvent, SubmissionScoring, type EventSubmission } from '@hypertrack/pipeline';
 import { RunFolderWriter, type RunInfoFile } from '@hypertrack/report';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
@@ -57,27 +56,4 @@ async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
     await run.hitMixing(scoring.hitMixing());
     await run.results(scoring.results());
   }
-}
-
-/** Printed columns: key, header, width, decimals. */
-const COLUMNS: Array<[keyof SubmissionEventScore, string, number, number]> = [
-  ['hits', 'hits', 8, 0],
-  ['tracks', 'tracks', 8, 0],
-  ['trackmlScore', 'TrackML', 9, 4],
-  ['dms', 'DMS', 9, 4],
-  ['efficiency', 'eff', 9, 4],
-  ['purity', 'pur', 9, 4],
-];
-
-export function formatScores(scores: readonly SubmissionEventScore[]): string {
-  const lines = [`${'event'.padEnd(10)}${COLUMNS.map(([, header, width]) => header.padStart(width)).join('')}`];
-  for (const s of scores) {
-    lines.push(`${String(s.eventId).padEnd(10)}${COLUMNS.map(([key, , width, decimals]) => s[key].toFixed(decimals).padStart(width)).join('')}`);
-  }
-  const overall = (['trackmlScore', 'dms', 'efficiency', 'purity'] as const).map((k) => {
-    const { mean, std } = meanStd(scores.map((s) => s[k]).filter((v) => Number.isFinite(v)));
-    return `${k === 'trackmlScore' ? 'TrackML' : k === 'dms' ? 'DMS' : k} ${scores.length > 1 ? formatValueUncertainty(mean, std) : mean.toFixed(4)}`;
-  });
-  lines.push(`overall (${scores.length} event${scores.length === 1 ? '' : 's'}, mean(std)): ${overall.join(', ')}`);
-  return `${lines.join('\n')}\n`;
 }

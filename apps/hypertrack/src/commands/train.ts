@@ -7,6 +7,7 @@ import {
   GnnTrainer,
   HIT_FEATURES,
   fit,
+  formatStepSummary,
   hitFeatureDim,
   resumeTraining,
   startingCheckpoint,
@@ -228,7 +229,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
           recent.push(record);
           progress.tick();
           if (trainer.step % options.printEvery === 0) {
-            io.stdout.write(`${summarize(recent, metrics)}\n`);
+            io.stdout.write(`${formatStepSummary(recent, metrics)}\n`);
             recent = [];
           }
         },
@@ -243,17 +244,4 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     await trainer.close();
     model.dispose();
   }
-}
-
-function summarize(records: StepRecord[], last: Record<string, number | null>): string {
-  const mean = (f: (r: StepRecord) => number) => records.reduce((s, r) => s + f(r), 0) / records.length;
-  const parts = [
-    `step ${records[records.length - 1].step + 1}`,
-    `loss ${mean((r) => r.loss).toFixed(4)}`,
-    `trn AUC ${mean((r) => r.edgeAuc).toFixed(4)}`,
-  ];
-  if (typeof last.val_edge_auc === 'number') parts.push(`val AUC ${last.val_edge_auc.toFixed(4)}`);
-  if (typeof last.val_edge_auc_noself === 'number') parts.push(`without self-loops ${last.val_edge_auc_noself.toFixed(4)}`);
-  parts.push(`lr ${records[records.length - 1].lr.toExponential(2)}`, `${mean((r) => r.edges).toFixed(0)} edges`, `${mean((r) => r.ms).toFixed(0)} ms/step`);
-  return parts.join(', ');
 }

@@ -154,3 +154,20 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const reason = options.signal?.aborted ? 'stopped by signal' : trainer.step >= target ? 'iterations reached' : 'time limit reached';
   return { steps: trainer.step, reason, checkpoint };
 }
+
+/**
+ * The line `train` prints every few steps: means over `records` of loss, training AUC, edges and
+ * step time, the last validation AUC and the learning rate.
+ */
+export function formatStepSummary(records: readonly StepRecord[], last: StepMetrics): string {
+  const mean = (f: (r: StepRecord) => number) => records.reduce((s, r) => s + f(r), 0) / records.length;
+  const parts = [
+    `step ${records[records.length - 1].step + 1}`,
+    `loss ${mean((r) => r.loss).toFixed(4)}`,
+    `trn AUC ${mean((r) => r.edgeAuc).toFixed(4)}`,
+  ];
+  if (typeof last.val_edge_auc === 'number') parts.push(`val AUC ${last.val_edge_auc.toFixed(4)}`);
+  if (typeof last.val_edge_auc_noself === 'number') parts.push(`without self-loops ${last.val_edge_auc_noself.toFixed(4)}`);
+  parts.push(`lr ${records[records.length - 1].lr.toExponential(2)}`, `${mean((r) => r.edges).toFixed(0)} edges`, `${mean((r) => r.ms).toFixed(0)} ms/step`);
+  return parts.join(', ');
+}

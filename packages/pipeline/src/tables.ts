@@ -1,6 +1,6 @@
-import { CENSUS_HIT_BINS, type EventCensus } from '@hypertrack/event';
 import { formatValueUncertainty, meanStd } from '@hypertrack/metrics';
-import type { EventResultRow, GraphResultRow } from '@hypertrack/pipeline';
+import type { EventResultRow, GraphResultRow } from './evaluation';
+import type { SubmissionEventScore } from './submission';
 
 /** The per-event lines `infer` prints above the results row. */
 export function formatEventRows(rows: readonly EventResultRow[]): string {
@@ -44,30 +44,26 @@ export function formatGraphRows(rows: readonly GraphResultRow[], node2node: stri
   return `${lines.join('\n')}\n`;
 }
 
-/** What `inspect` prints. */
-export function formatCensus(s: EventCensus, source: string): string {
-  const lines: string[] = [];
-  const perEvent = (v: number) => (s.events > 0 ? (v / s.events).toFixed(1) : '0');
-  lines.push(`${source}: ${s.events} event(s)`);
-  lines.push(`  hits            ${s.hits} (${perEvent(s.hits)} per event)`);
-  lines.push(`  particles       ${s.particles} (${perEvent(s.particles)} per event), ${s.particlesWithHits} with hits`);
-  if (s.hits > 0) lines.push(`  noise fraction  ${(s.noiseHits / s.hits).toFixed(4)}`);
-  if (s.particlesWithHits > 0) lines.push(`  hits/particle   ${((s.hits - s.noiseHits) / s.particlesWithHits).toFixed(2)} (mean over particles with hits)`);
-  const peak = Math.max(1, ...s.hitsPerParticle);
-  lines.push('  hits per particle:');
-  s.hitsPerParticle.forEach((count, k) => {
-    const label = k === CENSUS_HIT_BINS - 1 ? `>=${k}` : String(k);
-    lines.push(`    ${label.padStart(4)} ${String(count).padStart(8)} ${'#'.repeat(Math.round((40 * count) / peak))}`);
-  });
-  lines.push('  hits per volume/layer:');
-  const keys = [...s.hitsPerLayer.keys()].sort((a, b) => {
-    const [va, la] = a.split('/').map(Number);
-    const [vb, lb] = b.split('/').map(Number);
-    return va - vb || la - lb;
-  });
-  for (const key of keys) {
-    const [volume, layer] = key.split('/');
-    lines.push(`    volume ${volume.padStart(2)} layer ${layer.padStart(2)} ${String(s.hitsPerLayer.get(key)).padStart(9)}`);
+/** Printed columns: key, header, width, decimals. */
+const SCORE_COLUMNS: Array<[keyof SubmissionEventScore, string, number, number]> = [
+  ['hits', 'hits', 8, 0],
+  ['tracks', 'tracks', 8, 0],
+  ['trackmlScore', 'TrackML', 9, 4],
+  ['dms', 'DMS', 9, 4],
+  ['efficiency', 'eff', 9, 4],
+  ['purity', 'pur', 9, 4],
+];
+
+/** What `score` prints: each event's scores and their mean. */
+export function formatScores(scores: readonly SubmissionEventScore[]): string {
+  const lines = [`${'event'.padEnd(10)}${SCORE_COLUMNS.map(([, header, width]) => header.padStart(width)).join('')}`];
+  for (const s of scores) {
+    lines.push(`${String(s.eventId).padEnd(10)}${SCORE_COLUMNS.map(([key, , width, decimals]) => s[key].toFixed(decimals).padStart(width)).join('')}`);
   }
-  return lines.join('\n');
+  const overall = (['trackmlScore', 'dms', 'efficiency', 'purity'] as const).map((k) => {
+    const { mean, std } = meanStd(scores.map((s) => s[k]).filter((v) => Number.isFinite(v)));
+    return `${k === 'trackmlScore' ? 'TrackML' : k === 'dms' ? 'DMS' : k} ${scores.length > 1 ? formatValueUncertainty(mean, std) : mean.toFixed(4)}`;
+  });
+  lines.push(`overall (${scores.length} event${scores.length === 1 ? '' : 's'}, mean(std)): ${overall.join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }
