@@ -1,5 +1,6 @@
 import { DEFAULT_EDGE_THRESHOLD, DEFAULT_MIN_GRAPH } from '@hypertrack/cluster';
 import { ConfigError } from '@hypertrack/core';
+import { definedValues } from './defined';
 
 /**
  * Pile-up reduction applied to each event before reconstruction (reference 1.4); without
@@ -79,8 +80,7 @@ export function mergeReconstructionSettings(...layers: ReconstructionSettings[])
   const out: Record<string, Record<string, unknown>> = {};
   for (const layer of layers) {
     for (const [section, values] of Object.entries(layer)) {
-      const defined = Object.entries(values ?? {}).filter(([, v]) => v !== undefined);
-      out[section] = { ...out[section], ...Object.fromEntries(defined) };
+      out[section] = { ...out[section], ...definedValues(values) };
     }
   }
   return out as ReconstructionSettings;
@@ -98,13 +98,11 @@ export function resolveReconstructionConfig(settings: ReconstructionSettings = {
       if (!known.includes(key)) throw new ConfigError(`${section}.${key}`, `unknown key (known: ${known.join(', ')})`);
     }
   }
-  const defined = <T extends object>(values: T | undefined): Partial<T> =>
-    Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
   const config: ReconstructionConfig = {
-    reduction: { ...RECONSTRUCTION_DEFAULTS.reduction, ...defined(settings.reduction) },
-    graph: { ...RECONSTRUCTION_DEFAULTS.graph, ...defined(settings.graph) },
-    cluster: { ...RECONSTRUCTION_DEFAULTS.cluster, ...defined(settings.cluster) },
-    evaluation: { ...RECONSTRUCTION_DEFAULTS.evaluation, ...defined(settings.evaluation) },
+    reduction: { ...RECONSTRUCTION_DEFAULTS.reduction, ...definedValues(settings.reduction) },
+    graph: { ...RECONSTRUCTION_DEFAULTS.graph, ...definedValues(settings.graph) },
+    cluster: { ...RECONSTRUCTION_DEFAULTS.cluster, ...definedValues(settings.cluster) },
+    evaluation: { ...RECONSTRUCTION_DEFAULTS.evaluation, ...definedValues(settings.evaluation) },
   };
   const { reduction, graph, cluster, evaluation } = config;
   if (reduction.rfactor !== undefined) check('reduction.rfactor', reduction.rfactor, reduction.rfactor > 0 && reduction.rfactor <= 1, 'a number in (0, 1]');

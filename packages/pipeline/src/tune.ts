@@ -13,6 +13,7 @@ import {
   type TrainerConfig,
 } from '@hypertrack/gnn';
 import type { ReconstructionSettings } from './config';
+import { definedValues } from './defined';
 
 /** The clustering a tune is meant to be reconstructed with (`infer --config` reads it). */
 export interface TuneClusterConfig {
@@ -121,7 +122,7 @@ export interface TuneOverrides {
 
 /** The tune with `overrides` on top (a command line's flags), checked again. */
 export function overrideTune(tune: Tune, overrides: TuneOverrides): Tune {
-  const over = <T extends object>(base: T, values: Partial<T> | undefined): T => ({ ...base, ...Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined)) });
+  const over = <T extends object>(base: T, values: Partial<T> | undefined): T => ({ ...base, ...definedValues(values) });
   const out: Tune = {
     ...tune,
     model: over(tune.model, overrides.model),

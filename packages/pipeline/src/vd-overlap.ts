@@ -1,4 +1,5 @@
 import { ConfigError } from '@hypertrack/core';
+import { selectEvents } from '@hypertrack/io-arrow';
 import { formatIdRanges, idRanges, type TrainingStats } from '@hypertrack/voxdyn';
 
 const WHY = 'on them its graph holds every true pair, unlike on new events';
@@ -6,8 +7,7 @@ const WHY = 'on them its graph holds every true pair, unlike on new events';
 /** The ids of `ids` that also trained the VD model, as "0-19,40", or null when none did (or the model does not say). */
 function sharedWithVd(ids: readonly number[], stats: TrainingStats): string | null {
   if (stats.trainingEvents === undefined) return null;
-  const ranges = stats.trainingEvents;
-  const shared = ids.filter((id) => ranges.some(([first, last]) => id >= first && id <= last));
+  const shared = selectEvents(ids, stats.trainingEvents);
   return shared.length === 0 ? null : `${shared.length} of these events (${formatIdRanges(idRanges(shared))})`;
 }
 

@@ -1,5 +1,6 @@
-import { createProgress, InputError, type EventStream, type ProgressSink } from '@hypertrack/core';
+import { createProgress, type EventStream, type ProgressSink } from '@hypertrack/core';
 import { eventPoints } from '@hypertrack/event';
+import { truthOf } from '@hypertrack/io-arrow';
 import type { TrainingEvent } from '@hypertrack/voxdyn';
 
 /**
@@ -12,7 +13,7 @@ export async function voxdynTrainingEvents(source: EventStream, sourceName: stri
   const loading = createProgress('load events', source.eventIds.length, { unit: 'events', silent: progress === undefined, sink: progress });
   for (const id of source.eventIds) {
     const event = await source.load(id);
-    if (!event.truth) throw new InputError({ file: sourceName }, `event ${event.eventId} has no truth table`);
+    truthOf(event, { path: sourceName });
     const { points, membership } = eventPoints(event);
     events.push({ points, membership, id });
     loading.tick();
