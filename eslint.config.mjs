@@ -8,7 +8,7 @@ const tensorPackages = ['@tensorflow/*'];
 /** Which layers each layer may import; tests may also use data packages as fixtures. */
 function boundaries({ dataMayUseData }) {
   const data = dataMayUseData ? ['layer:core', 'layer:data'] : ['layer:core'];
-  const below = ['layer:pipeline', 'layer:stage', 'layer:tensor', 'layer:data', 'layer:core'];
+  const below = ['layer:pipeline', 'layer:stage', 'layer:tensor', 'layer:native', 'layer:data', 'layer:core'];
   return [
     'error',
     {
@@ -17,7 +17,9 @@ function boundaries({ dataMayUseData }) {
       depConstraints: [
         { sourceTag: 'layer:core', onlyDependOnLibsWithTags: [], bannedExternalImports: tensorPackages },
         { sourceTag: 'layer:data', onlyDependOnLibsWithTags: data, bannedExternalImports: tensorPackages },
-        { sourceTag: 'layer:tensor', onlyDependOnLibsWithTags: ['layer:core'] },
+        // Native kernels sit under the tensor layer and depend on nothing of ours.
+        { sourceTag: 'layer:native', onlyDependOnLibsWithTags: [], bannedExternalImports: tensorPackages },
+        { sourceTag: 'layer:tensor', onlyDependOnLibsWithTags: ['layer:core', 'layer:native'] },
         { sourceTag: 'layer:stage', onlyDependOnLibsWithTags: ['layer:tensor', 'layer:data', 'layer:core'] },
         // The sequencer wires stages together, so it sits above them and below the apps.
         { sourceTag: 'layer:pipeline', onlyDependOnLibsWithTags: ['layer:stage', 'layer:tensor', 'layer:data', 'layer:core'] },

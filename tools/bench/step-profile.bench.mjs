@@ -19,8 +19,11 @@ const labels = Uint8Array.from(src, (s, k) => (hitTrack[s] === hitTrack[dst[k]] 
 const example = { numNodes: hits, coordDim: 3, coords, src, dst, labels, hitTrack };
 
 await initBackend({ prefer: 'wasm', log: console.log });
-const tune6 = { ...TUNE5_GNN, pairFeatures: 'geometry', messageGeometry: true };
-const trainer = new GnnTrainer(new EdgePredictor(tune6, 1), { ...TUNE5_TRAINING, learningRate: 2e-3 });
+// STEP_PROFILE_TUNE=5 profiles the tune-5 network of the issue's target instead of tune-6.
+const tune5 = process.env.STEP_PROFILE_TUNE === '5';
+const network = tune5 ? TUNE5_GNN : { ...TUNE5_GNN, pairFeatures: 'geometry', messageGeometry: true };
+console.log(`network: tune-${tune5 ? 5 : 6}`);
+const trainer = new GnnTrainer(new EdgePredictor(network, 1), { ...TUNE5_TRAINING, learningRate: 2e-3 });
 const root = Rng.fromSeed(2);
 for (let i = 0; i < 2; i++) await trainer.trainStep([example], root.split(i));
 const t0 = performance.now();

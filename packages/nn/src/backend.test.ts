@@ -18,7 +18,8 @@ describe('initBackend', () => {
     expect(info.tried[1].reason).toMatch(/@tensorflow\/tfjs-node cannot be loaded/);
     expect(info.tried[2].reason).toMatch(/SIMD on/);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^tensor backend: wasm \(WebAssembly, SIMD on, 1 thread\); unavailable: node-gpu \(.*\); node \(/);
+    const native = process.env.HYPERTRACK_NATIVE === 'off' ? 'native kernels off: switched off by HYPERTRACK_NATIVE=off' : 'native kernels: AVX2/FMA kernels, OpenBLAS products, 2 BLAS thread\\(s\\)';
+    expect(lines[0]).toMatch(new RegExp(`^tensor backend: wasm \\(WebAssembly, SIMD on, 1 thread\\), ${native}; unavailable: node-gpu \\(.*\\); node \\(`));
     expect(isWasmBatchMatMulPatched()).toBe(true);
     // Idempotent: a second call keeps one patch and the same backend.
     expect((await initBackend()).name).toBe('wasm');

@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { ConfigError } from '@hypertrack/core';
 import './gradients';
 import { patchWasmIdentity } from './identity-patch';
 import { patchWasmBatchMatMul } from './matmul-patch';
+import { nativeStatus, setNativeThreads } from './native';
+import { patchWasmRowKernels } from './rows-patch';
 import { firstLine, nodeRequire } from './node-require';
 import { kernelState, type KernelState } from './kernel-state';
 
@@ -41,6 +45,11 @@ export interface InitBackendOptions {
    * installed package's dist folder, which works from the workspace and from an installed tarball.
    */
   readonly wasmPath?: string;
+  /**
+   * Threads of the native dense products (the BLAS). Default: every core on the main thread, one
+   * in a worker thread (data-parallel training runs one worker per core; more would oversubscribe).
+   */
+  readonly blasThreads?: number;
 }
 
 interface Candidate {
@@ -129,8 +138,10 @@ async function tryBackend(name: BackendName, options: InitBackendOptions): Promi
     return { name, ok: false, reason: 'initialisation failed (tfjs setBackend returned false)' };
   }
   if (name === 'wasm') {
+    setNativeThreads(options.blasThreads ?? (isMainThread ? availableParallelism() : 1));
     patchWasmBatchMatMul();
     patchWasmIdentity(); // share buffers when tfjs saves tensors for the backward pass
+    patchWasmRowKernels();
   }
   if (name === 'cpu') silenceCpuBanner();
   return { name, ok: true, reason: candidate.describe() };
@@ -153,7 +164,8 @@ function silenceCpuBanner(): void {
 
 function describeAttempts(chosen: BackendAttempt, tried: readonly BackendAttempt[]): string {
   const failed = tried.filter((t) => !t.ok).map((t) => `${t.name} (${t.reason})`);
-  const head = `tensor backend: ${chosen.name} (${chosen.reason})`;
+  const native = chosen.name === 'wasm' ? `, ${nativeStatus()}` : '';
+  const head = `tensor backend: ${chosen.name} (${chosen.reason})${native}`;
   return failed.length === 0 ? head : `${head}; unavailable: ${failed.join('; ')}`;
 }
 
@@ -168,6 +180,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const { prefer } = options;
   if (prefer !== undefined && !(BACKEND_ORDER as readonly string[]).includes(prefer)) {
     throw new ConfigError('backend', `unknown backend '${String(prefer)}'; expected one of ${BACKEND_ORDER.join(', ')}`);
+  }
+  const { blasThreads } = options;
+  if (blasThreads !== undefined && !(Number.isInteger(blasThreads) && blasThreads >= 1)) {
+    throw new ConfigError('blasThreads', `must be a positive integer, got ${String(blasThreads)}`);
   }
   const order: readonly BackendName[] = prefer === undefined ? BACKEND_ORDER : [prefer];
   const tried: BackendAttempt[] = [];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { Mlp, actBatchNorm, actBatchNormEval, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
+import { Mlp, kernelState, nativeKernels, actBatchNorm, actBatchNormEval, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
 
 function randomTensor(rng: Rng, shape: number[], mean = 0, scale = 1): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -22,27 +22,39 @@ function scaleOf(a: tf.Tensor): number {
   return tf.tidy(() => Math.max(1e-6, tf.max(tf.abs(a)).dataSync()[0]));
 }
 
+// The native kernels run where @hypertrack/native loads (CI builds it); the WebAssembly-path test
+// run (HYPERTRACK_NATIVE=off) leaves that mode out and checks the other three again.
+const nativeRun = nativeKernels() !== null;
 const MODES = [
-  { name: 'wasm, fused kernels (SIMD loops)', backend: 'wasm' as const, fused: true, simd: true },
-  { name: 'wasm, fused kernels (JS loops)', backend: 'wasm' as const, fused: true, simd: false },
-  { name: 'wasm, stock-op fallback', backend: 'wasm' as const, fused: false, simd: true },
-  { name: 'cpu (stock-op fallback)', backend: 'cpu' as const, fused: true, simd: true },
+  ...(nativeRun ? [{ name: 'wasm + native kernels', backend: 'wasm' as const, fused: true, simd: true, native: true }] : []),
+  { name: 'wasm, fused kernels (SIMD loops)', backend: 'wasm' as const, fused: true, simd: true, native: false },
+  { name: 'wasm, fused kernels (JS loops)', backend: 'wasm' as const, fused: true, simd: false, native: false },
+  { name: 'wasm, stock-op fallback', backend: 'wasm' as const, fused: false, simd: true, native: false },
+  { name: 'cpu (stock-op fallback)', backend: 'cpu' as const, fused: true, simd: true, native: false },
 ];
 
-describe.each(MODES)('fused ops on $name', ({ backend, fused, simd }) => {
+describe.each(MODES)('fused ops on $name', ({ backend, fused, simd, native }) => {
   beforeAll(async () => {
     await initBackend({ prefer: backend });
     setFusedKernels(fused);
     setSimdLoops(simd);
+    kernelState.native = native;
   });
   afterAll(() => {
     setFusedKernels(true);
     setSimdLoops(true);
+    kernelState.native = true;
   });
 
   it('uses the custom kernels exactly on wasm with kernels on', () => {
     expect(fusedKernelsActive()).toBe(backend === 'wasm' && fused);
     expect(simdLoopsActive()).toBe(backend === 'wasm' && fused && simd);
+  });
+
+  it(native ? 'runs the native kernels' : 'runs no native kernel', () => {
+    const before = kernelState.nativeCalls;
+    tf.tidy(() => actBatchNorm(tf.ones([4, 3]) as tf.Tensor2D, tf.ones([3]) as tf.Tensor1D, tf.zeros([3]) as tf.Tensor1D).y.dataSync());
+    expect(kernelState.nativeCalls > before).toBe(native);
   });
 
   // Shapes reach every path of the SIMD loops: whole 4-lane blocks of 4, 2 and 1 rows, leftover

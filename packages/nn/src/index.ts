@@ -8,6 +8,8 @@ export {
 } from './backend';
 export { patchWasmBatchMatMul, unpatchWasmBatchMatMul, isWasmBatchMatMulPatched, simdWeightGradientCount } from './matmul-patch';
 export { patchWasmIdentity, unpatchWasmIdentity } from './identity-patch';
+export { patchWasmRowKernels, unpatchWasmRowKernels } from './rows-patch';
+export { nativeStatus, nativeKernels } from './native';
 export * as ops from './ops';
 export { gatherRows, segmentSum, segmentMean, segmentCounts, rowIndex, type RowIndex } from './ops';
 export { actBatchNorm, actBatchNormEval, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { initBackend, isWasmBatchMatMulPatched, patchWasmBatchMatMul, setSimdLoops, simdWeightGradientCount, unpatchWasmBatchMatMul } from './index';
+import { initBackend, kernelState, nativeKernels, isWasmBatchMatMulPatched, patchWasmBatchMatMul, setSimdLoops, simdWeightGradientCount, unpatchWasmBatchMatMul } from './index';
 
 function random(rng: Rng, shape: number[]): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -21,9 +21,13 @@ function operands(rng: Rng, batch: number[], transposeA: boolean, transposeB: bo
   return [random(rng, a), random(rng, b)];
 }
 
-describe('wasm BatchMatMul patch', () => {
+describe('wasm BatchMatMul patch (native kernels off)', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm' });
+    kernelState.native = false;
+  });
+  afterAll(() => {
+    kernelState.native = true;
   });
 
   it.each([[[]], [[2]], [[2, 3]]])('matches the stock kernel for every transpose combination (batch %j)', (batch) => {
@@ -89,5 +93,56 @@ describe('wasm BatchMatMul patch', () => {
     patchWasmBatchMatMul();
     expect(grads()).toEqual(stock);
     tf.dispose([a, b]);
+  });
+});
+
+/** Frobenius norm of the difference over that of the reference. */
+function relativeDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff += (actual[i] - expected[i]) ** 2;
+    norm += expected[i] ** 2;
+  }
+  return Math.sqrt(diff / norm);
+}
+
+// Only where the native kernels load (CI builds them); the WebAssembly-path run checks the rest.
+(nativeKernels() === null ? () => undefined : describe)('BatchMatMul through the native BLAS', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm' });
+  });
+
+  it.each([[[]], [[2]], [[2, 3]]])('agrees with the WebAssembly path within 1e-5 for every transpose combination (batch %j)', (batch) => {
+    const rng = Rng.fromSeed(17);
+    const inputs = combos.map(([ta, tb]) => operands(rng, batch, ta, tb));
+    const run = (native: boolean) => {
+      kernelState.native = native;
+      const before = kernelState.nativeCalls;
+      const out = combos.map(([ta, tb], i) => tf.tidy(() => tf.matMul(inputs[i][0], inputs[i][1], ta, tb).dataSync()));
+      expect(kernelState.nativeCalls - before).toBe(native ? combos.length : 0);
+      return out;
+    };
+    const wasm = run(false);
+    const native = run(true);
+    combos.forEach((_, i) => expect(relativeDifference(native[i], wasm[i])).toBeLessThan(1e-5));
+    tf.dispose(inputs.flat());
+  });
+
+  it('broadcasts one matrix over a batch, and its gradients agree with the WebAssembly path', () => {
+    const rng = Rng.fromSeed(18);
+    const a = random(rng, [3, 40, 30]);
+    const b = random(rng, [3, 30, 20]);
+    const one = random(rng, [1, 30, 20]);
+    const loss = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y)));
+    const results = (native: boolean) => {
+      kernelState.native = native;
+      return tf.tidy(() => [tf.matMul(a, one).dataSync(), tf.matMul(tf.slice(a, [0, 0, 0], [1, 40, 30]), b).dataSync(), ...tf.grads(loss)([a, b]).map((g) => g.dataSync())]);
+    };
+    const wasm = results(false);
+    const native = results(true);
+    expect(wasm.map((w) => w.length)).toEqual([3 * 40 * 20, 3 * 40 * 20, 3 * 40 * 30, 3 * 30 * 20]);
+    wasm.forEach((w, i) => expect(relativeDifference(native[i], w)).toBeLessThan(1e-5));
+    tf.dispose([a, b, one]);
   });
 });

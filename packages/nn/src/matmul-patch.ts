@@ -3,9 +3,12 @@ import { kernelPatch } from './kernel-patch';
 import { f32, simdHeap, type WasmBackend } from './simd/heap';
 import { matMulLoops } from './simd/matmul-simd';
 import { kernelState } from './kernel-state';
+import { nativeCall, nativeKernels } from './native';
 
 /**
- * The wasm backend's BatchMatMul is about 10x slower with `transposeA`/`transposeB` set than
+ * Where @hypertrack/native loads with a BLAS, every product runs there (the system's BLAS on the
+ * wasm heap in place: 2.6-4.3x XNNPACK per core on the GNN's shapes, docs/benchmarks.md).
+ * Otherwise: the wasm backend's BatchMatMul is about 10x slower with `transposeA`/`transposeB` set than
  * without (1561 ms vs 171 ms for 200k x 128 operands), and every matMul gradient sets one of
  * them. The patch transposes the flagged operand explicitly with the backend's own Transpose
  * kernel, then calls the stock kernel without flags; the results are identical. The weight
@@ -59,12 +62,54 @@ function weightGradient(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo
   return out;
 }
 
+/**
+ * The product through the native BLAS (every transpose case, a batch of equal or broadcast
+ * matrices), or null when native kernels are off, have no BLAS, or the shapes do not fit.
+ */
+function nativeProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.BatchMatMulAttrs): tf.TensorInfo | null {
+  if (!kernelState.native || nativeKernels()?.blas == null) return null;
+  const rank = a.shape.length;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || rank !== b.shape.length || rank < 2) return null;
+  // Leading axes are one batch: equal on both sides, or all 1 on one side (one matrix for all).
+  const batchShapeA = a.shape.slice(0, -2);
+  const batchShapeB = b.shape.slice(0, -2);
+  const batchA = batchShapeA.reduce((p, s) => p * s, 1);
+  const batchB = batchShapeB.reduce((p, s) => p * s, 1);
+  const same = batchShapeA.every((s, i) => s === batchShapeB[i]);
+  if (!same && batchA !== 1 && batchB !== 1) return null;
+  const batchShape = batchA >= batchB ? batchShapeA : batchShapeB;
+  const [aRows, aCols] = a.shape.slice(-2);
+  const [bRows, bCols] = b.shape.slice(-2);
+  const [m, k] = attrs.transposeA ? [aCols, aRows] : [aRows, aCols];
+  const [kB, n] = attrs.transposeB ? [bCols, bRows] : [bRows, bCols];
+  if (k !== kB) return null;
+  const batch = Math.max(batchA, batchB);
+  const out = backend.makeOutput([...batchShape, m, n], 'float32');
+  if (m * n * batch === 0) return out;
+  if (k === 0) {
+    f32(backend, out).fill(0);
+    return out;
+  }
+  const native = nativeCall(backend);
+  if (native === null) {
+    backend.disposeData(out.dataId);
+    return null;
+  }
+  const at = native.at;
+  const transA = attrs.transposeA ? 1 : 0;
+  const transB = attrs.transposeB ? 1 : 0;
+  native.addon.gemm(native.heap(), transA, transB, m, n, k, at(a), batchA === 1 ? 0 : m * k, at(b), batchB === 1 ? 0 : k * n, at(out), m * n, batch);
+  return out;
+}
+
 function makePatched(stock: tf.KernelConfig, transpose: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {
     const attrs = (args.attrs ?? {}) as unknown as tf.BatchMatMulAttrs;
-    if (!attrs.transposeA && !attrs.transposeB) return stock.kernelFunc(args);
     const backend = args.backend as tf.KernelBackend;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const native = nativeProduct(backend as WasmBackend, a, b, attrs);
+    if (native !== null) return native;
+    if (!attrs.transposeA && !attrs.transposeB) return stock.kernelFunc(args);
     if (attrs.transposeA && !attrs.transposeB) {
       const direct = weightGradient(backend as WasmBackend, a, b);
       if (direct !== null) return direct;

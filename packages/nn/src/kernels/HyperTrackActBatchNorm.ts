@@ -3,6 +3,7 @@ import { f32 } from '../simd/heap';
 import { blockPlan, replicate, SUM_CHUNK_BLOCKS } from './batchnorm-blocks';
 import { wasmKernelFunc, wasmSigmoid, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { ACT_BN, type ActBnAttrs } from './kernel-names';
+import { nativeCall } from '../native';
 
 /** [y, mean, variance]: a = act(x), y = (a - mean) / sqrt(variance + eps) * weight + bias. */
 function actBatchNormKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'weight' | 'bias', ActBnAttrs>): tf.TensorInfo[] {
@@ -10,6 +11,14 @@ function actBatchNormKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'weight
   const { act, eps } = attrs;
   const [rows, features] = x.shape;
   const silu = act === 'silu';
+  const native = nativeCall(backend);
+  if (native !== null) {
+    const outputs = [[rows, features], [features], [features]].map((shape) => backend.makeOutput(shape, 'float32'));
+    const [y, mean, variance] = outputs;
+    const at = native.at;
+    native.addon.actBatchNorm(native.heap(), at(x), at(y), at(mean), at(variance), at(weight), at(bias), rows, features, silu ? 1 : 0, eps);
+    return outputs;
+  }
   const sig = silu ? wasmSigmoid(backend, x) : null;
   const y = backend.makeOutput([rows, features], 'float32');
   const mean = backend.makeOutput([features], 'float32');

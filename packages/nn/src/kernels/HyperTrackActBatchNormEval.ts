@@ -3,6 +3,7 @@ import { f32 } from '../simd/heap';
 import { blockPlan, replicate } from './batchnorm-blocks';
 import { wasmKernelFunc, wasmSigmoid, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { ACT_BN_EVAL, type ActBnAttrs } from './kernel-names';
+import { nativeCall } from '../native';
 
 /** y = (act(x) - mean) / sqrt(variance + eps) * weight + bias with given (running) statistics. */
 function actBatchNormEvalKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'weight' | 'bias' | 'mean' | 'variance', ActBnAttrs>): tf.TensorInfo {
@@ -10,6 +11,13 @@ function actBatchNormEvalKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'we
   const { act, eps } = attrs;
   const [rows, features] = x.shape;
   const silu = act === 'silu';
+  const native = nativeCall(backend);
+  if (native !== null) {
+    const y = backend.makeOutput([rows, features], 'float32');
+    const at = native.at;
+    native.addon.actBatchNormEval(native.heap(), at(x), at(y), at(weight), at(bias), at(mean), at(variance), rows, features, silu ? 1 : 0, eps);
+    return y;
+  }
   const sig = silu ? wasmSigmoid(backend, x) : null;
   const y = backend.makeOutput([rows, features], 'float32');
   // [scale, shift] x blockLen.

@@ -3,6 +3,7 @@ import { f32 } from '../simd/heap';
 import { blockPlan, replicate, SUM_CHUNK_BLOCKS } from './batchnorm-blocks';
 import { wasmKernelFunc, wasmSigmoid, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { ACT_BN_GRAD, type ActBnAttrs } from './kernel-names';
+import { nativeCall } from '../native';
 
 /**
  * [dx, dweight, dbias] of actBatchNorm, with x̂ = (a - mean) / sqrt(variance + eps):
@@ -14,6 +15,14 @@ function actBatchNormGradKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'dy
   const { act, eps } = attrs;
   const [rows, features] = x.shape;
   const silu = act === 'silu';
+  const native = nativeCall(backend);
+  if (native !== null) {
+    const outputs = [[rows, features], [features], [features]].map((shape) => backend.makeOutput(shape, 'float32'));
+    const [dx, dweight, dbias] = outputs;
+    const at = native.at;
+    native.addon.actBatchNormGrad(native.heap(), at(x), at(dy), at(weight), at(mean), at(variance), at(dx), at(dweight), at(dbias), rows, features, silu ? 1 : 0, eps);
+    return outputs;
+  }
   const sig = silu ? wasmSigmoid(backend, x) : null;
   const dx = backend.makeOutput([rows, features], 'float32');
   const dweight = backend.makeOutput([features], 'float32');

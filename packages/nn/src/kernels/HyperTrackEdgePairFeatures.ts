@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { f32, i32 } from '../simd/heap';
 import { wasmKernelFunc, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { PAIR } from './kernel-names';
-import { checkRowIndices } from './row-indices';
+import { nativeCall } from '../native';
+import { checkRowIndices, failIndexCheck } from './row-indices';
 import { simdEdgeLoops } from './simd-loops';
 
 /** out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e] with j = src[e], i = dst[e]. */
@@ -11,6 +12,14 @@ function pairKernel({ backend, inputs }: KernelArgs<'h' | 'src' | 'dst' | 'attr'
   const d = h.shape[1];
   const edges = src.shape[0];
   const width = d + 3;
+  const native = nativeCall(backend);
+  if (native !== null) {
+    const out = backend.makeOutput([edges, width], 'float32');
+    const at = native.at;
+    const bad = native.addon.edgePairFeatures(native.heap(), at(h), h.shape[0], at(src), at(dst), at(attr), at(out), edges, d);
+    if (bad >= 0) failIndexCheck(backend, out, () => checkRowIndices('edgePairFeatures', backend, h.shape[0], { src, dst }));
+    return out;
+  }
   checkRowIndices('edgePairFeatures', backend, h.shape[0], { src, dst });
   const out = backend.makeOutput([edges, width], 'float32');
   const H = f32(backend, h);

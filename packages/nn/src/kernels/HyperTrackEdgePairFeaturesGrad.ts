@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { f32, i32 } from '../simd/heap';
 import { wasmKernelFunc, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { PAIR_GRAD } from './kernel-names';
-import { checkRowIndices } from './row-indices';
+import { nativeCall } from '../native';
+import { checkRowIndices, failIndexCheck } from './row-indices';
 import { simdEdgeLoops } from './simd-loops';
 
 /**
@@ -15,6 +16,15 @@ function pairGradKernel({ backend, inputs }: KernelArgs<'h' | 'src' | 'dst' | 'd
   const [n, d] = h.shape;
   const edges = src.shape[0];
   const width = d + 3;
+  const native = nativeCall(backend);
+  if (native !== null) {
+    const outputs = [backend.makeOutput([n, d], 'float32'), backend.makeOutput([edges, 1], 'float32')];
+    const [dh, dattr] = outputs;
+    const at = native.at;
+    const bad = native.addon.edgePairFeaturesGrad(native.heap(), at(h), n, at(src), at(dst), at(dy), at(dh), at(dattr), edges, d);
+    if (bad >= 0) failIndexCheck(backend, outputs, () => checkRowIndices('edgePairFeatures gradient', backend, n, { src, dst }));
+    return outputs;
+  }
   checkRowIndices('edgePairFeatures gradient', backend, n, { src, dst });
   const dh = backend.makeOutput([n, d], 'float32');
   const dattr = backend.makeOutput([edges, 1], 'float32');

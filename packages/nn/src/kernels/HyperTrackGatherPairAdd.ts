@@ -2,13 +2,22 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { f32, i32 } from '../simd/heap';
 import { wasmKernelFunc, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { GATHER_PAIR_ADD } from './kernel-names';
-import { checkRowIndices } from './row-indices';
+import { nativeCall } from '../native';
+import { checkRowIndices, failIndexCheck } from './row-indices';
 import { simdEdgeLoops } from './simd-loops';
 
 /** out[e] = edge[e] + table[first[e], :m] + table[second[e], m:]. */
 function gatherPairAddKernel({ backend, inputs }: KernelArgs<'edge' | 'table' | 'first' | 'second'>): tf.TensorInfo {
   const { edge, table, first, second } = inputs;
   const [edges, m] = edge.shape;
+  const native = nativeCall(backend);
+  if (native !== null) {
+    const out = backend.makeOutput([edges, m], 'float32');
+    const at = native.at;
+    const bad = native.addon.gatherPairAdd(native.heap(), at(edge), at(table), table.shape[0], at(first), at(second), at(out), edges, m);
+    if (bad >= 0) failIndexCheck(backend, out, () => checkRowIndices('gatherPairAdd', backend, table.shape[0], { first, second }));
+    return out;
+  }
   checkRowIndices('gatherPairAdd', backend, table.shape[0], { first, second });
   const out = backend.makeOutput([edges, m], 'float32');
   const X = f32(backend, edge);

@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { f32, i32 } from '../simd/heap';
 import { wasmKernelFunc, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { GATHER_PAIR_ADD_GRAD, type GatherPairAddGradAttrs } from './kernel-names';
-import { checkRowIndices } from './row-indices';
+import { nativeCall } from '../native';
+import { checkRowIndices, failIndexCheck } from './row-indices';
 import { simdEdgeLoops } from './simd-loops';
 
 /** dtable[first[e], :m] += dy[e] and dtable[second[e], m:] += dy[e], summed over the edges. */
@@ -10,6 +11,14 @@ function gatherPairAddGradKernel({ backend, inputs, attrs }: KernelArgs<'dy' | '
   const { dy, first, second } = inputs;
   const { rows } = attrs;
   const [edges, m] = dy.shape;
+  const native = nativeCall(backend);
+  if (native !== null) {
+    const dtable = backend.makeOutput([rows, 2 * m], 'float32');
+    const at = native.at;
+    const bad = native.addon.gatherPairAddGrad(native.heap(), at(dy), at(first), at(second), at(dtable), rows, edges, m);
+    if (bad >= 0) failIndexCheck(backend, dtable, () => checkRowIndices('gatherPairAdd gradient', backend, rows, { first, second }));
+    return dtable;
+  }
   checkRowIndices('gatherPairAdd gradient', backend, rows, { first, second });
   const dtable = backend.makeOutput([rows, 2 * m], 'float32');
   const G = f32(backend, dy);

@@ -14,3 +14,13 @@ export function checkRowIndices(op: string, backend: WasmBackend, rows: number, 
     }
   }
 }
+
+/**
+ * After a native kernel reported a bad index: frees its outputs and throws the exact error of the
+ * JS check (which names the index tensor, the position and the value).
+ */
+export function failIndexCheck(backend: WasmBackend, outputs: tf.TensorInfo | tf.TensorInfo[], check: () => void): never {
+  for (const info of Array.isArray(outputs) ? outputs : [outputs]) backend.disposeData(info.dataId);
+  check();
+  throw new RangeError('a native kernel reported a row index out of range that the JS check did not find');
+}

@@ -1,0 +1,215 @@
+// Node-API bindings. Every kernel takes the heap (an ArrayBuffer, the tfjs wasm memory) first and
+// then byte offsets into it and sizes, all as numbers: the kernels read and write the tensors in
+// place, with no copy in either direction.
+#include <node_api.h>
+#include <stdio.h>
+#include <string.h>
+#include "hypertrack_native.h"
+
+#define MAX_ARGS 16
+
+static const ht_kernels *kernels;
+static const char *variant;
+
+typedef struct {
+  uint8_t *heap;
+  size_t heap_bytes;
+  double v[MAX_ARGS];
+  size_t count;
+} call_args;
+
+static int throw_error(napi_env env, const char *message) {
+  napi_throw_error(env, "HT_NATIVE", message);
+  return 0;
+}
+
+// Reads (heap, numbers...) into *out; checks the count. Returns 0 after throwing.
+static int read_args(napi_env env, napi_callback_info info, size_t expected, call_args *out, const char *name) {
+  napi_value argv[MAX_ARGS + 1];
+  size_t argc = MAX_ARGS + 1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return throw_error(env, "bad call");
+  if (argc != expected + 1) {
+    char message[128];
+    snprintf(message, sizeof message, "%s takes %zu arguments after the heap, got %zu", name, expected, argc - 1);
+    return throw_error(env, message);
+  }
+  void *data;
+  bool is_buffer = false;
+  napi_is_arraybuffer(env, argv[0], &is_buffer);
+  if (!is_buffer || napi_get_arraybuffer_info(env, argv[0], &data, &out->heap_bytes) != napi_ok) {
+    char message[128];
+    snprintf(message, sizeof message, "%s: the first argument must be the heap's ArrayBuffer", name);
+    return throw_error(env, message);
+  }
+  out->heap = data;
+  out->count = expected;
+  for (size_t i = 0; i < expected; i++) {
+    if (napi_get_value_double(env, argv[i + 1], &out->v[i]) != napi_ok) {
+      char message[128];
+      snprintf(message, sizeof message, "%s: argument %zu must be a number", name, i + 1);
+      return throw_error(env, message);
+    }
+  }
+  return 1;
+}
+
+#define F32(i) ((float *)(args.heap + (size_t)args.v[i]))
+#define I32(i) ((int32_t *)(args.heap + (size_t)args.v[i]))
+#define SZ(i) ((size_t)args.v[i])
+#define INT(i) ((int)args.v[i])
+
+static napi_value index_result(napi_env env, int status, size_t bad_edge) {
+  napi_value result;
+  napi_create_double(env, status == HT_OK ? -1.0 : (double)bad_edge, &result);
+  return result;
+}
+
+// actBatchNorm(heap, x, y, mean, var, w, b, rows, features, act, eps)
+static napi_value ActBatchNorm(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 10, &args, "actBatchNorm")) return NULL;
+  kernels->act_batchnorm(F32(0), F32(1), F32(2), F32(3), F32(4), F32(5), SZ(6), SZ(7), INT(8), (float)args.v[9]);
+  return NULL;
+}
+
+// actBatchNormGrad(heap, x, dy, w, mean, var, dx, dw, db, rows, features, act, eps)
+static napi_value ActBatchNormGrad(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 12, &args, "actBatchNormGrad")) return NULL;
+  kernels->act_batchnorm_grad(F32(0), F32(1), F32(2), F32(3), F32(4), F32(5), F32(6), F32(7), SZ(8), SZ(9), INT(10),
+                              (float)args.v[11]);
+  return NULL;
+}
+
+// actBatchNormEval(heap, x, y, w, b, mean, var, rows, features, act, eps)
+static napi_value ActBatchNormEval(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 10, &args, "actBatchNormEval")) return NULL;
+  kernels->act_batchnorm_eval(F32(0), F32(1), F32(2), F32(3), F32(4), F32(5), SZ(6), SZ(7), INT(8), (float)args.v[9]);
+  return NULL;
+}
+
+// edgePairFeatures(heap, h, nodes, src, dst, attr, out, edges, d) -> -1 or the first bad edge
+static napi_value EdgePairFeatures(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 8, &args, "edgePairFeatures")) return NULL;
+  size_t bad = 0;
+  int status = kernels->edge_pair_features(F32(0), SZ(1), I32(2), I32(3), F32(4), F32(5), SZ(6), SZ(7), &bad);
+  return index_result(env, status, bad);
+}
+
+// edgePairFeaturesGrad(heap, h, nodes, src, dst, dy, dh, dattr, edges, d)
+static napi_value EdgePairFeaturesGrad(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 9, &args, "edgePairFeaturesGrad")) return NULL;
+  size_t bad = 0;
+  int status = kernels->edge_pair_features_grad(F32(0), SZ(1), I32(2), I32(3), F32(4), F32(5), F32(6), SZ(7), SZ(8), &bad);
+  return index_result(env, status, bad);
+}
+
+// gatherPairAdd(heap, edge, table, rows, first, second, out, edges, m)
+static napi_value GatherPairAdd(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 8, &args, "gatherPairAdd")) return NULL;
+  size_t bad = 0;
+  int status = kernels->gather_pair_add(F32(0), F32(1), SZ(2), I32(3), I32(4), F32(5), SZ(6), SZ(7), &bad);
+  return index_result(env, status, bad);
+}
+
+// gatherPairAddGrad(heap, dy, first, second, dtable, rows, edges, m)
+static napi_value GatherPairAddGrad(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 7, &args, "gatherPairAddGrad")) return NULL;
+  size_t bad = 0;
+  int status = kernels->gather_pair_add_grad(F32(0), I32(1), I32(2), F32(3), SZ(4), SZ(5), SZ(6), &bad);
+  return index_result(env, status, bad);
+}
+
+// gatherRows(heap, x, rows, index, out, count, width)
+static napi_value GatherRows(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 6, &args, "gatherRows")) return NULL;
+  size_t bad = 0;
+  int status = kernels->gather_rows(F32(0), SZ(1), I32(2), F32(3), SZ(4), SZ(5), &bad);
+  return index_result(env, status, bad);
+}
+
+// scatterAddRows(heap, x, index, out, rows, count, width)
+static napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 6, &args, "scatterAddRows")) return NULL;
+  size_t bad = 0;
+  int status = kernels->scatter_add_rows(F32(0), I32(1), F32(2), SZ(3), SZ(4), SZ(5), &bad);
+  return index_result(env, status, bad);
+}
+
+// gemm(heap, transA, transB, m, n, k, a, strideA, b, strideB, c, strideC, batch); strides in floats
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 12, &args, "gemm")) return NULL;
+  if (!ht_blas_available()) {
+    throw_error(env, "gemm: this build has no BLAS");
+    return NULL;
+  }
+  ht_sgemm_batch(INT(0), INT(1), SZ(2), SZ(3), SZ(4), F32(5), SZ(6), F32(7), SZ(8), F32(9), SZ(10), SZ(11));
+  return NULL;
+}
+
+// setBlasThreads(heap-less: n)
+static napi_value SetBlasThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  size_t argc = 1;
+  int32_t threads = 1;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc == 1) napi_get_value_int32(env, argv[0], &threads);
+  ht_blas_set_threads(threads < 1 ? 1 : threads);
+  return NULL;
+}
+
+static void set_string(napi_env env, napi_value object, const char *key, const char *value) {
+  napi_value v;
+  napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, object, key, v);
+}
+
+static napi_value Describe(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value object, threads;
+  napi_create_object(env, &object);
+  set_string(env, object, "variant", variant);
+  set_string(env, object, "blas", ht_blas_name());
+  napi_create_int32(env, ht_blas_threads(), &threads);
+  napi_set_named_property(env, object, "blasThreads", threads);
+  return object;
+}
+
+static void export_function(napi_env env, napi_value exports, const char *name, napi_callback callback) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, NULL, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
+
+NAPI_MODULE_INIT() {
+  kernels = &ht_kernels_generic;
+  variant = "generic";
+#if defined(HT_HAVE_AVX2) && (defined(__x86_64__) || defined(__i386__))
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    kernels = &ht_kernels_avx2;
+    variant = "avx2";
+  }
+#endif
+  export_function(env, exports, "actBatchNorm", ActBatchNorm);
+  export_function(env, exports, "actBatchNormGrad", ActBatchNormGrad);
+  export_function(env, exports, "actBatchNormEval", ActBatchNormEval);
+  export_function(env, exports, "edgePairFeatures", EdgePairFeatures);
+  export_function(env, exports, "edgePairFeaturesGrad", EdgePairFeaturesGrad);
+  export_function(env, exports, "gatherPairAdd", GatherPairAdd);
+  export_function(env, exports, "gatherPairAddGrad", GatherPairAddGrad);
+  export_function(env, exports, "gatherRows", GatherRows);
+  export_function(env, exports, "scatterAddRows", ScatterAddRows);
+  export_function(env, exports, "gemm", Gemm);
+  export_function(env, exports, "setBlasThreads", SetBlasThreads);
+  export_function(env, exports, "describe", Describe);
+  return exports;
+}

@@ -1,0 +1,51 @@
+// The native kernels of HyperTrack-TS. Every kernel works on plain float32 / int32 arrays that
+// the caller owns (the tfjs wasm heap, in place); none allocates its outputs.
+#ifndef HYPERTRACK_NATIVE_H
+#define HYPERTRACK_NATIVE_H
+#include <stddef.h>
+#include <stdint.h>
+
+// A kernel that checks its row indices returns HT_OK, or HT_BAD_INDEX with the first edge whose
+// index is out of range in *bad_edge (then the outputs are unspecified).
+enum { HT_OK = 0, HT_BAD_INDEX = 1 };
+
+typedef struct {
+  // act: 0 none, 1 silu. y = (act(x) - mean) / sqrt(var + eps) * w + b over the rows; mean and
+  // biased var written to mean/var.
+  void (*act_batchnorm)(const float *x, float *y, float *mean, float *var, const float *w, const float *b,
+                        size_t rows, size_t features, int act, float eps);
+  void (*act_batchnorm_grad)(const float *x, const float *dy, const float *w, const float *mean, const float *var,
+                             float *dx, float *dw, float *db, size_t rows, size_t features, int act, float eps);
+  void (*act_batchnorm_eval)(const float *x, float *y, const float *w, const float *b, const float *mean,
+                             const float *var, size_t rows, size_t features, int act, float eps);
+  // out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e], j = src[e], i = dst[e].
+  int (*edge_pair_features)(const float *h, size_t nodes, const int32_t *src, const int32_t *dst, const float *attr,
+                            float *out, size_t edges, size_t d, size_t *bad_edge);
+  int (*edge_pair_features_grad)(const float *h, size_t nodes, const int32_t *src, const int32_t *dst, const float *dy,
+                                 float *dh, float *dattr, size_t edges, size_t d, size_t *bad_edge);
+  // out[e] = edge[e] + table[first[e], :m] + table[second[e], m:] (table is [rows, 2m]).
+  int (*gather_pair_add)(const float *edge, const float *table, size_t rows, const int32_t *first,
+                         const int32_t *second, float *out, size_t edges, size_t m, size_t *bad_edge);
+  int (*gather_pair_add_grad)(const float *dy, const int32_t *first, const int32_t *second, float *dtable,
+                              size_t rows, size_t edges, size_t m, size_t *bad_edge);
+  // out[r] = x[index[r]] for r < count; x is [rows, width].
+  int (*gather_rows)(const float *x, size_t rows, const int32_t *index, float *out, size_t count, size_t width,
+                     size_t *bad_edge);
+  // out[index[r]] += x[r] for r < count over a zeroed out [rows, width].
+  int (*scatter_add_rows)(const float *x, const int32_t *index, float *out, size_t rows, size_t count, size_t width,
+                          size_t *bad_edge);
+} ht_kernels;
+
+extern const ht_kernels ht_kernels_avx2;
+extern const ht_kernels ht_kernels_generic;
+
+// Dense products through the BLAS the addon was linked with (gemm_blas.c); 0 when it has none.
+int ht_blas_available(void);
+const char *ht_blas_name(void);
+void ht_blas_set_threads(int threads);
+int ht_blas_threads(void);
+// C = op(A) op(B) for `batch` products, row-major; op transposes when the flag is set. Strides
+// in floats between consecutive matrices of a batch (0 broadcasts one matrix to all).
+void ht_sgemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t stride_a,
+                    const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch);
+#endif

@@ -1,0 +1,21 @@
+/**
+ * The functions of build/hypertrack_native.node. Each kernel takes the heap (the ArrayBuffer of
+ * the wasm memory holding the tensors) and then byte offsets into it and sizes; it reads and writes
+ * the tensors in place. Index-checking kernels return -1, or the first edge whose index is out of
+ * range (the outputs are then unspecified).
+ */
+export interface NativeAddon {
+  actBatchNorm(heap: ArrayBuffer, x: number, y: number, mean: number, variance: number, weight: number, bias: number, rows: number, features: number, act: number, eps: number): void;
+  actBatchNormGrad(heap: ArrayBuffer, x: number, dy: number, weight: number, mean: number, variance: number, dx: number, dweight: number, dbias: number, rows: number, features: number, act: number, eps: number): void;
+  actBatchNormEval(heap: ArrayBuffer, x: number, y: number, weight: number, bias: number, mean: number, variance: number, rows: number, features: number, act: number, eps: number): void;
+  edgePairFeatures(heap: ArrayBuffer, h: number, nodes: number, src: number, dst: number, attr: number, out: number, edges: number, d: number): number;
+  edgePairFeaturesGrad(heap: ArrayBuffer, h: number, nodes: number, src: number, dst: number, dy: number, dh: number, dattr: number, edges: number, d: number): number;
+  gatherPairAdd(heap: ArrayBuffer, edge: number, table: number, rows: number, first: number, second: number, out: number, edges: number, m: number): number;
+  gatherPairAddGrad(heap: ArrayBuffer, dy: number, first: number, second: number, dtable: number, rows: number, edges: number, m: number): number;
+  gatherRows(heap: ArrayBuffer, x: number, rows: number, index: number, out: number, count: number, width: number): number;
+  scatterAddRows(heap: ArrayBuffer, x: number, index: number, out: number, rows: number, count: number, width: number): number;
+  /** C = op(A) op(B) for `batch` products; strides in floats (0 broadcasts one matrix). Throws without a BLAS. */
+  gemm(heap: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number, a: number, strideA: number, b: number, strideB: number, c: number, strideC: number, batch: number): void;
+  setBlasThreads(threads: number): void;
+  describe(): { variant: string; blas: string; blasThreads: number };
+}
