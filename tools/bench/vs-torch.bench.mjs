@@ -97,7 +97,7 @@ async function stepCase(info) {
       const trainer = new GnnTrainer(new EdgePredictor(TUNE5_GNN, 1), TUNE5_TRAINING);
       if (workers > 0) await trainer.useWorkers(workers, info.name);
       const batch = workers === 0 ? [events[0]] : events;
-      const label = workers === 0 ? 'train step per event, main thread' : 'train step per event, 2 workers';
+      const label = workers === 0 ? 'train step, 1 event, main thread' : 'train step, 2 events, 2 workers';
       const times = await timed(label, (i) => trainer.trainStep(batch, root.split(i)), { warmup: 2, runs: 5 }, batch.length);
       trainer.model.dispose();
       await trainer.close();

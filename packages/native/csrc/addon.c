@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hypertrack_native.h"
+#include "parallel.h"
 
 #define MAX_ARGS 16
 
@@ -155,8 +156,8 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// setBlasThreads(heap-less: n)
-static napi_value SetBlasThreads(napi_env env, napi_callback_info info) {
+// setThreads(n): the threads of the BLAS and of the kernels here
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t argc = 1;
   int32_t threads = 1;
@@ -180,6 +181,8 @@ static napi_value Describe(napi_env env, napi_callback_info info) {
   set_string(env, object, "blas", ht_blas_name());
   napi_create_int32(env, ht_blas_threads(), &threads);
   napi_set_named_property(env, object, "blasThreads", threads);
+  napi_create_int32(env, ht_kernel_threads(), &threads);
+  napi_set_named_property(env, object, "kernelThreads", threads);
   return object;
 }
 
@@ -209,7 +212,7 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "gatherRows", GatherRows);
   export_function(env, exports, "scatterAddRows", ScatterAddRows);
   export_function(env, exports, "gemm", Gemm);
-  export_function(env, exports, "setBlasThreads", SetBlasThreads);
+  export_function(env, exports, "setThreads", SetThreads);
   export_function(env, exports, "describe", Describe);
   return exports;
 }

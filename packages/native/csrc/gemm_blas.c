@@ -2,6 +2,7 @@
 // build found a CBLAS to link; without it the addon reports no BLAS and the caller keeps its own
 // product.
 #include "hypertrack_native.h"
+#include "parallel.h"
 
 #ifdef HT_BLAS
 #include <cblas.h>
@@ -16,6 +17,7 @@ int ht_blas_available(void) { return 1; }
 const char *ht_blas_name(void) { return HT_STR(HT_BLAS); }
 void ht_blas_set_threads(int threads) {
   if (openblas_set_num_threads) openblas_set_num_threads(threads);
+  ht_set_kernel_threads(threads);
 }
 int ht_blas_threads(void) { return openblas_get_num_threads ? openblas_get_num_threads() : 1; }
 
@@ -30,7 +32,7 @@ void ht_sgemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, cons
 #else
 int ht_blas_available(void) { return 0; }
 const char *ht_blas_name(void) { return ""; }
-void ht_blas_set_threads(int threads) { (void)threads; }
+void ht_blas_set_threads(int threads) { ht_set_kernel_threads(threads); }
 int ht_blas_threads(void) { return 0; }
 void ht_sgemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t stride_a,
                     const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch) {

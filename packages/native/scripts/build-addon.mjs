@@ -124,11 +124,12 @@ function buildIn(cc, include, work) {
   for (const [name, flags] of variants) {
     for (const file of kernelFiles) compile(join(csrc, 'kernels', file), [`-DHT_VARIANT=${name}`, ...flags], join(work, `${name}-${file}.o`));
   }
+  compile(join(csrc, 'parallel.c'), [], join(work, 'parallel.o'));
   compile(join(csrc, 'gemm_blas.c'), blas === null ? [] : [`-DHT_BLAS=${blas}`], join(work, 'gemm_blas.o'));
   compile(join(csrc, 'addon.c'), avx2 ? ['-DHT_HAVE_AVX2'] : [], join(work, 'addon.o'));
   const linked = join(work, ADDON);
   const macos = process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : [];
-  const link = run(cc, ['-shared', '-o', linked, ...objects, ...macos, ...(blas === null ? [] : [`-l${blas}`]), '-lm']);
+  const link = run(cc, ['-shared', '-o', linked, ...objects, ...macos, ...(blas === null ? [] : [`-l${blas}`]), '-lpthread', '-lm']);
   if (!link.ok) finish({ ok: false, reason: `linking failed: ${link.output.split('\n')[0]}` });
   // Load it in a fresh process before it replaces a working copy.
   const load = run(process.execPath, ['-e', `const a = require(${JSON.stringify(linked)}); process.stdout.write(JSON.stringify(a.describe()))`]);

@@ -16,6 +16,7 @@ export interface NativeAddon {
   scatterAddRows(heap: ArrayBuffer, x: number, index: number, out: number, rows: number, count: number, width: number): number;
   /** C = op(A) op(B) for `batch` products; strides in floats (0 broadcasts one matrix). Throws without a BLAS. */
   gemm(heap: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number, a: number, strideA: number, b: number, strideB: number, c: number, strideC: number, batch: number): void;
-  setBlasThreads(threads: number): void;
-  describe(): { variant: string; blas: string; blasThreads: number };
+  /** Threads of the BLAS and of the row-parallel kernels here (BatchNorm, gathers, pair features). */
+  setThreads(threads: number): void;
+  describe(): { variant: string; blas: string; blasThreads: number; kernelThreads: number };
 }

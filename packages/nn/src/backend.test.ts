@@ -11,15 +11,17 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(info.tried.map((t) => [t.name, t.ok])).toEqual([
       ['node-gpu', false],
+      ['webgpu', false],
       ['node', false],
       ['wasm', true],
     ]);
     expect(info.tried[0].reason).toMatch(/@tensorflow\/tfjs-node-gpu cannot be loaded/);
-    expect(info.tried[1].reason).toMatch(/@tensorflow\/tfjs-node cannot be loaded/);
-    expect(info.tried[2].reason).toMatch(/SIMD on/);
+    expect(info.tried[1].reason).toBe('webgpu is not installed (optional: npm install webgpu @tensorflow/tfjs-backend-webgpu to try a GPU through WebGPU)');
+    expect(info.tried[2].reason).toMatch(/@tensorflow\/tfjs-node cannot be loaded/);
+    expect(info.tried[3].reason).toMatch(/SIMD on/);
     expect(lines).toHaveLength(1);
-    const native = process.env.HYPERTRACK_NATIVE === 'off' ? 'native kernels off: switched off by HYPERTRACK_NATIVE=off' : 'native kernels: AVX2/FMA kernels, OpenBLAS products, 2 BLAS thread\\(s\\)';
-    expect(lines[0]).toMatch(new RegExp(`^tensor backend: wasm \\(WebAssembly, SIMD on, 1 thread\\), ${native}; unavailable: node-gpu \\(.*\\); node \\(`));
+    const native = process.env.HYPERTRACK_NATIVE === 'off' ? 'native kernels off: switched off by HYPERTRACK_NATIVE=off' : 'native kernels: AVX2/FMA kernels, OpenBLAS products, 2 thread\\(s\\)';
+    expect(lines[0]).toMatch(new RegExp(`^tensor backend: wasm \\(WebAssembly, SIMD on, 1 thread\\), ${native}; unavailable: node-gpu \\(.*\\); webgpu \\(.*\\); node \\(`));
     expect(isWasmBatchMatMulPatched()).toBe(true);
     // Idempotent: a second call keeps one patch and the same backend.
     expect((await initBackend()).name).toBe('wasm');

@@ -14,7 +14,7 @@ import { firstLine, nodeRequire } from './node-require';
 import { kernelState, type KernelState } from './kernel-state';
 
 /** The backends HyperTrack can run on, fastest first. */
-export const BACKEND_ORDER = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_ORDER = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
 export interface BackendAttempt {
@@ -46,10 +46,10 @@ export interface InitBackendOptions {
    */
   readonly wasmPath?: string;
   /**
-   * Threads of the native dense products (the BLAS). Default: every core on the main thread, one
-   * in a worker thread (data-parallel training runs one worker per core; more would oversubscribe).
+   * Threads of the native kernels and their BLAS. Default: every core on the main thread, one in a
+   * worker thread (data-parallel training runs one worker per core; more would oversubscribe).
    */
-  readonly blasThreads?: number;
+  readonly nativeThreads?: number;
 }
 
 interface Candidate {
@@ -59,6 +59,8 @@ interface Candidate {
   readonly load: (options: InitBackendOptions) => void;
   /** A few words on what runs, for the log line. */
   readonly describe: () => string;
+  /** Checks, after loading, that the backend can run here; resolves to why not, or null. */
+  readonly probe?: () => Promise<string | null>;
 }
 
 const WHY_NO_NATIVE =
@@ -69,6 +71,12 @@ const CANDIDATES: Record<BackendName, Candidate> = {
     tfName: 'tensorflow',
     load: () => loadNative('@tensorflow/tfjs-node-gpu'),
     describe: () => 'libtensorflow with CUDA',
+  },
+  webgpu: {
+    tfName: 'webgpu',
+    load: () => loadWebGpu(),
+    describe: () => `WebGPU through Dawn${webGpuAdapter === '' ? '' : ` on ${webGpuAdapter}`}`,
+    probe: probeWebGpu,
   },
   node: {
     tfName: 'tensorflow',
@@ -101,6 +109,51 @@ function loadNative(pkg: string): void {
   }
 }
 
+const WHY_NO_WEBGPU = 'optional: npm install webgpu @tensorflow/tfjs-backend-webgpu to try a GPU through WebGPU';
+
+interface GpuAdapter {
+  readonly info?: { readonly vendor?: string; readonly description?: string };
+}
+interface Gpu {
+  requestAdapter(options?: object): Promise<GpuAdapter | null>;
+}
+interface NavigatorWithGpu {
+  gpu?: Gpu;
+}
+
+let webGpuAdapter = '';
+
+/**
+ * The webgpu package (Dawn's Node binding, prebuilt in the npm registry) provides navigator.gpu,
+ * which @tensorflow/tfjs-backend-webgpu expects as in a browser. Neither is a dependency: both are
+ * large, and Dawn needs a Vulkan (or Metal, D3D12) driver with a GPU behind it.
+ */
+function loadWebGpu(): void {
+  const req = nodeRequire();
+  let webgpu: { create: (flags: string[]) => Gpu; globals: Record<string, unknown> };
+  try {
+    webgpu = req('webgpu') as typeof webgpu;
+    req('@tensorflow/tfjs-backend-webgpu');
+  } catch (error) {
+    const missing = /Cannot find module '([^']+)'/.exec(firstLine(error));
+    throw new Error(`${missing === null ? firstLine(error) : `${missing[1]} is not installed`} (${WHY_NO_WEBGPU})`);
+  }
+  const scope = globalThis as unknown as { navigator?: NavigatorWithGpu };
+  if (scope.navigator?.gpu !== undefined) return;
+  Object.assign(globalThis, webgpu.globals);
+  const gpu = webgpu.create([]);
+  if (scope.navigator === undefined) scope.navigator = { gpu };
+  else Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+}
+
+async function probeWebGpu(): Promise<string | null> {
+  const gpu = (globalThis as unknown as { navigator?: NavigatorWithGpu }).navigator?.gpu;
+  const adapter = gpu === undefined ? null : await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) return 'no WebGPU adapter (Dawn found no GPU with a usable Vulkan, Metal or D3D12 driver)';
+  webGpuAdapter = [adapter.info?.vendor, adapter.info?.description].filter((part) => part !== undefined && part !== '').join(' ');
+  return null;
+}
+
 let wasmPathsSet = false;
 
 function loadWasm(wasmPath: string | undefined): void {
@@ -124,6 +177,8 @@ async function tryBackend(name: BackendName, options: InitBackendOptions): Promi
   } catch (error) {
     return { name, ok: false, reason: firstLine(error) };
   }
+  const unusable = candidate.probe === undefined ? null : await candidate.probe().catch((error: unknown) => `probe failed: ${firstLine(error)}`);
+  if (unusable !== null) return { name, ok: false, reason: unusable };
   if (tf.findBackendFactory(candidate.tfName) === null) {
     return { name, ok: false, reason: `loaded, but no '${candidate.tfName}' backend is registered with this copy of @tensorflow/tfjs-core` };
   }
@@ -138,7 +193,7 @@ async function tryBackend(name: BackendName, options: InitBackendOptions): Promi
     return { name, ok: false, reason: 'initialisation failed (tfjs setBackend returned false)' };
   }
   if (name === 'wasm') {
-    setNativeThreads(options.blasThreads ?? (isMainThread ? availableParallelism() : 1));
+    setNativeThreads(options.nativeThreads ?? (isMainThread ? availableParallelism() : 1));
     patchWasmBatchMatMul();
     patchWasmIdentity(); // share buffers when tfjs saves tensors for the backward pass
     patchWasmRowKernels();
@@ -170,7 +225,7 @@ function describeAttempts(chosen: BackendAttempt, tried: readonly BackendAttempt
 }
 
 /**
- * Activates the fastest tensor backend present (node-gpu, node, wasm, cpu), or the one forced
+ * Activates the fastest tensor backend present (node-gpu, webgpu, node, wasm, cpu), or the one forced
  * with `prefer`, and reports which runs through `log`. On wasm it also registers the
  * transpose-free BatchMatMul (see `patchWasmBatchMatMul`).
  *
@@ -181,9 +236,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (prefer !== undefined && !(BACKEND_ORDER as readonly string[]).includes(prefer)) {
     throw new ConfigError('backend', `unknown backend '${String(prefer)}'; expected one of ${BACKEND_ORDER.join(', ')}`);
   }
-  const { blasThreads } = options;
-  if (blasThreads !== undefined && !(Number.isInteger(blasThreads) && blasThreads >= 1)) {
-    throw new ConfigError('blasThreads', `must be a positive integer, got ${String(blasThreads)}`);
+  const { nativeThreads } = options;
+  if (nativeThreads !== undefined && !(Number.isInteger(nativeThreads) && nativeThreads >= 1)) {
+    throw new ConfigError('nativeThreads', `must be a positive integer, got ${String(nativeThreads)}`);
   }
   const order: readonly BackendName[] = prefer === undefined ? BACKEND_ORDER : [prefer];
   const tried: BackendAttempt[] = [];

@@ -24,8 +24,7 @@ export function nativeStatus(): string {
   const load = loadNativeKernels();
   if (load.kernels === null) return `native kernels off: ${load.reason}`;
   if (!kernelState.native) return 'native kernels off: switched off (kernels.native = false)';
-  const threads = load.kernels.blas === null ? '' : `, ${load.kernels.addon.describe().blasThreads} BLAS thread(s)`;
-  return `native kernels: ${load.kernels.description}${threads}`;
+  return `native kernels: ${load.kernels.description}, ${load.kernels.addon.describe().kernelThreads} thread(s)`;
 }
 
 /**
@@ -52,7 +51,7 @@ export function checkNativeIndex(op: string, badEdge: number, name: string, rows
   if (badEdge >= 0) throw new RangeError(`${op}: ${name}[${badEdge}] is outside the ${rows} rows 0..${rows - 1}`);
 }
 
-/** Sets the threads of the native dense products (no-op without native kernels or a BLAS). */
+/** Sets the threads of the native kernels and their BLAS (no-op without native kernels). */
 export function setNativeThreads(threads: number): void {
-  nativeKernels()?.addon.setBlasThreads(threads);
+  nativeKernels()?.addon.setThreads(threads);
 }

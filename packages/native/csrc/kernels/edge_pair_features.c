@@ -1,14 +1,21 @@
 // out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e] with j = src[e], i = dst[e]; out is
-// [edges, d + 3].
+// [edges, d + 3]. Blocks of edges write disjoint rows, so they run in parallel.
 #include "variant.h"
 
-int HT_FN(ht_edge_pair_features)(const float *h, size_t nodes, const int32_t *src, const int32_t *dst,
-                                 const float *attr, float *out, size_t edges, size_t d, size_t *bad_edge) {
-  if (ht_check_index(src, edges, nodes, bad_edge) || ht_check_index(dst, edges, nodes, bad_edge)) return HT_BAD_INDEX;
-  size_t width = d + 3;
-  for (size_t e = 0; e < edges; e++) {
-    const float *hj = h + (size_t)src[e] * d, *hi = h + (size_t)dst[e] * d;
-    float *o = out + e * width;
+typedef struct {
+  const float *h, *attr;
+  const int32_t *src, *dst;
+  float *out;
+  size_t edges, d;
+} pair_forward;
+
+static void HT_FN(pair_block)(void *context, size_t block) {
+  pair_forward *c = context;
+  size_t d = c->d, width = d + 3, e0 = block * HT_EDGE_BLOCK;
+  size_t e1 = e0 + HT_EDGE_BLOCK < c->edges ? e0 + HT_EDGE_BLOCK : c->edges;
+  for (size_t e = e0; e < e1; e++) {
+    const float *hj = c->h + (size_t)c->src[e] * d, *hi = c->h + (size_t)c->dst[e] * d;
+    float *o = c->out + e * width;
     float dot = 0.0f, sq = 0.0f;
     for (size_t k = 0; k < d; k++) {
       float p = hj[k] * hi[k], diff = hj[k] - hi[k];
@@ -18,7 +25,14 @@ int HT_FN(ht_edge_pair_features)(const float *h, size_t nodes, const int32_t *sr
     }
     o[d] = sqrtf(sq);
     o[d + 1] = dot;
-    o[d + 2] = attr[e];
+    o[d + 2] = c->attr[e];
   }
+}
+
+int HT_FN(ht_edge_pair_features)(const float *h, size_t nodes, const int32_t *src, const int32_t *dst,
+                                 const float *attr, float *out, size_t edges, size_t d, size_t *bad_edge) {
+  if (ht_check_index(src, edges, nodes, bad_edge) || ht_check_index(dst, edges, nodes, bad_edge)) return HT_BAD_INDEX;
+  pair_forward context = {h, attr, src, dst, out, edges, d};
+  ht_parallel_blocks((edges + HT_EDGE_BLOCK - 1) / HT_EDGE_BLOCK, HT_MIN_CHUNKS_PER_THREAD, HT_FN(pair_block), &context);
   return HT_OK;
 }

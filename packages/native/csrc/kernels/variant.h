@@ -4,6 +4,7 @@
 #error "compile the kernels with -DHT_VARIANT=avx2 or -DHT_VARIANT=generic"
 #endif
 #include "../hypertrack_native.h"
+#include "../parallel.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 // Rows summed in float32 before the totals move to float64: short enough that the float sums
 // lose nothing that matters, long enough that the inner loops vectorise over the features.
 #define HT_SUM_CHUNK 256
+// Thread start-up costs tens of microseconds: a thread takes at least this many chunks (or edge
+// blocks) of work.
+#define HT_MIN_CHUNKS_PER_THREAD 16
+#define HT_EDGE_BLOCK 1024
 
 // exp(x) for |x| <= 88 by range reduction (x = n ln 2 + r) and a degree-6 polynomial, within
 // 2 ulp; written without calls or branches so that the loops around it vectorise.
