@@ -144,16 +144,15 @@ static napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
   return index_result(env, status, bad);
 }
 
-// gemm(heap, transA, transB, m, n, k, a, strideA, b, strideB, c, strideC, batch); strides in floats
+// gemm(heap, transA, transB, m, n, k, a, strideA, b, strideB, c, strideC, batch) -> whether it ran
+// (false, with nothing written, when no native path fits: no BLAS and not a narrow shape)
 static napi_value Gemm(napi_env env, napi_callback_info info) {
   call_args args;
   if (!read_args(env, info, 12, &args, "gemm")) return NULL;
-  if (!ht_blas_available()) {
-    throw_error(env, "gemm: this build has no BLAS");
-    return NULL;
-  }
-  ht_sgemm_batch(INT(0), INT(1), SZ(2), SZ(3), SZ(4), F32(5), SZ(6), F32(7), SZ(8), F32(9), SZ(10), SZ(11));
-  return NULL;
+  int ran = ht_gemm_batch(INT(0), INT(1), SZ(2), SZ(3), SZ(4), F32(5), SZ(6), F32(7), SZ(8), F32(9), SZ(10), SZ(11));
+  napi_value result;
+  napi_get_boolean(env, ran != 0, &result);
+  return result;
 }
 
 // setThreads(n): the threads of the BLAS and of the kernels here
@@ -179,6 +178,7 @@ static napi_value Describe(napi_env env, napi_callback_info info) {
   napi_create_object(env, &object);
   set_string(env, object, "variant", variant);
   set_string(env, object, "blas", ht_blas_name());
+  set_string(env, object, "gemm", ht_gemm_paths());
   napi_create_int32(env, ht_blas_threads(), &threads);
   napi_set_named_property(env, object, "blasThreads", threads);
   napi_create_int32(env, ht_kernel_threads(), &threads);

@@ -44,8 +44,18 @@ int ht_blas_available(void);
 const char *ht_blas_name(void);
 void ht_blas_set_threads(int threads);
 int ht_blas_threads(void);
-// C = op(A) op(B) for `batch` products, row-major; op transposes when the flag is set. Strides
-// in floats between consecutive matrices of a batch (0 broadcasts one matrix to all).
-void ht_sgemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t stride_a,
-                    const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch);
+void ht_blas_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, const float *b, float *c);
+
+// The AVX-512 products with a narrow side (gemm_narrow.c, built only with -mavx512f).
+int ht_narrow_gemm_fits(int trans_a, int trans_b, size_t m, size_t n, size_t k);
+void ht_narrow_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, const float *b, float *c);
+
+// gemm.c: C = op(A) op(B) for `batch` products, row-major; op transposes when the flag is set.
+// Strides in floats between consecutive matrices of a batch (0 broadcasts one matrix to all).
+// Narrow shapes go to the AVX-512 tiles where the CPU has them, the rest to the BLAS. Returns 0,
+// having written nothing, when neither can do it (no BLAS and not a narrow shape on AVX-512).
+int ht_gemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t stride_a,
+                  const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch);
+// Which products run where: "avx512 tiles + openblas", "openblas", "avx512 tiles" or "".
+const char *ht_gemm_paths(void);
 #endif

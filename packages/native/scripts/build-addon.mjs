@@ -48,7 +48,7 @@ function report(info) {
   mkdirSync(out, { recursive: true });
   writeAtomically(join(out, INFO), `${JSON.stringify({ ...info, node: process.version, builtAt: new Date().toISOString() }, null, 2)}\n`);
   const line = info.ok
-    ? `@hypertrack/native: built (${info.variants.join(' + ')} kernels, ${info.blas === null ? 'no BLAS: dense products stay in WebAssembly' : `BLAS ${info.blas}`})`
+    ? `@hypertrack/native: built (${info.variants.join(' + ')} kernels, ${info.avx512Products ? 'AVX-512 narrow products, ' : ''}${info.blas === null ? 'no BLAS: other dense products stay in WebAssembly' : `BLAS ${info.blas}`})`
     : `@hypertrack/native: not built, the tensor layer stays on WebAssembly: ${info.reason}`;
   console.log(line);
 }
@@ -111,6 +111,7 @@ function build() {
 function buildIn(cc, include, work) {
   const x86 = process.arch === 'x64' || process.arch === 'ia32';
   const avx2 = x86 && probe(cc, work, 'avx2', 'int main(void){return 0;}\n', ['-mavx2', '-mfma']);
+  const avx512 = x86 && probe(cc, work, 'avx512', '#include <immintrin.h>\nint main(void){__m512 a=_mm512_setzero_ps();(void)a;return 0;}\n', ['-mavx512f', '-mfma']);
   const blas = findBlas(cc, work);
   const common = ['-O3', '-fPIC', '-std=gnu11', '-fno-math-errno', '-fno-trapping-math', '-Wall', '-Wno-unused-function', `-I${include}`];
   const objects = [];
@@ -125,6 +126,8 @@ function buildIn(cc, include, work) {
     for (const file of kernelFiles) compile(join(csrc, 'kernels', file), [`-DHT_VARIANT=${name}`, ...flags], join(work, `${name}-${file}.o`));
   }
   compile(join(csrc, 'parallel.c'), [], join(work, 'parallel.o'));
+  if (avx512) compile(join(csrc, 'gemm_narrow.c'), ['-mavx512f', '-mfma'], join(work, 'gemm_narrow.o'));
+  compile(join(csrc, 'gemm.c'), avx512 ? ['-DHT_HAVE_AVX512'] : [], join(work, 'gemm.o'));
   compile(join(csrc, 'gemm_blas.c'), blas === null ? [] : [`-DHT_BLAS=${blas}`], join(work, 'gemm_blas.o'));
   compile(join(csrc, 'addon.c'), avx2 ? ['-DHT_HAVE_AVX2'] : [], join(work, 'addon.o'));
   const linked = join(work, ADDON);
@@ -138,7 +141,7 @@ function buildIn(cc, include, work) {
   const temporary = join(out, `${ADDON}.tmp-${process.pid}`);
   copyFileSync(linked, temporary);
   renameSync(temporary, join(out, ADDON));
-  finish({ ok: true, compiler: cc, variants: variants.map(([name]) => name), blas, loaded: JSON.parse(load.output) });
+  finish({ ok: true, compiler: cc, variants: variants.map(([name]) => name), avx512Products: avx512, blas, loaded: JSON.parse(load.output) });
 }
 
 try {

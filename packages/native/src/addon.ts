@@ -14,9 +14,13 @@ export interface NativeAddon {
   gatherPairAddGrad(heap: ArrayBuffer, dy: number, first: number, second: number, dtable: number, rows: number, edges: number, m: number): number;
   gatherRows(heap: ArrayBuffer, x: number, rows: number, index: number, out: number, count: number, width: number): number;
   scatterAddRows(heap: ArrayBuffer, x: number, index: number, out: number, rows: number, count: number, width: number): number;
-  /** C = op(A) op(B) for `batch` products; strides in floats (0 broadcasts one matrix). Throws without a BLAS. */
-  gemm(heap: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number, a: number, strideA: number, b: number, strideB: number, c: number, strideC: number, batch: number): void;
+  /**
+   * C = op(A) op(B) for `batch` products; strides in floats (0 broadcasts one matrix). Narrow shapes
+   * (one side at most 128 wide, the other long) run on AVX-512 tiles where the CPU has them, the
+   * rest through the BLAS. False, with nothing written, when no native path fits.
+   */
+  gemm(heap: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number, a: number, strideA: number, b: number, strideB: number, c: number, strideC: number, batch: number): boolean;
   /** Threads of the BLAS and of the row-parallel kernels here (BatchNorm, gathers, pair features). */
   setThreads(threads: number): void;
-  describe(): { variant: string; blas: string; blasThreads: number; kernelThreads: number };
+  describe(): { variant: string; blas: string; gemm: string; blasThreads: number; kernelThreads: number };
 }

@@ -19,8 +19,10 @@ export interface NativeKernels {
   readonly addon: NativeAddon;
   /** 'avx2' (AVX2 + FMA) or 'generic', chosen by the CPU at load. */
   readonly variant: string;
-  /** The BLAS behind `addon.gemm`, or null (the caller keeps its own dense products). */
+  /** The BLAS behind `addon.gemm`, or null. */
   readonly blas: string | null;
+  /** Whether `addon.gemm` has a path at all (a BLAS, or AVX-512 tiles for narrow shapes). */
+  readonly products: boolean;
   /** A few words for the backend line: "AVX2/FMA kernels, OpenBLAS". */
   readonly description: string;
 }
@@ -75,8 +77,10 @@ function attemptLoad(): NativeLoad {
   const described = addon.describe();
   const blas = described.blas === '' ? null : described.blas;
   const kernelsWord = described.variant === 'avx2' ? 'AVX2/FMA kernels' : 'portable C kernels';
-  const description = `${kernelsWord}, ${blas === null ? 'no BLAS (dense products in WebAssembly)' : `${blas === 'openblas' ? 'OpenBLAS' : blas} products`}`;
-  return { kernels: { addon, variant: described.variant, blas, description } };
+  const blasWord = blas === null ? null : `${blas === 'openblas' ? 'OpenBLAS' : blas}`;
+  const tiles = described.gemm.startsWith('avx512');
+  const products = tiles ? `AVX-512 narrow products${blasWord === null ? ' (other products in WebAssembly: no BLAS)' : ` + ${blasWord}`}` : blasWord === null ? 'no BLAS (dense products in WebAssembly)' : `${blasWord} products`;
+  return { kernels: { addon, variant: described.variant, blas, products: described.gemm !== '', description: `${kernelsWord}, ${products}` } };
 }
 
 /** Forgets the cached outcome (tests flip NATIVE_SWITCH and load again). */

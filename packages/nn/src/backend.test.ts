@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@hypertrack/core';
-import { initBackend, isWasmBatchMatMulPatched, kernelState } from './index';
+import { initBackend, isWasmBatchMatMulPatched, kernelState, nativeKernels } from './index';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('initBackend', () => {
   it('picks wasm here after reporting node-gpu and node unavailable', async () => {
@@ -20,7 +22,7 @@ describe('initBackend', () => {
     expect(info.tried[2].reason).toMatch(/@tensorflow\/tfjs-node cannot be loaded/);
     expect(info.tried[3].reason).toMatch(/SIMD on/);
     expect(lines).toHaveLength(1);
-    const native = process.env.HYPERTRACK_NATIVE === 'off' ? 'native kernels off: switched off by HYPERTRACK_NATIVE=off' : 'native kernels: AVX2/FMA kernels, OpenBLAS products, 2 thread\\(s\\)';
+    const native = process.env.HYPERTRACK_NATIVE === 'off' ? 'native kernels off: switched off by HYPERTRACK_NATIVE=off' : `native kernels: ${escapeRegExp(nativeKernels()?.description ?? 'missing')}, 2 thread\\(s\\)`;
     expect(lines[0]).toMatch(new RegExp(`^tensor backend: wasm \\(WebAssembly, SIMD on, 1 thread\\), ${native}; unavailable: node-gpu \\(.*\\); webgpu \\(.*\\); node \\(`));
     expect(isWasmBatchMatMulPatched()).toBe(true);
     // Idempotent: a second call keeps one patch and the same backend.

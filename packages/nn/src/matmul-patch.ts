@@ -6,8 +6,8 @@ import { kernelState } from './kernel-state';
 import { nativeCall, nativeKernels } from './native';
 
 /**
- * Where @hypertrack/native loads with a BLAS, every product runs there (the system's BLAS on the
- * wasm heap in place: 2.6-4.3x XNNPACK per core on the GNN's shapes, docs/benchmarks.md).
+ * Where @hypertrack/native loads, products run there on the wasm heap in place: narrow ones (a GNN
+ * layer over edges) on its AVX-512 tiles, the rest through the system's BLAS (docs/benchmarks.md).
  * Otherwise: the wasm backend's BatchMatMul is about 10x slower with `transposeA`/`transposeB` set than
  * without (1561 ms vs 171 ms for 200k x 128 operands), and every matMul gradient sets one of
  * them. The patch transposes the flagged operand explicitly with the backend's own Transpose
@@ -67,7 +67,7 @@ function weightGradient(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo
  * matrices), or null when native kernels are off, have no BLAS, or the shapes do not fit.
  */
 function nativeProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.BatchMatMulAttrs): tf.TensorInfo | null {
-  if (!kernelState.native || nativeKernels()?.blas == null) return null;
+  if (!kernelState.native || nativeKernels()?.products !== true) return null;
   const rank = a.shape.length;
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || rank !== b.shape.length || rank < 2) return null;
   // Leading axes are one batch: equal on both sides, or all 1 on one side (one matrix for all).
@@ -98,8 +98,9 @@ function nativeProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo,
   const at = native.at;
   const transA = attrs.transposeA ? 1 : 0;
   const transB = attrs.transposeB ? 1 : 0;
-  native.addon.gemm(native.heap(), transA, transB, m, n, k, at(a), batchA === 1 ? 0 : m * k, at(b), batchB === 1 ? 0 : k * n, at(out), m * n, batch);
-  return out;
+  if (native.addon.gemm(native.heap(), transA, transB, m, n, k, at(a), batchA === 1 ? 0 : m * k, at(b), batchB === 1 ? 0 : k * n, at(out), m * n, batch)) return out;
+  backend.disposeData(out.dataId);
+  return null;
 }
 
 function makePatched(stock: tf.KernelConfig, transpose: tf.KernelConfig): tf.KernelConfig {

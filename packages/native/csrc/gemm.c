@@ -1,0 +1,45 @@
+// Where each dense product runs: narrow shapes on the AVX-512 tiles when this CPU has AVX-512F
+// (and the build had a compiler for it), everything else through the BLAS.
+#include "hypertrack_native.h"
+
+#ifdef HT_HAVE_AVX512
+static int narrow_state = -1;
+static int narrow_available(void) {
+  if (narrow_state < 0) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    narrow_state = __builtin_cpu_supports("avx512f") ? 1 : 0;
+#else
+    narrow_state = 0;
+#endif
+  }
+  return narrow_state;
+}
+#else
+static int narrow_available(void) { return 0; }
+int ht_narrow_gemm_fits(int trans_a, int trans_b, size_t m, size_t n, size_t k) {
+  (void)trans_a, (void)trans_b, (void)m, (void)n, (void)k;
+  return 0;
+}
+void ht_narrow_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, const float *b, float *c) {
+  (void)trans_a, (void)trans_b, (void)m, (void)n, (void)k, (void)a, (void)b, (void)c;
+}
+#endif
+
+const char *ht_gemm_paths(void) {
+  if (narrow_available()) return ht_blas_available() ? "avx512 tiles + blas" : "avx512 tiles";
+  return ht_blas_available() ? "blas" : "";
+}
+
+int ht_gemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t stride_a,
+                  const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch) {
+  int narrow = narrow_available() && ht_narrow_gemm_fits(trans_a, trans_b, m, n, k);
+  if (!narrow && !ht_blas_available()) return 0;
+  for (size_t i = 0; i < batch; i++) {
+    const float *ai = a + i * stride_a, *bi = b + i * stride_b;
+    float *ci = c + i * stride_c;
+    if (narrow) ht_narrow_gemm(trans_a, trans_b, m, n, k, ai, bi, ci);
+    else ht_blas_sgemm(trans_a, trans_b, m, n, k, ai, bi, ci);
+  }
+  return 1;
+}

@@ -1,0 +1,186 @@
+// Dense products with a narrow side, the shapes of a GNN over edges: C = A B with B at most 128
+// columns wide (a dense layer over E edges), C = A B^T (its input gradient) and C = A^T B (its
+// weight gradient, a sum over E). AVX-512 register tiles keep the narrow operand in L1 and stream
+// the long one once; on these shapes they run at about twice OpenBLAS's rate (docs/benchmarks.md).
+// Compiled with -mavx512f only (HT_HAVE_AVX512); the addon calls them when the CPU has AVX-512F.
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hypertrack_native.h"
+#include "parallel.h"
+
+#define HT_NARROW_MAX 128
+// Rows of C per parallel block of C = A B.
+#define ROWS_PER_BLOCK 384
+// Rows of the long axis per partial sum of C = A^T B: the partials add up in a fixed order, so the
+// result is the same for every thread count.
+#define SUM_ROWS 1024
+
+static inline __mmask16 lane_mask(size_t n, size_t v) {
+  size_t left = n - 16 * v;
+  return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
+}
+
+// C[i0..i0+R) = A[i0..i0+R) B for V vectors of n, B [k, n] with row stride ldb.
+static inline __attribute__((always_inline)) void nn_tile(const int R, const int V, const float *A, size_t lda,
+                                                          const float *B, size_t ldb, float *C, size_t ldc, size_t n,
+                                                          size_t k) {
+  __m512 c[6][8];
+  __mmask16 mask[8];
+#pragma GCC unroll 8
+  for (int v = 0; v < V; v++) mask[v] = lane_mask(n, v);
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+    for (int v = 0; v < V; v++) c[r][v] = _mm512_setzero_ps();
+  for (size_t p = 0; p < k; p++) {
+    __m512 b[8];
+#pragma GCC unroll 8
+    for (int v = 0; v < V; v++) b[v] = _mm512_maskz_loadu_ps(mask[v], B + p * ldb + 16 * v);
+#pragma GCC unroll 6
+    for (int r = 0; r < R; r++) {
+      __m512 a = _mm512_set1_ps(A[r * lda + p]);
+#pragma GCC unroll 8
+      for (int v = 0; v < V; v++) c[r][v] = _mm512_fmadd_ps(a, b[v], c[r][v]);
+    }
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+    for (int v = 0; v < V; v++) _mm512_mask_storeu_ps(C + r * ldc + 16 * v, mask[v], c[r][v]);
+}
+
+// Rows [r0, r1) of C = A B with V = ceil(n / 16) vectors per row; R rows per tile (registers:
+// R * V accumulators + V of B).
+static inline __attribute__((always_inline)) void nn_rows_v(const int V, const float *A, size_t lda, const float *B,
+                                                            size_t ldb, float *C, size_t ldc, size_t r0, size_t r1,
+                                                            size_t n, size_t k) {
+  const int R = V <= 4 ? 6 : (V == 5 ? 4 : 3);
+  size_t i = r0;
+  for (; i + R <= r1; i += R) nn_tile(R, V, A + i * lda, lda, B, ldb, C + i * ldc, ldc, n, k);
+  for (; i < r1; i++) nn_tile(1, V, A + i * lda, lda, B, ldb, C + i * ldc, ldc, n, k);
+}
+
+static void nn_rows(const float *A, size_t lda, const float *B, size_t ldb, float *C, size_t ldc, size_t r0, size_t r1,
+                    size_t n, size_t k) {
+  switch ((n + 15) / 16) {
+    case 1: nn_rows_v(1, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    case 2: nn_rows_v(2, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    case 3: nn_rows_v(3, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    case 4: nn_rows_v(4, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    case 5: nn_rows_v(5, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    case 6: nn_rows_v(6, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    case 7: nn_rows_v(7, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    default: nn_rows_v(8, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+  }
+}
+
+typedef struct {
+  const float *A, *B;
+  float *C;
+  size_t m, n, k, ldb;
+} nn_job;
+
+static void nn_block(void *context, size_t block) {
+  nn_job *job = context;
+  size_t r0 = block * ROWS_PER_BLOCK, r1 = r0 + ROWS_PER_BLOCK < job->m ? r0 + ROWS_PER_BLOCK : job->m;
+  nn_rows(job->A, job->k, job->B, job->ldb, job->C, job->n, r0, r1, job->n, job->k);
+}
+
+// One partial of C = A^T B: output rows i0..i0+R (R = 6 or fewer at the end) over `rows` rows of
+// the long axis; A's rows are lda wide (the output's row count), B's ldb.
+static inline __attribute__((always_inline)) void tn_tile(const int R, const int V, const float *A, size_t lda,
+                                                          const float *B, size_t ldb, float *C, size_t n, size_t rows) {
+  __m512 c[6][8];
+  __mmask16 mask[8];
+#pragma GCC unroll 8
+  for (int v = 0; v < V; v++) mask[v] = lane_mask(n, v);
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+    for (int v = 0; v < V; v++) c[r][v] = _mm512_setzero_ps();
+  for (size_t p = 0; p < rows; p++) {
+    __m512 b[8];
+#pragma GCC unroll 8
+    for (int v = 0; v < V; v++) b[v] = _mm512_maskz_loadu_ps(mask[v], B + p * ldb + 16 * v);
+#pragma GCC unroll 6
+    for (int r = 0; r < R; r++) {
+      __m512 a = _mm512_set1_ps(A[p * lda + r]);
+#pragma GCC unroll 8
+      for (int v = 0; v < V; v++) c[r][v] = _mm512_fmadd_ps(a, b[v], c[r][v]);
+    }
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+    for (int v = 0; v < V; v++) _mm512_mask_storeu_ps(C + r * n + 16 * v, mask[v], c[r][v]);
+}
+
+static inline __attribute__((always_inline)) void tn_chunk_v(const int V, const float *A, size_t lda, const float *B,
+                                                             size_t ldb, float *C, size_t k, size_t n, size_t rows) {
+  const int R = V <= 4 ? 6 : (V == 5 ? 4 : 3);
+  size_t i = 0;
+  for (; i + R <= k; i += R) tn_tile(R, V, A + i, lda, B, ldb, C + i * n, n, rows);
+  for (; i < k; i++) tn_tile(1, V, A + i, lda, B, ldb, C + i * n, n, rows);
+}
+
+typedef struct {
+  const float *A, *B;
+  float *partials;  // [chunks, k, n]
+  size_t m, n, k;
+} tn_job;
+
+static void tn_block(void *context, size_t chunk) {
+  tn_job *job = context;
+  size_t p0 = chunk * SUM_ROWS, rows = p0 + SUM_ROWS < job->m ? SUM_ROWS : job->m - p0;
+  const float *A = job->A + p0 * job->k, *B = job->B + p0 * job->n;
+  float *C = job->partials + chunk * job->k * job->n;
+  switch ((job->n + 15) / 16) {
+    case 1: tn_chunk_v(1, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+    case 2: tn_chunk_v(2, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+    case 3: tn_chunk_v(3, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+    case 4: tn_chunk_v(4, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+    case 5: tn_chunk_v(5, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+    case 6: tn_chunk_v(6, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+    case 7: tn_chunk_v(7, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+    default: tn_chunk_v(8, A, job->k, B, job->n, C, job->k, job->n, rows); break;
+  }
+}
+
+int ht_narrow_gemm_fits(int trans_a, int trans_b, size_t m, size_t n, size_t k) {
+  if (trans_a && trans_b) return 0;
+  // The narrow side is n (the output width); the long side must dwarf it, or a BLAS does better.
+  if (n > HT_NARROW_MAX || n == 0 || k == 0) return 0;
+  if (trans_a) return m <= 4 * HT_NARROW_MAX && k >= 8 * n;  // A^T B: a sum over a long k
+  return m >= 8 * n && k <= 4 * HT_NARROW_MAX;
+}
+
+void ht_narrow_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, const float *b, float *c) {
+  if (!trans_a) {
+    const float *B = b;
+    float *transposed = NULL;
+    if (trans_b) {
+      // B is [n, k]: its transpose [k, n] is small (the layer's weight) and read for every tile.
+      transposed = malloc(k * n * sizeof(float));
+      for (size_t p = 0; p < k; p++)
+        for (size_t j = 0; j < n; j++) transposed[p * n + j] = b[j * k + p];
+      B = transposed;
+    }
+    nn_job job = {a, B, c, m, n, k, n};
+    ht_parallel_blocks((m + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 4, nn_block, &job);
+    free(transposed);
+    return;
+  }
+  // C [m, n] = A^T B with A [k, m], B [k, n] and k long: fixed-size partial sums over k, then
+  // added in order (tn_job counts its long axis as m and its output rows as k).
+  size_t chunks = (k + SUM_ROWS - 1) / SUM_ROWS;
+  float *partials = malloc(chunks * m * n * sizeof(float));
+  tn_job job = {a, b, partials, k, n, m};
+  ht_parallel_blocks(chunks, 2, tn_block, &job);
+  memcpy(c, partials, m * n * sizeof(float));
+  for (size_t chunk = 1; chunk < chunks; chunk++) {
+    const float *part = partials + chunk * m * n;
+    for (size_t i = 0; i < m * n; i++) c[i] += part[i];
+  }
+  free(partials);
+}

@@ -1,0 +1,28 @@
+import { Rng } from '@hypertrack/core';
+import { initBackend } from '@hypertrack/nn';
+import { loadNativeKernels } from '@hypertrack/native';
+import { EdgePredictor, GnnTrainer, TUNE5_GNN, TUNE5_TRAINING } from '@hypertrack/gnn';
+const rng = Rng.fromSeed(1);
+const hits = 1200, edges = 55_000;
+const coords = Float32Array.from({ length: 3 * hits }, () => rng.normal(0, 500));
+const src = Int32Array.from({ length: edges }, () => rng.int(hits));
+const dst = Int32Array.from({ length: edges }, () => rng.int(hits));
+const hitTrack = Int32Array.from({ length: hits }, (_, i) => Math.floor(i / 10));
+const labels = Uint8Array.from(src, (s, k) => (hitTrack[s] === hitTrack[dst[k]] ? 1 : 0));
+const example = { numNodes: hits, coordDim: 3, coords, src, dst, labels, hitTrack };
+await initBackend({ prefer: 'wasm', log: console.log, nativeThreads: Number(process.env.T ?? 1) });
+const addon = loadNativeKernels().kernels.addon;
+const orig = addon.gemm;
+const shapes = new Map();
+addon.gemm = (...args) => { const [, ta, tb, m, n, k, , , , , , , batch] = args; const t = performance.now(); const ran = orig(...args); const dt = performance.now() - t; const key = `${ta}${tb} ${m}x${n}x${k}`; const s = shapes.get(key) ?? { n: 0, ms: 0, flop: 0 }; s.n++; s.ms += dt; s.flop += 2 * m * n * k * batch; shapes.set(key, s); return ran; };
+const cfg = process.env.TUNE6 ? { ...TUNE5_GNN, pairFeatures: 'geometry', messageGeometry: true } : TUNE5_GNN;
+const trainer = new GnnTrainer(new EdgePredictor(cfg, 1), TUNE5_TRAINING);
+const root = Rng.fromSeed(2);
+for (let i = 0; i < 2; i++) await trainer.trainStep([example], root.split(i));
+shapes.clear();
+const t0 = performance.now();
+await trainer.trainStep([example], root.split(9));
+console.log('step', (performance.now() - t0).toFixed(0), 'ms');
+let tot = 0, totf = 0;
+for (const [k, s] of [...shapes].sort((a, b) => b[1].ms - a[1].ms)) { tot += s.ms; totf += s.flop; if (s.ms > 2) console.log(k.padEnd(22), s.n, s.ms.toFixed(1), 'ms', (s.flop / s.ms / 1e6).toFixed(1), 'GFLOP/s'); }
+console.log('total gemm', tot.toFixed(0), 'ms', (totf / 1e9).toFixed(2), 'GFLOP', (totf / tot / 1e6).toFixed(1), 'GFLOP/s');
