@@ -1,3 +1,8 @@
+// Issue 15 (native speed): the dense products of one tune-5 training step over a mu = 2-sized
+// event (1.2k hits, 55k edges), by shape and transpose flags, with their time and GFLOP/s, and the
+// step's wall time. It wraps the native addon's gemm, so it needs @hypertrack/native built.
+// Run after a build: NATIVE_THREADS=1 node tools/bench/step-products.bench.mjs (TUNE6=1 for tune-6,
+// WARM=n warm-up steps).
 import { Rng } from '@hypertrack/core';
 import { initBackend } from '@hypertrack/nn';
 import { loadNativeKernels } from '@hypertrack/native';
@@ -10,11 +15,25 @@ const dst = Int32Array.from({ length: edges }, () => rng.int(hits));
 const hitTrack = Int32Array.from({ length: hits }, (_, i) => Math.floor(i / 10));
 const labels = Uint8Array.from(src, (s, k) => (hitTrack[s] === hitTrack[dst[k]] ? 1 : 0));
 const example = { numNodes: hits, coordDim: 3, coords, src, dst, labels, hitTrack };
-await initBackend({ prefer: 'wasm', log: console.log, nativeThreads: Number(process.env.T ?? 1) });
-const addon = loadNativeKernels().kernels.addon;
-const orig = addon.gemm;
+await initBackend({ prefer: 'wasm', log: console.log, nativeThreads: Number(process.env.NATIVE_THREADS ?? 1) });
+const load = loadNativeKernels();
+if (load.kernels === null) throw new Error(`this benchmark needs the native kernels: ${load.reason}`);
+const addon = load.kernels.addon;
+const original = addon.gemm;
 const shapes = new Map();
-addon.gemm = (...args) => { const [, ta, tb, m, n, k, , , , , , , batch] = args; const t = performance.now(); const ran = orig(...args); const dt = performance.now() - t; const key = `${ta}${tb} ${m}x${n}x${k}`; const s = shapes.get(key) ?? { n: 0, ms: 0, flop: 0 }; s.n++; s.ms += dt; s.flop += 2 * m * n * k * batch; shapes.set(key, s); return ran; };
+// Times every product and files it under its transpose flags and [m x n x k].
+addon.gemm = (...args) => {
+  const [, ta, tb, m, n, k, , , , , , , batch] = args;
+  const t = performance.now();
+  const ran = original(...args);
+  const key = `${ta}${tb} ${m}x${n}x${k}`;
+  const entry = shapes.get(key) ?? { n: 0, ms: 0, flop: 0 };
+  entry.n++;
+  entry.ms += performance.now() - t;
+  entry.flop += 2 * m * n * k * batch;
+  shapes.set(key, entry);
+  return ran;
+};
 const cfg = process.env.TUNE6 ? { ...TUNE5_GNN, pairFeatures: 'geometry', messageGeometry: true } : TUNE5_GNN;
 const trainer = new GnnTrainer(new EdgePredictor(cfg, 1), TUNE5_TRAINING);
 const root = Rng.fromSeed(2);
