@@ -2,7 +2,7 @@
 // event (1.2k hits, 55k edges), by shape and transpose flags, with their time and GFLOP/s, and the
 // step's wall time. It wraps the native addon's gemm, so it needs @hypertrack/native built.
 // Run after a build: NATIVE_THREADS=1 node tools/bench/step-products.bench.mjs (TUNE6=1 for tune-6,
-// WARM=n warm-up steps).
+// the number of warm-up steps is 2).
 import { Rng } from '@hypertrack/core';
 import { initBackend } from '@hypertrack/nn';
 import { loadNativeKernels } from '@hypertrack/native';

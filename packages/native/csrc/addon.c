@@ -58,6 +58,8 @@ static int read_args(napi_env env, napi_callback_info info, size_t expected, cal
 #define I32(i) ((int32_t *)(args.heap + (size_t)args.v[i]))
 #define SZ(i) ((size_t)args.v[i])
 #define INT(i) ((int)args.v[i])
+// An optional tensor: byte offset 0 (the heap's first bytes never hold one) means none.
+#define OPT_F32(i) (args.v[i] == 0.0 ? NULL : F32(i))
 
 static napi_value index_result(napi_env env, int status, size_t bad_edge) {
   napi_value result;
@@ -65,28 +67,30 @@ static napi_value index_result(napi_env env, int status, size_t bad_edge) {
   return result;
 }
 
-// actBatchNorm(heap, x, y, mean, var, w, b, rows, features, act, eps)
+// actBatchNorm(heap, x, y, mean, var, w, b, rows, features, act, eps, xbias)
 static napi_value ActBatchNorm(napi_env env, napi_callback_info info) {
   call_args args;
-  if (!read_args(env, info, 10, &args, "actBatchNorm")) return NULL;
-  kernels->act_batchnorm(F32(0), F32(1), F32(2), F32(3), F32(4), F32(5), SZ(6), SZ(7), INT(8), (float)args.v[9]);
+  if (!read_args(env, info, 11, &args, "actBatchNorm")) return NULL;
+  kernels->act_batchnorm(F32(0), OPT_F32(10), F32(1), F32(2), F32(3), F32(4), F32(5), SZ(6), SZ(7), INT(8),
+                         (float)args.v[9]);
   return NULL;
 }
 
-// actBatchNormGrad(heap, x, dy, w, mean, var, dx, dw, db, rows, features, act, eps)
+// actBatchNormGrad(heap, x, dy, w, mean, var, dx, dw, db, rows, features, act, eps, xbias, dxbias)
 static napi_value ActBatchNormGrad(napi_env env, napi_callback_info info) {
   call_args args;
-  if (!read_args(env, info, 12, &args, "actBatchNormGrad")) return NULL;
-  kernels->act_batchnorm_grad(F32(0), F32(1), F32(2), F32(3), F32(4), F32(5), F32(6), F32(7), SZ(8), SZ(9), INT(10),
-                              (float)args.v[11]);
+  if (!read_args(env, info, 14, &args, "actBatchNormGrad")) return NULL;
+  kernels->act_batchnorm_grad(F32(0), OPT_F32(12), F32(1), F32(2), F32(3), F32(4), F32(5), F32(6), F32(7), OPT_F32(13),
+                              SZ(8), SZ(9), INT(10), (float)args.v[11]);
   return NULL;
 }
 
-// actBatchNormEval(heap, x, y, w, b, mean, var, rows, features, act, eps)
+// actBatchNormEval(heap, x, y, w, b, mean, var, rows, features, act, eps, xbias)
 static napi_value ActBatchNormEval(napi_env env, napi_callback_info info) {
   call_args args;
-  if (!read_args(env, info, 10, &args, "actBatchNormEval")) return NULL;
-  kernels->act_batchnorm_eval(F32(0), F32(1), F32(2), F32(3), F32(4), F32(5), SZ(6), SZ(7), INT(8), (float)args.v[9]);
+  if (!read_args(env, info, 11, &args, "actBatchNormEval")) return NULL;
+  kernels->act_batchnorm_eval(F32(0), OPT_F32(10), F32(1), F32(2), F32(3), F32(4), F32(5), SZ(6), SZ(7), INT(8),
+                              (float)args.v[9]);
   return NULL;
 }
 

@@ -10,14 +10,16 @@
 enum { HT_OK = 0, HT_BAD_INDEX = 1 };
 
 typedef struct {
-  // act: 0 none, 1 silu. y = (act(x) - mean) / sqrt(var + eps) * w + b over the rows; mean and
-  // biased var written to mean/var.
-  void (*act_batchnorm)(const float *x, float *y, float *mean, float *var, const float *w, const float *b,
-                        size_t rows, size_t features, int act, float eps);
-  void (*act_batchnorm_grad)(const float *x, const float *dy, const float *w, const float *mean, const float *var,
-                             float *dx, float *dw, float *db, size_t rows, size_t features, int act, float eps);
-  void (*act_batchnorm_eval)(const float *x, float *y, const float *w, const float *b, const float *mean,
-                             const float *var, size_t rows, size_t features, int act, float eps);
+  // act: 0 none, 1 silu. y = (act(x + xbias) - mean) / sqrt(var + eps) * w + b over the rows;
+  // mean and biased var written to mean/var. xbias (the preceding dense layer's bias) may be NULL;
+  // the gradient writes its gradient to dxbias when that is not NULL.
+  void (*act_batchnorm)(const float *x, const float *xbias, float *y, float *mean, float *var, const float *w,
+                        const float *b, size_t rows, size_t features, int act, float eps);
+  void (*act_batchnorm_grad)(const float *x, const float *xbias, const float *dy, const float *w, const float *mean,
+                             const float *var, float *dx, float *dw, float *db, float *dxbias, size_t rows,
+                             size_t features, int act, float eps);
+  void (*act_batchnorm_eval)(const float *x, const float *xbias, float *y, const float *w, const float *b,
+                             const float *mean, const float *var, size_t rows, size_t features, int act, float eps);
   // out[e] = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e], j = src[e], i = dst[e].
   int (*edge_pair_features)(const float *h, size_t nodes, const int32_t *src, const int32_t *dst, const float *attr,
                             float *out, size_t edges, size_t d, size_t *bad_edge);

@@ -5,9 +5,11 @@
  * range (the outputs are then unspecified).
  */
 export interface NativeAddon {
-  actBatchNorm(heap: ArrayBuffer, x: number, y: number, mean: number, variance: number, weight: number, bias: number, rows: number, features: number, act: number, eps: number): void;
-  actBatchNormGrad(heap: ArrayBuffer, x: number, dy: number, weight: number, mean: number, variance: number, dx: number, dweight: number, dbias: number, rows: number, features: number, act: number, eps: number): void;
-  actBatchNormEval(heap: ArrayBuffer, x: number, y: number, weight: number, bias: number, mean: number, variance: number, rows: number, features: number, act: number, eps: number): void;
+  /** y = BatchNorm(act(x + xBias)) with the batch statistics; xBias 0 for none (act: 0 none, 1 SiLU). */
+  actBatchNorm(heap: ArrayBuffer, x: number, y: number, mean: number, variance: number, weight: number, bias: number, rows: number, features: number, act: number, eps: number, xBias: number): void;
+  /** Its gradient; dxBias (the sum of dx over the rows) is written when not 0. */
+  actBatchNormGrad(heap: ArrayBuffer, x: number, dy: number, weight: number, mean: number, variance: number, dx: number, dweight: number, dbias: number, rows: number, features: number, act: number, eps: number, xBias: number, dxBias: number): void;
+  actBatchNormEval(heap: ArrayBuffer, x: number, y: number, weight: number, bias: number, mean: number, variance: number, rows: number, features: number, act: number, eps: number, xBias: number): void;
   edgePairFeatures(heap: ArrayBuffer, h: number, nodes: number, src: number, dst: number, attr: number, out: number, edges: number, d: number): number;
   edgePairFeaturesGrad(heap: ArrayBuffer, h: number, nodes: number, src: number, dst: number, dy: number, dh: number, dattr: number, edges: number, d: number): number;
   gatherPairAdd(heap: ArrayBuffer, edge: number, table: number, rows: number, first: number, second: number, out: number, edges: number, m: number): number;

@@ -111,6 +111,45 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd, native }) =>
     tf.dispose([x, w, b, m, v, r, yF, yS, ...gF, ...gS]);
   });
 
+  // The Linear's bias folded into the op (natively in the kernels' passes, else a separate add):
+  // the same as the op on x + inputBias, with the bias's gradient the column sums of dx.
+  it.each(['silu', 'none'] as const)('actBatchNorm and actBatchNormEval with inputBias (act %s) equal them on x + inputBias: values and gradients', (act) => {
+    const rng = Rng.fromSeed(act === 'silu' ? 31 : 32);
+    const [rows, features] = [700, 13];
+    const x = randomTensor(rng, [rows, features], 0.3, 2);
+    const w = randomTensor(rng, [features], 1, 0.3);
+    const b = randomTensor(rng, [features], 0, 0.3);
+    const xb = randomTensor(rng, [features], 0, 1);
+    const r = randomTensor(rng, [rows, features]);
+    const mean = randomTensor(rng, [features], 0.5, 0.2);
+    const variance = tf.tidy(() => tf.add(tf.abs(randomTensor(rng, [features])), 0.5));
+    const fused = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, xbb: tf.Tensor) =>
+      actBatchNorm(xx as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, { act, inputBias: xbb as tf.Tensor1D }).y;
+    const added = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, xbb: tf.Tensor) => actBatchNorm(tf.add(xx, xbb) as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, { act }).y;
+    const fusedEval = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, xbb: tf.Tensor) =>
+      actBatchNormEval(xx as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, mean as tf.Tensor1D, variance as tf.Tensor1D, { act, inputBias: xbb as tf.Tensor1D });
+    const addedEval = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, xbb: tf.Tensor) =>
+      actBatchNormEval(tf.add(xx, xbb) as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D, mean as tf.Tensor1D, variance as tf.Tensor1D, { act });
+    const loss = (f: typeof fused) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, xbb: tf.Tensor) => tf.sum(tf.mul(tf.square(f(xx, ww, bb, xbb)), r));
+    for (const [withBias, reference] of [
+      [fused, added],
+      [fusedEval, addedEval],
+    ] as const) {
+      const before = kernelState.nativeCalls;
+      expect(maxDiff(tf.tidy(() => withBias(x, w, b, xb)), tf.tidy(() => reference(x, w, b, xb)))).toBeLessThan(1e-4);
+      const g = tf.grads(loss(withBias))([x, w, b, xb]);
+      const gRef = tf.grads(loss(reference))([x, w, b, xb]);
+      // Without an activation, training-mode BatchNorm ignores a constant shift: the bias gradient is
+      // a sum of 700 rows of dx that cancels to 0 up to rounding, so it is compared against the
+      // scale of those rows (the sum of |dx| over a column).
+      const dxColumnScale = tf.tidy(() => tf.max(tf.sum(tf.abs(gRef[0]), 0)).dataSync()[0]);
+      g.forEach((grad, k) => expect(maxDiff(grad, gRef[k]) / (k === 3 ? dxColumnScale : scaleOf(gRef[k]))).toBeLessThan(2e-4));
+      expect(kernelState.nativeCalls > before).toBe(native);
+      tf.dispose([...g, ...gRef]);
+    }
+    tf.dispose([x, w, b, xb, r, mean, variance]);
+  });
+
   it('actBatchNorm keeps the variance exact when the mean is large against the spread (raw mm)', () => {
     const rng = Rng.fromSeed(31);
     const rows = 20_000;

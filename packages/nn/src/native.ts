@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadNativeKernels, type NativeAddon, type NativeKernels } from '@hypertrack/native';
 import { kernelState } from './kernel-state';
 import { wasmApi } from './simd/wasm-api';
@@ -54,4 +54,9 @@ export function checkNativeIndex(op: string, badEdge: number, name: string, rows
 /** Sets the threads of the native kernels and their BLAS (no-op without native kernels). */
 export function setNativeThreads(threads: number): void {
   nativeKernels()?.addon.setThreads(threads);
+}
+
+/** Whether ops run their kernels natively now: native kernels on and loaded, wasm backend active. */
+export function nativeKernelsActive(): boolean {
+  return kernelState.native && tf.getBackend() === 'wasm' && nativeKernels() !== null;
 }

@@ -1,11 +1,12 @@
 // The kernels of one instruction-set variant, as one table the addon picks at load.
 #include "variant.h"
 
-void HT_FN(ht_act_batchnorm)(const float *, float *, float *, float *, const float *, const float *, size_t, size_t, int, float);
-void HT_FN(ht_act_batchnorm_grad)(const float *, const float *, const float *, const float *, const float *, float *,
-                                  float *, float *, size_t, size_t, int, float);
-void HT_FN(ht_act_batchnorm_eval)(const float *, float *, const float *, const float *, const float *, const float *,
-                                  size_t, size_t, int, float);
+void HT_FN(ht_act_batchnorm)(const float *, const float *, float *, float *, float *, const float *, const float *, size_t,
+                             size_t, int, float);
+void HT_FN(ht_act_batchnorm_grad)(const float *, const float *, const float *, const float *, const float *, const float *,
+                                  float *, float *, float *, float *, size_t, size_t, int, float);
+void HT_FN(ht_act_batchnorm_eval)(const float *, const float *, float *, const float *, const float *, const float *,
+                                  const float *, size_t, size_t, int, float);
 int HT_FN(ht_edge_pair_features)(const float *, size_t, const int32_t *, const int32_t *, const float *, float *, size_t,
                                  size_t, size_t *);
 int HT_FN(ht_edge_pair_features_grad)(const float *, size_t, const int32_t *, const int32_t *, const float *, float *,

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ACT_BN, ACT_BN_GRAD, type Act, type ActBnAttrs } from '../kernels/kernel-names';
 import { stockAct } from './stock-act';
 import { fusedKernelsActive } from './switches';
+import { nativeKernelsActive } from '../native';
 
-function actBatchNormForward(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, attrs: ActBnAttrs): tf.Tensor[] {
+function actBatchNormForward(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, attrs: ActBnAttrs, xBias?: tf.Tensor): tf.Tensor[] {
+  if (xBias !== undefined) return tf.engine().runKernel(ACT_BN, { x, weight, bias, xBias }, attrs) as tf.Tensor[];
   if (fusedKernelsActive()) {
     return tf.engine().runKernel(ACT_BN, { x, weight, bias }, attrs) as tf.Tensor[];
   }
@@ -14,7 +16,8 @@ function actBatchNormForward(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tenso
   });
 }
 
-function actBatchNormBackward(x: tf.Tensor, dy: tf.Tensor, weight: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, attrs: ActBnAttrs): tf.Tensor[] {
+function actBatchNormBackward(x: tf.Tensor, dy: tf.Tensor, weight: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, attrs: ActBnAttrs, xBias?: tf.Tensor): tf.Tensor[] {
+  if (xBias !== undefined) return tf.engine().runKernel(ACT_BN_GRAD, { x, dy, weight, mean, variance, xBias }, attrs) as tf.Tensor[];
   if (fusedKernelsActive()) {
     return tf.engine().runKernel(ACT_BN_GRAD, { x, dy, weight, mean, variance }, attrs) as tf.Tensor[];
   }
@@ -49,36 +52,49 @@ export interface ActBatchNormResult {
  * biased variance over the rows. Only x and the [features] statistics are kept for the backward
  * pass (the stock composition keeps a, the centred a and more, and its gradient tiles the
  * statistics to [rows, features]). `act` is 'silu' (PyTorch's order Linear -> SiLU -> BatchNorm)
- * or 'none'.
+ * or 'none'. `inputBias`, the bias of the dense layer before it, makes it act(x + inputBias):
+ * the native kernels fold that add (and the bias gradient) into their passes over the rows.
  */
 export function actBatchNorm(
   x: tf.Tensor2D,
   weight: tf.Tensor1D,
   bias: tf.Tensor1D,
-  options: { act?: Act; eps?: number } = {},
+  options: { act?: Act; eps?: number; inputBias?: tf.Tensor1D } = {},
 ): ActBatchNormResult {
   const attrs: ActBnAttrs = { act: options.act ?? 'none', eps: options.eps ?? 1e-5 };
   if (x.rank !== 2) throw new RangeError(`actBatchNorm expects [rows, features], got [${x.shape.join(', ')}]`);
   if (weight.shape[0] !== x.shape[1] || bias.shape[0] !== x.shape[1]) {
     throw new RangeError(`actBatchNorm: weight and bias must have ${x.shape[1]} entries`);
   }
+  const { inputBias } = options;
+  if (inputBias !== undefined && inputBias.shape[0] !== x.shape[1]) throw new RangeError(`actBatchNorm: inputBias must have ${x.shape[1]} entries`);
+  // The native kernels add the input bias in their first pass; elsewhere it is a separate add.
+  if (inputBias !== undefined && !(fusedKernelsActive() && nativeKernelsActive())) {
+    return tf.tidy(() => {
+      const { y, mean, variance } = actBatchNorm(tf.add(x, inputBias) as tf.Tensor2D, weight, bias, { act: attrs.act, eps: attrs.eps });
+      return { y, mean, variance };
+    });
+  }
   let stats: tf.Tensor[] = [];
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, w, b] = args as tf.Tensor[];
-    const save = args[3] as tf.GradSaveFunc;
-    const [y, mean, variance] = actBatchNormForward(input as tf.Tensor2D, w as tf.Tensor1D, b as tf.Tensor1D, attrs);
+    const withBias = inputBias !== undefined;
+    const tensors = args.slice(0, withBias ? 4 : 3) as tf.Tensor[];
+    const [input, w, b] = tensors;
+    const xBias = withBias ? tensors[3] : undefined;
+    const save = args[tensors.length] as tf.GradSaveFunc;
+    const [y, mean, variance] = actBatchNormForward(input as tf.Tensor2D, w as tf.Tensor1D, b as tf.Tensor1D, attrs, xBias);
     // The forward function runs inside a tidy: keep the statistics past it (re-owned below).
     stats = [tf.keep(mean), tf.keep(variance)];
-    save([input, w, mean, variance]);
+    save(xBias === undefined ? [input, w, mean, variance] : [input, w, mean, variance, xBias]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ws, ms, vs] = saved;
-        return actBatchNormBackward(xs, dy, ws, ms, vs, attrs);
+        const [xs, ws, ms, vs, xbs] = saved;
+        return actBatchNormBackward(xs, dy, ws, ms, vs, attrs, xbs);
       },
     };
   });
-  const y = op(x, weight, bias) as tf.Tensor2D;
+  const y = (inputBias === undefined ? op(x, weight, bias) : op(x, weight, bias, inputBias)) as tf.Tensor2D;
   // Clones belong to the caller's scope like y; the kept originals go.
   const [mean, variance] = [tf.clone(stats[0]) as tf.Tensor1D, tf.clone(stats[1]) as tf.Tensor1D];
   tf.dispose(stats);

@@ -5,8 +5,11 @@ import { wasmKernelFunc, wasmSigmoid, type KernelArgs, type WasmKernelConfig } f
 import { ACT_BN, type ActBnAttrs } from './kernel-names';
 import { nativeCall } from '../native';
 
-/** [y, mean, variance]: a = act(x), y = (a - mean) / sqrt(variance + eps) * weight + bias. */
-function actBatchNormKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'weight' | 'bias', ActBnAttrs>): tf.TensorInfo[] {
+/**
+ * [y, mean, variance]: a = act(x), y = (a - mean) / sqrt(variance + eps) * weight + bias; natively
+ * also with an optional xBias (the preceding dense layer's bias): a = act(x + xBias).
+ */
+function actBatchNormKernel({ backend, inputs, attrs, optional }: KernelArgs<'x' | 'weight' | 'bias', ActBnAttrs> & { optional: { xBias?: tf.TensorInfo } }): tf.TensorInfo[] {
   const { x, weight, bias } = inputs;
   const { act, eps } = attrs;
   const [rows, features] = x.shape;
@@ -16,9 +19,11 @@ function actBatchNormKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'weight
     const outputs = [[rows, features], [features], [features]].map((shape) => backend.makeOutput(shape, 'float32'));
     const [y, mean, variance] = outputs;
     const at = native.at;
-    native.addon.actBatchNorm(native.heap(), at(x), at(y), at(mean), at(variance), at(weight), at(bias), rows, features, silu ? 1 : 0, eps);
+    const xBias = optional.xBias === undefined ? 0 : at(optional.xBias);
+    native.addon.actBatchNorm(native.heap(), at(x), at(y), at(mean), at(variance), at(weight), at(bias), rows, features, silu ? 1 : 0, eps, xBias);
     return outputs;
   }
+  if (optional.xBias !== undefined) throw new Error(`${ACT_BN}: xBias needs the native kernels (the op adds it before the kernel otherwise)`);
   const sig = silu ? wasmSigmoid(backend, x) : null;
   const y = backend.makeOutput([rows, features], 'float32');
   const mean = backend.makeOutput([features], 'float32');
@@ -90,5 +95,5 @@ function actBatchNormKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'weight
 export const actBatchNormConfig: WasmKernelConfig = {
   kernelName: ACT_BN,
   backendName: 'wasm',
-  kernelFunc: wasmKernelFunc(ACT_BN, ['x', 'weight', 'bias'], actBatchNormKernel),
+  kernelFunc: wasmKernelFunc(ACT_BN, ['x', 'weight', 'bias'], actBatchNormKernel, ['xBias']),
 };

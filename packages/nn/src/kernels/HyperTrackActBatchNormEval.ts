@@ -6,7 +6,7 @@ import { ACT_BN_EVAL, type ActBnAttrs } from './kernel-names';
 import { nativeCall } from '../native';
 
 /** y = (act(x) - mean) / sqrt(variance + eps) * weight + bias with given (running) statistics. */
-function actBatchNormEvalKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'weight' | 'bias' | 'mean' | 'variance', ActBnAttrs>): tf.TensorInfo {
+function actBatchNormEvalKernel({ backend, inputs, attrs, optional }: KernelArgs<'x' | 'weight' | 'bias' | 'mean' | 'variance', ActBnAttrs> & { optional: { xBias?: tf.TensorInfo } }): tf.TensorInfo {
   const { x, weight, bias, mean, variance } = inputs;
   const { act, eps } = attrs;
   const [rows, features] = x.shape;
@@ -15,9 +15,11 @@ function actBatchNormEvalKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'we
   if (native !== null) {
     const y = backend.makeOutput([rows, features], 'float32');
     const at = native.at;
-    native.addon.actBatchNormEval(native.heap(), at(x), at(y), at(weight), at(bias), at(mean), at(variance), rows, features, silu ? 1 : 0, eps);
+    const xBias = optional.xBias === undefined ? 0 : at(optional.xBias);
+    native.addon.actBatchNormEval(native.heap(), at(x), at(y), at(weight), at(bias), at(mean), at(variance), rows, features, silu ? 1 : 0, eps, xBias);
     return y;
   }
+  if (optional.xBias !== undefined) throw new Error(`${ACT_BN_EVAL}: xBias needs the native kernels`);
   const sig = silu ? wasmSigmoid(backend, x) : null;
   const y = backend.makeOutput([rows, features], 'float32');
   // [scale, shift] x blockLen.
@@ -53,5 +55,5 @@ function actBatchNormEvalKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'we
 export const actBatchNormEvalConfig: WasmKernelConfig = {
   kernelName: ACT_BN_EVAL,
   backendName: 'wasm',
-  kernelFunc: wasmKernelFunc(ACT_BN_EVAL, ['x', 'weight', 'bias', 'mean', 'variance'], actBatchNormEvalKernel),
+  kernelFunc: wasmKernelFunc(ACT_BN_EVAL, ['x', 'weight', 'bias', 'mean', 'variance'], actBatchNormEvalKernel, ['xBias']),
 };

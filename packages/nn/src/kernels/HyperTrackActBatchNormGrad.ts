@@ -8,21 +8,26 @@ import { nativeCall } from '../native';
 /**
  * [dx, dweight, dbias] of actBatchNorm, with x̂ = (a - mean) / sqrt(variance + eps):
  * dbias = Σ dy, dweight = Σ dy x̂, da = weight / sqrt(variance + eps) (dy - dbias / R - x̂ dweight / R),
- * dx = da · act'(x) (SiLU: s (1 + x (1 - s)) with s = sigmoid(x)).
+ * dx = da · act'(x) (SiLU: s (1 + x (1 - s)) with s = sigmoid(x)). Natively, with an xBias input,
+ * x + xBias replaces x and a fourth output is dxBias = Σ dx.
  */
-function actBatchNormGradKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'dy' | 'weight' | 'mean' | 'variance', ActBnAttrs>): tf.TensorInfo[] {
+function actBatchNormGradKernel({ backend, inputs, attrs, optional }: KernelArgs<'x' | 'dy' | 'weight' | 'mean' | 'variance', ActBnAttrs> & { optional: { xBias?: tf.TensorInfo } }): tf.TensorInfo[] {
   const { x, dy, weight, mean, variance } = inputs;
   const { act, eps } = attrs;
   const [rows, features] = x.shape;
   const silu = act === 'silu';
   const native = nativeCall(backend);
   if (native !== null) {
-    const outputs = [[rows, features], [features], [features]].map((shape) => backend.makeOutput(shape, 'float32'));
-    const [dx, dweight, dbias] = outputs;
+    const withBias = optional.xBias !== undefined;
+    const shapes = withBias ? [[rows, features], [features], [features], [features]] : [[rows, features], [features], [features]];
+    const outputs = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
+    const [dx, dweight, dbias, dxBias] = outputs;
     const at = native.at;
-    native.addon.actBatchNormGrad(native.heap(), at(x), at(dy), at(weight), at(mean), at(variance), at(dx), at(dweight), at(dbias), rows, features, silu ? 1 : 0, eps);
+    const [xBiasAt, dxBiasAt] = optional.xBias === undefined ? [0, 0] : [at(optional.xBias), at(dxBias)];
+    native.addon.actBatchNormGrad(native.heap(), at(x), at(dy), at(weight), at(mean), at(variance), at(dx), at(dweight), at(dbias), rows, features, silu ? 1 : 0, eps, xBiasAt, dxBiasAt);
     return outputs;
   }
+  if (optional.xBias !== undefined) throw new Error(`${ACT_BN_GRAD}: xBias needs the native kernels`);
   const sig = silu ? wasmSigmoid(backend, x) : null;
   const dx = backend.makeOutput([rows, features], 'float32');
   const dweight = backend.makeOutput([features], 'float32');
@@ -103,5 +108,5 @@ function actBatchNormGradKernel({ backend, inputs, attrs }: KernelArgs<'x' | 'dy
 export const actBatchNormGradConfig: WasmKernelConfig = {
   kernelName: ACT_BN_GRAD,
   backendName: 'wasm',
-  kernelFunc: wasmKernelFunc(ACT_BN_GRAD, ['x', 'dy', 'weight', 'mean', 'variance'], actBatchNormGradKernel),
+  kernelFunc: wasmKernelFunc(ACT_BN_GRAD, ['x', 'dy', 'weight', 'mean', 'variance'], actBatchNormGradKernel, ['xBias']),
 };

@@ -13,14 +13,16 @@ export interface WasmKernelConfig extends tf.KernelConfig {
 }
 
 /**
- * The tf.KernelFunc of a kernel written against KernelArgs. tfjs passes the backend untyped and
+ * The tf.KernelFunc of a kernel written against KernelArgs; `optionalNames` are inputs an op may
+ * leave out (they arrive in `optional`). tfjs passes the backend untyped and
  * the inputs and attributes as open maps; this is the one place that narrows them. The ops pass
  * every named input, so a missing one is a bug in the op (an Error naming it).
  */
-export function wasmKernelFunc<I extends string, A extends tf.NamedAttrMap>(
+export function wasmKernelFunc<I extends string, A extends tf.NamedAttrMap, O extends string = never>(
   kernelName: string,
   inputNames: readonly I[],
-  kernel: (args: KernelArgs<I, A>) => tf.TensorInfo | tf.TensorInfo[],
+  kernel: (args: KernelArgs<I, A> & { optional: Partial<Record<O, tf.TensorInfo>> }) => tf.TensorInfo | tf.TensorInfo[],
+  optionalNames: readonly O[] = [],
 ): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const named: Partial<Record<I, tf.TensorInfo>> = {};
@@ -29,7 +31,9 @@ export function wasmKernelFunc<I extends string, A extends tf.NamedAttrMap>(
       if (info === undefined) throw new Error(`${kernelName}: input ${name} is missing`);
       named[name] = info;
     }
-    return kernel({ backend: backend as WasmBackend, inputs: named as Record<I, tf.TensorInfo>, attrs: (attrs ?? {}) as A });
+    const optional: Partial<Record<O, tf.TensorInfo>> = {};
+    for (const name of optionalNames) if (inputs[name] !== undefined) optional[name] = inputs[name];
+    return kernel({ backend: backend as WasmBackend, inputs: named as Record<I, tf.TensorInfo>, attrs: (attrs ?? {}) as A, optional });
   };
 }
 

@@ -41,10 +41,11 @@ export class BatchNorm1d extends Module {
   }
 
   /**
-   * `BatchNorm(act(x))` as one fused op in training mode (see `actBatchNorm`): the Linear ->
-   * SiLU -> BatchNorm blocks of the MLPs use it, so only x is kept for the backward pass.
+   * `BatchNorm(act(x + inputBias))` as one fused op (see `actBatchNorm`): the Linear -> SiLU ->
+   * BatchNorm blocks of the MLPs use it, passing the Linear's bias as `inputBias`, so only x is kept
+   * for the backward pass and, natively, the bias add costs no pass of its own.
    */
-  applyActivated(x: tf.Tensor, act: 'silu' | 'none'): tf.Tensor {
+  applyActivated(x: tf.Tensor, act: 'silu' | 'none', inputBias?: tf.Tensor1D): tf.Tensor {
     if (x.rank !== 2 || x.shape[1] !== this.features) {
       throw new RangeError(`BatchNorm1d(${this.features}) expects [rows, ${this.features}], got [${x.shape.join(', ')}]`);
     }
@@ -52,12 +53,13 @@ export class BatchNorm1d extends Module {
       return actBatchNormEval(x as tf.Tensor2D, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, {
         act,
         eps: this.eps,
+        inputBias,
       });
     }
     const rows = x.shape[0];
     if (rows < 2) throw new RangeError(`BatchNorm1d in training mode needs at least 2 rows, got ${rows}`);
     return tf.tidy(() => {
-      const { y, mean, variance } = actBatchNorm(x as tf.Tensor2D, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, { act, eps: this.eps });
+      const { y, mean, variance } = actBatchNorm(x as tf.Tensor2D, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, { act, eps: this.eps, inputBias });
       // The running update reads the batch statistics as plain values: it is not part of the graph.
       // A checkpointed layer's recomputation in the backward pass does not move them again.
       if (!isRecomputing()) {

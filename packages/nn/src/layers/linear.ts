@@ -41,6 +41,12 @@ export class Linear extends Module {
     });
   }
 
+  /** x W for [rows, inFeatures] input, without the bias (a fused op after it adds the bias). */
+  product(x: tf.Tensor2D): tf.Tensor2D {
+    if (x.shape[1] !== this.inFeatures) throw new RangeError(`Linear expects ${this.inFeatures} input features, got ${x.shape[1]}`);
+    return tf.matMul(x, this.kernel as tf.Tensor2D);
+  }
+
   protected override toStateLayout(name: string, variable: tf.Variable): tf.Tensor {
     return name === 'weight' ? tf.transpose(variable) : super.toStateLayout(name, variable);
   }

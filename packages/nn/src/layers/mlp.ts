@@ -42,17 +42,25 @@ class MlpBlock extends Module {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.finish(this.linear.apply(x)));
+    return tf.tidy(() => {
+      // SiLU then BatchNorm take the Linear's bias into their fused op.
+      const fusesBias = this.norm !== null && this.act === 'silu' && this.linear.bias !== null && x.rank === 2;
+      if (fusesBias) return this.finish(this.linear.product(x as tf.Tensor2D), this.linear.bias as tf.Tensor1D);
+      return this.finish(this.linear.apply(x));
+    });
   }
 
-  /** Everything after the Linear: activation, BatchNorm, dropout. */
-  finish(pre: tf.Tensor): tf.Tensor {
+  /**
+   * Everything after the Linear's product: its bias when `inputBias` is given (not yet added),
+   * activation, BatchNorm, dropout.
+   */
+  finish(pre: tf.Tensor, inputBias?: tf.Tensor1D): tf.Tensor {
     return tf.tidy(() => {
       let y: tf.Tensor;
       if (this.norm !== null && this.act === 'silu') {
-        y = this.norm.applyActivated(pre, 'silu'); // one fused op: SiLU then BatchNorm
+        y = this.norm.applyActivated(pre, 'silu', inputBias); // one fused op: (bias,) SiLU, BatchNorm
       } else {
-        y = activation(this.act, pre);
+        y = activation(this.act, inputBias === undefined ? pre : tf.add(pre, inputBias));
         if (this.norm !== null) y = this.norm.apply(y);
       }
       if (this.training && this.dropout > 0) y = tf.dropout(y, this.dropout, undefined, this.dropoutRng.nextUint32());
