@@ -134,16 +134,41 @@ describeIf(!switchedOff)('native kernels', () => {
       const X = heap.f32(x);
       const [Y, M, V] = [heap.f32(rows * features), heap.f32(features), heap.f32(features)];
       const [W, B] = [heap.f32(w), heap.f32(b)];
-      addon().actBatchNorm(heap.buffer, X.at, Y.at, M.at, V.at, W.at, B.at, rows, features, code, eps);
+      addon().actBatchNorm(heap.buffer, X.at, Y.at, M.at, V.at, W.at, B.at, rows, features, code, eps, 0);
       expect(relativeError(M.view, mean)).toBeLessThan(1e-5);
       expect(relativeError(V.view, variance)).toBeLessThan(1e-4);
       expect(relativeError(Y.view, xhat.map((v, i) => v * w[i % features] + b[i % features]))).toBeLessThan(1e-5);
     });
 
+    it('with the dense layer\'s bias folded in: the same as on x + bias, and the bias gradient is the sum of dx', () => {
+      const heap = new Heap(1 << 21);
+      const shift = normals(rng, features);
+      const xMinusShift = x.map((v, i) => Math.fround(v - shift[i % features]));
+      const [X, XB, W, B, DY] = [heap.f32(xMinusShift), heap.f32(shift), heap.f32(w), heap.f32(b), heap.f32(dy)];
+      const [Y, M, V] = [heap.f32(rows * features), heap.f32(features), heap.f32(features)];
+      addon().actBatchNorm(heap.buffer, X.at, Y.at, M.at, V.at, W.at, B.at, rows, features, code, eps, XB.at);
+      // x - shift + shift is x up to one rounding of x - shift.
+      expect(relativeError(M.view, mean)).toBeLessThan(1e-4);
+      const [DX, DW, DB, DXB] = [heap.f32(rows * features), heap.f32(features), heap.f32(features), heap.f32(features)];
+      addon().actBatchNormGrad(heap.buffer, X.at, DY.at, W.at, M.at, V.at, DX.at, DW.at, DB.at, rows, features, code, eps, XB.at, DXB.at);
+      const columnSums = new Float64Array(features);
+      const columnScale = new Float64Array(features);
+      DX.view.forEach((g, i) => {
+        columnSums[i % features] += g;
+        columnScale[i % features] += Math.abs(g);
+      });
+      // Without an activation the sums cancel to about 0: compare on the scale of what is summed.
+      const worst = Math.max(...Array.from(columnSums, (sum, f) => Math.abs(DXB.view[f] - sum) / columnScale[f]));
+      expect(worst).toBeLessThan(1e-6);
+      const E = heap.f32(rows * features);
+      addon().actBatchNormEval(heap.buffer, X.at, E.at, W.at, B.at, M.at, V.at, rows, features, code, eps, XB.at);
+      expect(relativeError(E.view, Y.view)).toBeLessThan(1e-4);
+    });
+
     it('evaluation mode with given statistics', () => {
       const heap = new Heap(1 << 20);
       const [X, Y, W, B, M, V] = [heap.f32(x), heap.f32(rows * features), heap.f32(w), heap.f32(b), heap.f32(mean), heap.f32(variance)];
-      addon().actBatchNormEval(heap.buffer, X.at, Y.at, W.at, B.at, M.at, V.at, rows, features, code, eps);
+      addon().actBatchNormEval(heap.buffer, X.at, Y.at, W.at, B.at, M.at, V.at, rows, features, code, eps, 0);
       expect(relativeError(Y.view, xhat.map((v, i) => v * w[i % features] + b[i % features]))).toBeLessThan(1e-5);
     });
 
@@ -151,7 +176,7 @@ describeIf(!switchedOff)('native kernels', () => {
       const heap = new Heap(1 << 20);
       const [X, DY, W, M, V] = [heap.f32(x), heap.f32(dy), heap.f32(w), heap.f32(mean), heap.f32(variance)];
       const [DX, DW, DB] = [heap.f32(rows * features), heap.f32(features), heap.f32(features)];
-      addon().actBatchNormGrad(heap.buffer, X.at, DY.at, W.at, M.at, V.at, DX.at, DW.at, DB.at, rows, features, code, eps);
+      addon().actBatchNormGrad(heap.buffer, X.at, DY.at, W.at, M.at, V.at, DX.at, DW.at, DB.at, rows, features, code, eps, 0, 0);
       const db = new Float64Array(features);
       const dw = new Float64Array(features);
       dy.forEach((g, i) => {
