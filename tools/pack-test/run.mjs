@@ -68,8 +68,11 @@ try {
     '@hypertrack/metrics': `const r = m.rocCurve(Float32Array.from([0.9, 0.8, 0.3, 0.1]), [1, 0, 1, 0]); if (Math.abs(r.auc - 0.75) > 1e-12) throw new Error('AUC ' + r.auc);`,
     '@hypertrack/voxdyn': `const index = m.NearestCentroidIndex.build(Float32Array.from([0, 0, 0, 10, 10, 10]), 3);
       const cells = index.assign(Float32Array.from([1, 1, 1, 9, 9, 9, 6, 6, 6])); if (cells.join() !== '0,1,1') throw new Error('cells ' + cells.join());`,
+    // The native kernels compile in the tarball's install script, as on a user's machine.
+    '@hypertrack/native': `const load = m.loadNativeKernels(); if (load.kernels === null) throw new Error('not built at install: ' + load.reason);`,
     '@hypertrack/nn': `const tf = await import('@tensorflow/tfjs-core'); const lines = []; const b = await m.initBackend({ log: (l) => lines.push(l) });
       if (b.name !== 'wasm') throw new Error('backend ' + b.name);
+      if (!lines[0].includes('native kernels: ')) throw new Error('no native kernels: ' + lines[0]);
       const x = tf.tensor2d([[1, 2], [3, 4]]); const g = tf.grad((v) => tf.sum(m.segmentSum(m.gatherRows(v, [1, 0, 1]), [0, 0, 1], 2)))(x);
       if (g.arraySync().join() !== '1,1,2,2') throw new Error('gradient ' + g.arraySync());`,
     '@hypertrack/gnn': `const nn = await import('@hypertrack/nn'); const { Rng } = await import('@hypertrack/core'); await nn.initBackend();
