@@ -159,6 +159,26 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// denseEval(heap, x, w, y, rows, in, out, bias, act, scale, shift) -> whether it ran: y = act(x w +
+// bias) * scale + shift in one pass (bias, scale, shift 0 for none)
+static napi_value DenseEval(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 10, &args, "denseEval")) return NULL;
+  int ran = ht_dense_eval(SZ(3), SZ(5), SZ(4), F32(0), F32(1), F32(2), OPT_F32(6), INT(7), OPT_F32(8), OPT_F32(9));
+  napi_value result;
+  napi_get_boolean(env, ran != 0, &result);
+  return result;
+}
+
+// denseEvalFits(heap, rows, in, out) -> whether denseEval runs for this shape here
+static napi_value DenseEvalFits(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 3, &args, "denseEvalFits")) return NULL;
+  napi_value result;
+  napi_get_boolean(env, ht_dense_eval_fits(SZ(0), SZ(2), SZ(1)) != 0, &result);
+  return result;
+}
+
 // setThreads(n): the threads of the BLAS and of the kernels here
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -216,6 +236,8 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "gatherRows", GatherRows);
   export_function(env, exports, "scatterAddRows", ScatterAddRows);
   export_function(env, exports, "gemm", Gemm);
+  export_function(env, exports, "denseEval", DenseEval);
+  export_function(env, exports, "denseEvalFits", DenseEvalFits);
   export_function(env, exports, "setThreads", SetThreads);
   export_function(env, exports, "describe", Describe);
   return exports;

@@ -24,6 +24,10 @@ int ht_narrow_gemm_fits(int trans_a, int trans_b, size_t m, size_t n, size_t k) 
 void ht_narrow_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, const float *b, float *c) {
   (void)trans_a, (void)trans_b, (void)m, (void)n, (void)k, (void)a, (void)b, (void)c;
 }
+void ht_narrow_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, float *c, const float *bias,
+                          int act, const float *scale, const float *shift) {
+  (void)m, (void)n, (void)k, (void)a, (void)b, (void)c, (void)bias, (void)act, (void)scale, (void)shift;
+}
 #endif
 
 const char *ht_gemm_paths(void) {
@@ -43,3 +47,12 @@ int ht_gemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const 
   }
   return 1;
 }
+
+int ht_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, float *c, const float *bias, int act,
+                  const float *scale, const float *shift) {
+  if (!narrow_available() || !ht_narrow_gemm_fits(0, 0, m, n, k)) return 0;
+  ht_narrow_dense_eval(m, n, k, a, b, c, bias, act, scale, shift);
+  return 1;
+}
+
+int ht_dense_eval_fits(size_t m, size_t n, size_t k) { return narrow_available() && ht_narrow_gemm_fits(0, 0, m, n, k); }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "hypertrack_native.h"
 #include "parallel.h"
+#include "fastmath.h"
 
 #define HT_NARROW_MAX 128
 // Rows of C per parallel block of C = A B.
@@ -52,26 +53,55 @@ static inline __attribute__((always_inline)) void nn_tile(const int R, const int
 
 // Rows [r0, r1) of C = A B with V = ceil(n / 16) vectors per row; R rows per tile (registers:
 // R * V accumulators + V of B).
+// What follows a dense layer's product in evaluation mode, applied to each tile of C while it is
+// in L1: y = act(c + bias) * scale + shift (BatchNorm with running statistics as an affine map).
+// NULL bias, scale or shift arrive as zeros, ones, zeros.
+typedef struct {
+  const float *bias, *scale, *shift;
+  int act;
+} epilogue;
+
+static void epilogue_rows(float *C, size_t ldc, size_t rows, size_t n, const epilogue *ep) {
+  const float *restrict bias = ep->bias, *restrict scale = ep->scale, *restrict shift = ep->shift;
+  for (size_t r = 0; r < rows; r++) {
+    float *restrict row = C + r * ldc;
+    if (ep->act) {
+      for (size_t f = 0; f < n; f++) {
+        float z = row[f] + bias[f];
+        row[f] = z * ht_sigmoid(z) * scale[f] + shift[f];
+      }
+    } else {
+      for (size_t f = 0; f < n; f++) row[f] = (row[f] + bias[f]) * scale[f] + shift[f];
+    }
+  }
+}
+
 static inline __attribute__((always_inline)) void nn_rows_v(const int V, const float *A, size_t lda, const float *B,
                                                             size_t ldb, float *C, size_t ldc, size_t r0, size_t r1,
-                                                            size_t n, size_t k) {
+                                                            size_t n, size_t k, const epilogue *ep) {
   const int R = V <= 4 ? 6 : (V == 5 ? 4 : 3);
   size_t i = r0;
-  for (; i + R <= r1; i += R) nn_tile(R, V, A + i * lda, lda, B, ldb, C + i * ldc, ldc, n, k);
-  for (; i < r1; i++) nn_tile(1, V, A + i * lda, lda, B, ldb, C + i * ldc, ldc, n, k);
+  for (; i + R <= r1; i += R) {
+    nn_tile(R, V, A + i * lda, lda, B, ldb, C + i * ldc, ldc, n, k);
+    if (ep != NULL) epilogue_rows(C + i * ldc, ldc, R, n, ep);
+  }
+  for (; i < r1; i++) {
+    nn_tile(1, V, A + i * lda, lda, B, ldb, C + i * ldc, ldc, n, k);
+    if (ep != NULL) epilogue_rows(C + i * ldc, ldc, 1, n, ep);
+  }
 }
 
 static void nn_rows(const float *A, size_t lda, const float *B, size_t ldb, float *C, size_t ldc, size_t r0, size_t r1,
-                    size_t n, size_t k) {
+                    size_t n, size_t k, const epilogue *ep) {
   switch ((n + 15) / 16) {
-    case 1: nn_rows_v(1, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
-    case 2: nn_rows_v(2, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
-    case 3: nn_rows_v(3, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
-    case 4: nn_rows_v(4, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
-    case 5: nn_rows_v(5, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
-    case 6: nn_rows_v(6, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
-    case 7: nn_rows_v(7, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
-    default: nn_rows_v(8, A, lda, B, ldb, C, ldc, r0, r1, n, k); break;
+    case 1: nn_rows_v(1, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
+    case 2: nn_rows_v(2, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
+    case 3: nn_rows_v(3, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
+    case 4: nn_rows_v(4, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
+    case 5: nn_rows_v(5, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
+    case 6: nn_rows_v(6, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
+    case 7: nn_rows_v(7, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
+    default: nn_rows_v(8, A, lda, B, ldb, C, ldc, r0, r1, n, k, ep); break;
   }
 }
 
@@ -79,12 +109,13 @@ typedef struct {
   const float *A, *B;
   float *C;
   size_t m, n, k, ldb;
+  const epilogue *ep;
 } nn_job;
 
 static void nn_block(void *context, size_t block) {
   nn_job *job = context;
   size_t r0 = block * ROWS_PER_BLOCK, r1 = r0 + ROWS_PER_BLOCK < job->m ? r0 + ROWS_PER_BLOCK : job->m;
-  nn_rows(job->A, job->k, job->B, job->ldb, job->C, job->n, r0, r1, job->n, job->k);
+  nn_rows(job->A, job->k, job->B, job->ldb, job->C, job->n, r0, r1, job->n, job->k, job->ep);
 }
 
 // One partial of C = A^T B: output rows i0..i0+R (R = 6 or fewer at the end) over `rows` rows of
@@ -166,7 +197,7 @@ void ht_narrow_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, cons
         for (size_t j = 0; j < n; j++) transposed[p * n + j] = b[j * k + p];
       B = transposed;
     }
-    nn_job job = {a, B, c, m, n, k, n};
+    nn_job job = {a, B, c, m, n, k, n, NULL};
     ht_parallel_blocks((m + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 4, nn_block, &job);
     free(transposed);
     return;
@@ -183,4 +214,14 @@ void ht_narrow_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, cons
     for (size_t i = 0; i < m * n; i++) c[i] += part[i];
   }
   free(partials);
+}
+
+void ht_narrow_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, float *c, const float *bias,
+                          int act, const float *scale, const float *shift) {
+  float *defaults = calloc(2 * n + 1, sizeof(float)), *zeros = defaults, *ones = defaults + n;
+  for (size_t j = 0; j < n; j++) ones[j] = 1.0f;
+  epilogue ep = {bias != NULL ? bias : zeros, scale != NULL ? scale : ones, shift != NULL ? shift : zeros, act};
+  nn_job job = {a, b, c, m, n, k, n, &ep};
+  ht_parallel_blocks((m + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 4, nn_block, &job);
+  free(defaults);
 }

@@ -51,6 +51,10 @@ void ht_blas_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, const
 // The AVX-512 products with a narrow side (gemm_narrow.c, built only with -mavx512f).
 int ht_narrow_gemm_fits(int trans_a, int trans_b, size_t m, size_t n, size_t k);
 void ht_narrow_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, const float *b, float *c);
+// A dense layer in evaluation mode in one pass: C = act(A B + bias) * scale + shift (scale and shift
+// the BatchNorm's running affine map; any of bias, scale, shift may be NULL), for narrow shapes.
+void ht_narrow_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, float *c, const float *bias,
+                          int act, const float *scale, const float *shift);
 
 // gemm.c: C = op(A) op(B) for `batch` products, row-major; op transposes when the flag is set.
 // Strides in floats between consecutive matrices of a batch (0 broadcasts one matrix to all).
@@ -60,4 +64,8 @@ int ht_gemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const 
                   const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch);
 // Which products run where: "avx512 tiles + openblas", "openblas", "avx512 tiles" or "".
 const char *ht_gemm_paths(void);
+// ht_narrow_dense_eval where the AVX-512 tiles run and the shape fits; 0, with nothing written, else.
+int ht_dense_eval_fits(size_t m, size_t n, size_t k);
+int ht_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, float *c, const float *bias, int act,
+                  const float *scale, const float *shift);
 #endif

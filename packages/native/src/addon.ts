@@ -22,6 +22,14 @@ export interface NativeAddon {
    * rest through the BLAS. False, with nothing written, when no native path fits.
    */
   gemm(heap: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number, a: number, strideA: number, b: number, strideB: number, c: number, strideC: number, batch: number): boolean;
+  /**
+   * A dense layer in evaluation mode in one pass on the AVX-512 tiles: y = act(x w + bias) * scale
+   * + shift (bias, scale, shift 0 for none; act 0 none, 1 SiLU). False, with nothing written, where
+   * the tiles do not run or the shape is not narrow (see denseEvalFits).
+   */
+  denseEval(heap: ArrayBuffer, x: number, w: number, y: number, rows: number, inFeatures: number, outFeatures: number, bias: number, act: number, scale: number, shift: number): boolean;
+  /** Whether denseEval runs for [rows, inFeatures] x [inFeatures, outFeatures] here (the heap is not read). */
+  denseEvalFits(heap: ArrayBuffer, rows: number, inFeatures: number, outFeatures: number): boolean;
   /** Threads of the BLAS and of the row-parallel kernels here (BatchNorm, gathers, pair features). */
   setThreads(threads: number): void;
   describe(): { variant: string; blas: string; gemm: string; blasThreads: number; kernelThreads: number };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { Mlp, kernelState, nativeKernels, actBatchNorm, actBatchNormEval, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
+import { Mlp, kernelState, nativeKernels, denseActBatchNormEval, actBatchNorm, actBatchNormEval, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
 
 function randomTensor(rng: Rng, shape: number[], mean = 0, scale = 1): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -148,6 +148,32 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd, native }) =>
       tf.dispose([...g, ...gRef]);
     }
     tf.dispose([x, w, b, xb, r, mean, variance]);
+  });
+
+  it.each(['silu', 'none'] as const)('denseActBatchNormEval (act %s) equals the product, then actBatchNormEval: values and gradients', (act) => {
+    const rng = Rng.fromSeed(act === 'silu' ? 41 : 42);
+    // 500 rows of 20 into 30: narrow enough for the native tiles (where they run).
+    const [rows, inFeatures, outFeatures] = [500, 20, 30];
+    const x = randomTensor(rng, [rows, inFeatures]);
+    const kernel = randomTensor(rng, [inFeatures, outFeatures], 0, 0.3);
+    const bias = randomTensor(rng, [outFeatures], 0, 0.3);
+    const weight = randomTensor(rng, [outFeatures], 1, 0.2);
+    const bnBias = randomTensor(rng, [outFeatures], 0, 0.2);
+    const mean = randomTensor(rng, [outFeatures], 0.3, 0.2);
+    const variance = tf.tidy(() => tf.add(tf.abs(randomTensor(rng, [outFeatures])), 0.5));
+    const r = randomTensor(rng, [rows, outFeatures]);
+    const fusedOp = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor, ww: tf.Tensor, nb: tf.Tensor) =>
+      denseActBatchNormEval(xx as tf.Tensor2D, kk as tf.Tensor2D, bb as tf.Tensor1D, { weight: ww as tf.Tensor1D, bias: nb as tf.Tensor1D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D, eps: 1e-5 }, act);
+    const composed = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor, ww: tf.Tensor, nb: tf.Tensor) =>
+      actBatchNormEval(tf.add(tf.matMul(xx, kk), bb) as tf.Tensor2D, ww as tf.Tensor1D, nb as tf.Tensor1D, mean as tf.Tensor1D, variance as tf.Tensor1D, { act });
+    const before = kernelState.nativeCalls;
+    expect(maxDiff(tf.tidy(() => fusedOp(x, kernel, bias, weight, bnBias)), tf.tidy(() => composed(x, kernel, bias, weight, bnBias)))).toBeLessThan(1e-4);
+    const loss = (f: typeof fusedOp) => (...t: tf.Tensor[]) => tf.sum(tf.mul(tf.square(f(t[0], t[1], t[2], t[3], t[4])), r));
+    const g = tf.grads(loss(fusedOp))([x, kernel, bias, weight, bnBias]);
+    const gRef = tf.grads(loss(composed))([x, kernel, bias, weight, bnBias]);
+    g.forEach((grad, k) => expect(maxDiff(grad, gRef[k]) / scaleOf(gRef[k])).toBeLessThan(2e-4));
+    expect(kernelState.nativeCalls > before).toBe(native);
+    tf.dispose([x, kernel, bias, weight, bnBias, mean, variance, r, ...g, ...gRef]);
   });
 
   it('actBatchNorm keeps the variance exact when the mean is large against the spread (raw mm)', () => {

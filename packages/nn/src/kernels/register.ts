@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { actBatchNormConfig } from './HyperTrackActBatchNorm';
 import { actBatchNormEvalConfig } from './HyperTrackActBatchNormEval';
 import { actBatchNormGradConfig } from './HyperTrackActBatchNormGrad';
+import { denseActBatchNormEvalConfig } from './HyperTrackDenseActBatchNormEval';
 import { pairConfig } from './HyperTrackEdgePairFeatures';
 import { pairGradConfig } from './HyperTrackEdgePairFeaturesGrad';
 import { gatherPairAddConfig } from './HyperTrackGatherPairAdd';
@@ -14,6 +15,7 @@ const kernelConfigs: readonly WasmKernelConfig[] = [
   actBatchNormConfig,
   actBatchNormGradConfig,
   actBatchNormEvalConfig,
+  denseActBatchNormEvalConfig,
   siluConfig,
   siluGradConfig,
   pairConfig,

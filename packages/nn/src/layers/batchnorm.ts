@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { actBatchNorm, actBatchNormEval } from '../fused';
+import { actBatchNorm, actBatchNormEval, type EvalBatchNorm } from '../fused';
 import { isRecomputing } from '../checkpoint';
 import { Module } from '../module';
 
@@ -38,6 +38,11 @@ export class BatchNorm1d extends Module {
 
   apply(x: tf.Tensor): tf.Tensor {
     return this.applyActivated(x, 'none');
+  }
+
+  /** What an evaluation-mode fused op needs: the affine parameters and the running statistics. */
+  evalParameters(): EvalBatchNorm {
+    return { weight: this.weight as tf.Tensor1D, bias: this.bias as tf.Tensor1D, mean: this.runningMean as tf.Tensor1D, variance: this.runningVar as tf.Tensor1D, eps: this.eps };
   }
 
   /**

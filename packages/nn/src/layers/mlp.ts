@@ -3,6 +3,7 @@ import type { Rng } from '@hypertrack/core';
 import { Module } from '../module';
 import { activation, checkActivation, type ActivationName } from './activation';
 import { BatchNorm1d } from './batchnorm';
+import { denseActBatchNormEval } from '../fused';
 import type { LinearInit } from './init';
 import { Linear } from './linear';
 
@@ -45,6 +46,10 @@ class MlpBlock extends Module {
     return tf.tidy(() => {
       // SiLU then BatchNorm take the Linear's bias into their fused op.
       const fusesBias = this.norm !== null && this.act === 'silu' && this.linear.bias !== null && x.rank === 2;
+      // In evaluation mode the whole block is one op (one native pass where the tiles run).
+      if (fusesBias && !this.training && this.norm !== null) {
+        return denseActBatchNormEval(x as tf.Tensor2D, this.linear.kernel as tf.Tensor2D, this.linear.bias as tf.Tensor1D, this.norm.evalParameters(), 'silu');
+      }
       if (fusesBias) return this.finish(this.linear.product(x as tf.Tensor2D), this.linear.bias as tf.Tensor1D);
       return this.finish(this.linear.apply(x));
     });
