@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@hypertrack/core';
-import { Linear, Mlp, Module, checkpoint, edgePairFeatures, gatherPairAdd, segmentMean, segmentSum, type ActivationName } from '@hypertrack/nn';
+import { Linear, Mlp, Module, checkpoint, edgeMessageEval, edgePairFeatures, gatherPairAdd, segmentMean, segmentSum, type ActivationName } from '@hypertrack/nn';
 import type { GraphTensors } from './graph';
 import { PAIR_GEOMETRY_DIM } from './pair-geometry';
 
@@ -93,6 +93,15 @@ export class SuperEdgeConv extends Module {
       // bias goes with the h_i half), then gathered to the edges.
       let perNode = tf.matMul(h, tf.concat([tf.sub(wI, wDiff), wDiff], 1)) as tf.Tensor2D;
       if (first.bias !== null) perNode = tf.add(perNode, tf.concat([first.bias, tf.zeros([m])])) as tf.Tensor2D;
+      // Evaluation mode: the whole first block (pair features, product, per-node halves, SiLU,
+      // BatchNorm) as one op, one native pass over the edges where the tiles run.
+      const firstBlock = this.phi.firstBlockEval();
+      if (firstBlock !== null) {
+        const geometry = this.options.messageGeometry ? graph.pairGeometry() : undefined;
+        const edgeRows = tf.slice(w, [2 * d, 0], [w.shape[0] - 2 * d, m]);
+        const y = edgeMessageEval({ h, src: graph.src, dst: graph.dst, attr: graph.edgeAttr, geometry, w: edgeRows, table: perNode }, firstBlock.norm, firstBlock.act);
+        return this.phi.applyAfterFirstBlock(y) as tf.Tensor2D;
+      }
       // [h_j * h_i, |h_j - h_i|, <h_j, h_i>, a_ij] W_edge: the part that needs both ends.
       let perEdge = tf.matMul(edgePairFeatures(h, graph.src, graph.dst, graph.edgeAttr), wEdge) as tf.Tensor2D;
       if (this.options.messageGeometry) {

@@ -7,7 +7,7 @@
 #include "hypertrack_native.h"
 #include "parallel.h"
 
-#define MAX_ARGS 16
+#define MAX_ARGS 20
 
 static const ht_kernels *kernels;
 static const char *variant;
@@ -170,6 +170,18 @@ static napi_value DenseEval(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// messageEval(heap, h, nodes, src, dst, attr, geometry, w, table, out, edges, d, g, m, act, scale, shift)
+// -> -1 ran, -2 not available here (nothing written), else the first edge with a bad index
+static napi_value MessageEval(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, 16, &args, "messageEval")) return NULL;
+  long status = ht_message_eval(F32(0), SZ(1), I32(2), I32(3), F32(4), OPT_F32(5), F32(6), F32(7), F32(8), SZ(9), SZ(10),
+                                SZ(11), SZ(12), INT(13), OPT_F32(14), OPT_F32(15));
+  napi_value result;
+  napi_create_double(env, (double)status, &result);
+  return result;
+}
+
 // denseEvalFits(heap, rows, in, out) -> whether denseEval runs for this shape here
 static napi_value DenseEvalFits(napi_env env, napi_callback_info info) {
   call_args args;
@@ -238,6 +250,7 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "gemm", Gemm);
   export_function(env, exports, "denseEval", DenseEval);
   export_function(env, exports, "denseEvalFits", DenseEvalFits);
+  export_function(env, exports, "messageEval", MessageEval);
   export_function(env, exports, "setThreads", SetThreads);
   export_function(env, exports, "describe", Describe);
   return exports;

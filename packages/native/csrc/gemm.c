@@ -28,6 +28,16 @@ void ht_narrow_dense_eval(size_t m, size_t n, size_t k, const float *a, const fl
                           int act, const float *scale, const float *shift) {
   (void)m, (void)n, (void)k, (void)a, (void)b, (void)c, (void)bias, (void)act, (void)scale, (void)shift;
 }
+int ht_message_eval_fits(size_t d, size_t g, size_t m) {
+  (void)d, (void)g, (void)m;
+  return 0;
+}
+void ht_narrow_message_eval(const float *h, const int32_t *src, const int32_t *dst, const float *attr,
+                            const float *geometry, const float *w, const float *table, float *out, size_t edges,
+                            size_t d, size_t g, size_t m, int act, const float *scale, const float *shift) {
+  (void)h, (void)src, (void)dst, (void)attr, (void)geometry, (void)w, (void)table, (void)out, (void)edges, (void)d;
+  (void)g, (void)m, (void)act, (void)scale, (void)shift;
+}
 #endif
 
 const char *ht_gemm_paths(void) {
@@ -56,3 +66,14 @@ int ht_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, 
 }
 
 int ht_dense_eval_fits(size_t m, size_t n, size_t k) { return narrow_available() && ht_narrow_gemm_fits(0, 0, m, n, k); }
+
+long ht_message_eval(const float *h, size_t nodes, const int32_t *src, const int32_t *dst, const float *attr,
+                     const float *geometry, const float *w, const float *table, float *out, size_t edges, size_t d,
+                     size_t g, size_t m, int act, const float *scale, const float *shift) {
+  if (!narrow_available() || !ht_message_eval_fits(d, g, m)) return -2;
+  for (size_t e = 0; e < edges; e++) {
+    if ((uint32_t)src[e] >= nodes || (uint32_t)dst[e] >= nodes) return (long)e;
+  }
+  ht_narrow_message_eval(h, src, dst, attr, geometry, w, table, out, edges, d, g, m, act, scale, shift);
+  return -1;
+}

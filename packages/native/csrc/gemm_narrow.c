@@ -4,6 +4,7 @@
 // the long one once; on these shapes they run at about twice OpenBLAS's rate (docs/benchmarks.md).
 // Compiled with -mavx512f only (HT_HAVE_AVX512); the addon calls them when the CPU has AVX-512F.
 #include <immintrin.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hypertrack_native.h"
@@ -223,5 +224,69 @@ void ht_narrow_dense_eval(size_t m, size_t n, size_t k, const float *a, const fl
   epilogue ep = {bias != NULL ? bias : zeros, scale != NULL ? scale : ones, shift != NULL ? shift : zeros, act};
   nn_job job = {a, b, c, m, n, k, n, &ep};
   ht_parallel_blocks((m + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 4, nn_block, &job);
+  free(defaults);
+}
+
+// The first dense layer of a SuperEdgeConv message in evaluation mode, in one pass over the edges:
+//   p_e = [h_j * h_i, |h_j - h_i|, <h_j, h_i>, attr_e, geometry_e]  (j = src[e], i = dst[e]),
+//   y_e = act(p_e W + table[dst[e], :m] + table[src[e], m:]) * scale + shift.
+// Each tile of edges builds its rows of p in a small buffer (never written to memory), multiplies
+// them on the tiles, and finishes in cache.
+typedef struct {
+  const float *h, *attr, *geometry, *w, *table;
+  const int32_t *src, *dst;
+  float *out;
+  size_t edges, d, g, m;
+  const epilogue *ep;
+} message_job;
+
+#define MESSAGE_TILE 6
+
+static void message_rows(const message_job *job, size_t e0, size_t count, float *rows) {
+  size_t d = job->d, width = d + 3 + job->g;
+  for (size_t t = 0; t < count; t++) {
+    size_t e = e0 + t;
+    const float *hj = job->h + (size_t)job->src[e] * d, *hi = job->h + (size_t)job->dst[e] * d;
+    float *p = rows + t * width;
+    float dot, sq;
+    ht_pair_products(hj, hi, p, d, &dot, &sq);
+    p[d] = sqrtf(sq);
+    p[d + 1] = dot;
+    p[d + 2] = job->attr[e];
+    for (size_t k = 0; k < job->g; k++) p[d + 3 + k] = job->geometry[e * job->g + k];
+  }
+}
+
+static void message_block(void *context, size_t block) {
+  const message_job *job = context;
+  size_t m = job->m, width = job->d + 3 + job->g;
+  size_t e0 = block * ROWS_PER_BLOCK, e1 = e0 + ROWS_PER_BLOCK < job->edges ? e0 + ROWS_PER_BLOCK : job->edges;
+  float rows[MESSAGE_TILE * (HT_NARROW_MAX * 4 + 3)];
+  for (size_t e = e0; e < e1; e += MESSAGE_TILE) {
+    size_t count = e + MESSAGE_TILE <= e1 ? MESSAGE_TILE : e1 - e;
+    message_rows(job, e, count, rows);
+    float *out = job->out + e * m;
+    nn_rows(rows, width, job->w, m, out, m, 0, count, m, width, NULL);
+    for (size_t t = 0; t < count; t++) {
+      const float *a = job->table + (size_t)job->dst[e + t] * 2 * m, *b = job->table + (size_t)job->src[e + t] * 2 * m + m;
+      float *row = out + t * m;
+      for (size_t f = 0; f < m; f++) row[f] += a[f] + b[f];
+    }
+    epilogue_rows(out, m, count, m, job->ep);
+  }
+}
+
+int ht_message_eval_fits(size_t d, size_t g, size_t m) {
+  return m > 0 && m <= HT_NARROW_MAX && d + 3 + g <= HT_NARROW_MAX * 4;
+}
+
+void ht_narrow_message_eval(const float *h, const int32_t *src, const int32_t *dst, const float *attr,
+                            const float *geometry, const float *w, const float *table, float *out, size_t edges,
+                            size_t d, size_t g, size_t m, int act, const float *scale, const float *shift) {
+  float *defaults = calloc(2 * m + 1, sizeof(float)), *zeros = defaults, *ones = defaults + m;
+  for (size_t j = 0; j < m; j++) ones[j] = 1.0f;
+  epilogue ep = {zeros, scale != NULL ? scale : ones, shift != NULL ? shift : zeros, act};
+  message_job job = {h, attr, geometry, w, table, src, dst, out, edges, d, g, m, &ep};
+  ht_parallel_blocks((edges + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, 4, message_block, &job);
   free(defaults);
 }

@@ -65,6 +65,17 @@ int ht_gemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const 
 // Which products run where: "avx512 tiles + openblas", "openblas", "avx512 tiles" or "".
 const char *ht_gemm_paths(void);
 // ht_narrow_dense_eval where the AVX-512 tiles run and the shape fits; 0, with nothing written, else.
+// SuperEdgeConv's first message layer in evaluation mode in one pass (gemm_narrow.c): pair features
+// built per tile, times w, plus the per-node table, activation and affine map.
+int ht_message_eval_fits(size_t d, size_t g, size_t m);
+void ht_narrow_message_eval(const float *h, const int32_t *src, const int32_t *dst, const float *attr,
+                            const float *geometry, const float *w, const float *table, float *out, size_t edges,
+                            size_t d, size_t g, size_t m, int act, const float *scale, const float *shift);
+// Checks indices against `nodes` first: -1 ran, -2 not available here (nothing written), else the
+// first edge with an index out of range.
+long ht_message_eval(const float *h, size_t nodes, const int32_t *src, const int32_t *dst, const float *attr,
+                     const float *geometry, const float *w, const float *table, float *out, size_t edges, size_t d,
+                     size_t g, size_t m, int act, const float *scale, const float *shift);
 int ht_dense_eval_fits(size_t m, size_t n, size_t k);
 int ht_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, float *c, const float *bias, int act,
                   const float *scale, const float *shift);

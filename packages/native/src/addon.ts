@@ -30,6 +30,14 @@ export interface NativeAddon {
   denseEval(heap: ArrayBuffer, x: number, w: number, y: number, rows: number, inFeatures: number, outFeatures: number, bias: number, act: number, scale: number, shift: number): boolean;
   /** Whether denseEval runs for [rows, inFeatures] x [inFeatures, outFeatures] here (the heap is not read). */
   denseEvalFits(heap: ArrayBuffer, rows: number, inFeatures: number, outFeatures: number): boolean;
+  /**
+   * SuperEdgeConv's first message layer in evaluation mode in one pass over the edges:
+   * y_e = act([h_j h_i, |h_j - h_i|, <h_j, h_i>, attr_e, geometry_e] w + table[dst_e, :m] +
+   * table[src_e, m:]) * scale + shift (geometry [edges, g] or 0 with g = 0; scale, shift 0 for
+   * none). -1 when it ran, -2 when the AVX-512 tiles do not run here or the widths do not fit
+   * (nothing written), else the first edge with an index out of range.
+   */
+  messageEval(heap: ArrayBuffer, h: number, nodes: number, src: number, dst: number, attr: number, geometry: number, w: number, table: number, out: number, edges: number, d: number, g: number, m: number, act: number, scale: number, shift: number): number;
   /** Threads of the BLAS and of the row-parallel kernels here (BatchNorm, gathers, pair features). */
   setThreads(threads: number): void;
   describe(): { variant: string; blas: string; gemm: string; blasThreads: number; kernelThreads: number };

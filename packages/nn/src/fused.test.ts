@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
-import { Mlp, kernelState, nativeKernels, denseActBatchNormEval, actBatchNorm, actBatchNormEval, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
+import { Mlp, kernelState, nativeKernels, denseActBatchNormEval, edgeMessageEval, actBatchNorm, actBatchNormEval, checkpoint, edgePairFeatures, gatherPairAdd, fusedKernelsActive, fusedSilu, initBackend, setFusedKernels, setSimdLoops, simdLoopsActive } from './index';
 
 function randomTensor(rng: Rng, shape: number[], mean = 0, scale = 1): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -166,14 +166,50 @@ describe.each(MODES)('fused ops on $name', ({ backend, fused, simd, native }) =>
       denseActBatchNormEval(xx as tf.Tensor2D, kk as tf.Tensor2D, bb as tf.Tensor1D, { weight: ww as tf.Tensor1D, bias: nb as tf.Tensor1D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D, eps: 1e-5 }, act);
     const composed = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor, ww: tf.Tensor, nb: tf.Tensor) =>
       actBatchNormEval(tf.add(tf.matMul(xx, kk), bb) as tf.Tensor2D, ww as tf.Tensor1D, nb as tf.Tensor1D, mean as tf.Tensor1D, variance as tf.Tensor1D, { act });
-    const before = kernelState.nativeCalls;
+    const addon = nativeKernels()?.addon;
+    const spy = addon === undefined ? null : jest.spyOn(addon, 'denseEval');
     expect(maxDiff(tf.tidy(() => fusedOp(x, kernel, bias, weight, bnBias)), tf.tidy(() => composed(x, kernel, bias, weight, bnBias)))).toBeLessThan(1e-4);
+    expect((spy?.mock.calls.length ?? 0) > 0).toBe(native);
+    spy?.mockRestore();
     const loss = (f: typeof fusedOp) => (...t: tf.Tensor[]) => tf.sum(tf.mul(tf.square(f(t[0], t[1], t[2], t[3], t[4])), r));
     const g = tf.grads(loss(fusedOp))([x, kernel, bias, weight, bnBias]);
     const gRef = tf.grads(loss(composed))([x, kernel, bias, weight, bnBias]);
     g.forEach((grad, k) => expect(maxDiff(grad, gRef[k]) / scaleOf(gRef[k])).toBeLessThan(2e-4));
-    expect(kernelState.nativeCalls > before).toBe(native);
     tf.dispose([x, kernel, bias, weight, bnBias, mean, variance, r, ...g, ...gRef]);
+  });
+
+  it.each([0, 5])('edgeMessageEval (geometry width %i) equals its composition: values and gradients', (g) => {
+    const rng = Rng.fromSeed(50 + g);
+    const [nodes, edges, d, m] = [40, 600, 12, 16]; // 600 edges: several tiles of 6 and a partial block
+    const h = randomTensor(rng, [nodes, d]);
+    const src = tf.tensor2d(Int32Array.from({ length: edges }, () => rng.int(nodes)), [edges, 1], 'int32');
+    const dst = tf.tensor2d(Int32Array.from({ length: edges }, (_, e) => (e === 3 ? 7 : rng.int(nodes))), [edges, 1], 'int32');
+    const attr = randomTensor(rng, [edges, 1]);
+    const geometry = g === 0 ? undefined : (randomTensor(rng, [edges, g]) as tf.Tensor2D);
+    const w = randomTensor(rng, [d + 3 + g, m], 0, 0.3);
+    const table = randomTensor(rng, [nodes, 2 * m], 0, 0.5);
+    const norm = { weight: randomTensor(rng, [m], 1, 0.2) as tf.Tensor1D, bias: randomTensor(rng, [m], 0, 0.2) as tf.Tensor1D, mean: randomTensor(rng, [m], 0.3, 0.2) as tf.Tensor1D, variance: tf.tidy(() => tf.add(tf.abs(randomTensor(rng, [m])), 0.5)) as tf.Tensor1D, eps: 1e-5 };
+    const r = randomTensor(rng, [edges, m]);
+    const fusedOp = (hh: tf.Tensor, ww: tf.Tensor, tt: tf.Tensor) =>
+      edgeMessageEval({ h: hh as tf.Tensor2D, src: src as tf.Tensor2D, dst: dst as tf.Tensor2D, attr: attr as tf.Tensor2D, geometry, w: ww as tf.Tensor2D, table: tt as tf.Tensor2D }, norm, 'silu');
+    const composed = (hh: tf.Tensor, ww: tf.Tensor, tt: tf.Tensor) => {
+      let p: tf.Tensor2D = edgePairFeatures(hh as tf.Tensor2D, src as tf.Tensor2D, dst as tf.Tensor2D, attr as tf.Tensor2D);
+      if (geometry !== undefined) p = tf.concat([p, geometry], 1);
+      const pre = gatherPairAdd(tf.matMul(p, ww as tf.Tensor2D), tt as tf.Tensor2D, dst as tf.Tensor2D, src as tf.Tensor2D);
+      return actBatchNormEval(pre, norm.weight, norm.bias, norm.mean, norm.variance, { act: 'silu' });
+    };
+    const addon = nativeKernels()?.addon;
+    const spy = addon === undefined ? null : jest.spyOn(addon, 'messageEval');
+    expect(maxDiff(tf.tidy(() => fusedOp(h, w, table)), tf.tidy(() => composed(h, w, table)))).toBeLessThan(1e-4);
+    // The one-pass kernel ran (on all 600 edges, not just the empty probe) exactly on the native path.
+    expect(spy?.mock.calls.some((call) => call[10] === edges) ?? false).toBe(native);
+    spy?.mockRestore();
+    // Under a gradient tape the op is its composition: the same gradients.
+    const loss = (f: typeof fusedOp) => (hh: tf.Tensor, ww: tf.Tensor, tt: tf.Tensor) => tf.sum(tf.mul(tf.square(f(hh, ww, tt)), r));
+    const grads = tf.grads(loss(fusedOp))([h, w, table]);
+    const gRef = tf.grads(loss(composed))([h, w, table]);
+    grads.forEach((grad, k) => expect(maxDiff(grad, gRef[k]) / scaleOf(gRef[k])).toBeLessThan(2e-4));
+    tf.dispose([h, src, dst, attr, w, table, r, norm.weight, norm.bias, norm.mean, norm.variance, ...(geometry === undefined ? [] : [geometry]), ...grads, ...gRef]);
   });
 
   it('actBatchNorm keeps the variance exact when the mean is large against the spread (raw mm)', () => {

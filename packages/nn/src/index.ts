@@ -12,7 +12,7 @@ export { patchWasmRowKernels, unpatchWasmRowKernels } from './rows-patch';
 export { nativeStatus, nativeKernels } from './native';
 export * as ops from './ops';
 export { gatherRows, segmentSum, segmentMean, segmentCounts, rowIndex, type RowIndex } from './ops';
-export { actBatchNorm, actBatchNormEval, denseActBatchNormEval, type EvalBatchNorm, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
+export { actBatchNorm, actBatchNormEval, denseActBatchNormEval, type EvalBatchNorm, edgeMessageEval, type EdgeMessageInputs, fusedSilu, edgePairFeatures, gatherPairAdd, setFusedKernels, simdLoopsActive, fusedKernelsActive, registerWasmKernels, type ActBatchNormResult } from './fused';
 export { setSimdLoops } from './simd/heap';
 export { checkpoint, isRecomputing } from './checkpoint';
 export { Module, type StateDict, type LoadStateOptions } from './module';

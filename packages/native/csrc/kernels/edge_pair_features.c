@@ -16,13 +16,8 @@ static void HT_FN(pair_block)(void *context, size_t block) {
   for (size_t e = e0; e < e1; e++) {
     const float *hj = c->h + (size_t)c->src[e] * d, *hi = c->h + (size_t)c->dst[e] * d;
     float *o = c->out + e * width;
-    float dot = 0.0f, sq = 0.0f;
-    for (size_t k = 0; k < d; k++) {
-      float p = hj[k] * hi[k], diff = hj[k] - hi[k];
-      o[k] = p;
-      dot += p;
-      sq += diff * diff;
-    }
+    float dot, sq;
+    ht_pair_products(hj, hi, o, d, &dot, &sq);
     o[d] = sqrtf(sq);
     o[d + 1] = dot;
     o[d + 2] = c->attr[e];

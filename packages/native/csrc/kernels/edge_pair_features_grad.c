@@ -13,11 +13,8 @@ int HT_FN(ht_edge_pair_features_grad)(const float *h, size_t nodes, const int32_
   for (size_t e = 0; e < edges; e++) {
     const float *hj = h + (size_t)src[e] * d, *hi = h + (size_t)dst[e] * d, *g = dy + e * width;
     float *dj = dh + (size_t)src[e] * d, *di = dh + (size_t)dst[e] * d;
-    float sq = 0.0f;
-    for (size_t k = 0; k < d; k++) {
-      float diff = hj[k] - hi[k];
-      sq += diff * diff;
-    }
+    float dot, sq;
+    ht_pair_products(hj, hi, NULL, d, &dot, &sq);
     float norm = sqrtf(sq);
     float g_norm = norm > 0.0f ? g[d] / norm : 0.0f, g_dot = g[d + 1];
     if (dj == di) {

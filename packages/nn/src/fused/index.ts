@@ -18,6 +18,7 @@ export { registerWasmKernels } from '../kernels/register';
 export { actBatchNorm, type ActBatchNormResult } from './act-batchnorm';
 export { actBatchNormEval } from './act-batchnorm-eval';
 export { denseActBatchNormEval, type EvalBatchNorm } from './dense-act-batchnorm-eval';
+export { edgeMessageEval, type EdgeMessageInputs } from './edge-message-eval';
 export { fusedSilu } from './silu';
 export { edgePairFeatures } from './edge-pair-features';
 export { gatherPairAdd } from './gather-pair-add';

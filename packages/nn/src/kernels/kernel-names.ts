@@ -8,6 +8,7 @@ export const ACT_BN = 'HyperTrackActBatchNorm';
 export const ACT_BN_GRAD = 'HyperTrackActBatchNormGrad';
 export const ACT_BN_EVAL = 'HyperTrackActBatchNormEval';
 export const DENSE_ACT_BN_EVAL = 'HyperTrackDenseActBatchNormEval';
+export const EDGE_MESSAGE_EVAL = 'HyperTrackEdgeMessageEval';
 export const SILU = 'HyperTrackSilu';
 export const SILU_GRAD = 'HyperTrackSiluGrad';
 export const PAIR = 'HyperTrackEdgePairFeatures';

@@ -3,6 +3,7 @@ import { actBatchNormConfig } from './HyperTrackActBatchNorm';
 import { actBatchNormEvalConfig } from './HyperTrackActBatchNormEval';
 import { actBatchNormGradConfig } from './HyperTrackActBatchNormGrad';
 import { denseActBatchNormEvalConfig } from './HyperTrackDenseActBatchNormEval';
+import { edgeMessageEvalConfig } from './HyperTrackEdgeMessageEval';
 import { pairConfig } from './HyperTrackEdgePairFeatures';
 import { pairGradConfig } from './HyperTrackEdgePairFeaturesGrad';
 import { gatherPairAddConfig } from './HyperTrackGatherPairAdd';
@@ -16,6 +17,7 @@ const kernelConfigs: readonly WasmKernelConfig[] = [
   actBatchNormGradConfig,
   actBatchNormEvalConfig,
   denseActBatchNormEvalConfig,
+  edgeMessageEvalConfig,
   siluConfig,
   siluGradConfig,
   pairConfig,

@@ -3,7 +3,7 @@ import type { Rng } from '@hypertrack/core';
 import { Module } from '../module';
 import { activation, checkActivation, type ActivationName } from './activation';
 import { BatchNorm1d } from './batchnorm';
-import { denseActBatchNormEval } from '../fused';
+import { denseActBatchNormEval, type EvalBatchNorm } from '../fused';
 import type { LinearInit } from './init';
 import { Linear } from './linear';
 
@@ -40,6 +40,11 @@ class MlpBlock extends Module {
     super();
     this.linear = this.addChild('0', new Linear(inFeatures, outFeatures, rng, { init }));
     this.norm = bn ? this.addChild('2', new BatchNorm1d(outFeatures)) : null;
+  }
+
+  /** Whether the block's activation is SiLU (the fused ops cover SiLU and none). */
+  get isSilu(): boolean {
+    return this.act === 'silu';
   }
 
   apply(x: tf.Tensor): tf.Tensor {
@@ -124,6 +129,21 @@ export class Mlp extends Module {
   }
 
   /** Applies everything after the first Linear's affine map to its output `pre`. */
+  /**
+   * The first block's BatchNorm and activation when, in evaluation mode, the first layer is a
+   * Linear -> SiLU -> BatchNorm block (what a fused evaluation op of that block needs), else null.
+   */
+  firstBlockEval(): { norm: EvalBatchNorm; act: 'silu' } | null {
+    const first = this.layers[0];
+    if (this.training || !(first instanceof MlpBlock) || first.norm === null || !first.isSilu) return null;
+    return { norm: first.norm.evalParameters(), act: 'silu' };
+  }
+
+  /** The layers after the first block, on that block's output. */
+  applyAfterFirstBlock(h: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.layers.slice(1).reduce<tf.Tensor>((x, layer) => layer.apply(x), h));
+  }
+
   applyAfterFirstLinear(pre: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const first = this.layers[0];
