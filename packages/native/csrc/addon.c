@@ -3,6 +3,7 @@
 // place, with no copy in either direction.
 #include <node_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hypertrack_native.h"
 #include "parallel.h"
@@ -234,6 +235,33 @@ NAPI_MODULE_INIT() {
 #if defined(HT_HAVE_AVX2) && (defined(__x86_64__) || defined(__i386__))
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    kernels = &ht_kernels_avx2;
+    variant = "avx2";
+  }
+#endif
+#if defined(HT_HAVE_AVX512) && (defined(__x86_64__) || defined(__i386__))
+  // Sixteen lanes take the exp-bound SiLU loops of the forward and evaluation passes to about a
+  // third of their AVX2 time, and the pair features to three quarters; the gradient passes and the
+  // scatters ran slower with them here (tools/bench, docs/benchmarks.md), so those stay AVX2.
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma") && kernels == &ht_kernels_avx2) {
+    static ht_kernels mixed;
+    mixed = ht_kernels_avx2;
+    mixed.act_batchnorm = ht_kernels_avx512.act_batchnorm;
+    mixed.act_batchnorm_eval = ht_kernels_avx512.act_batchnorm_eval;
+    mixed.edge_pair_features = ht_kernels_avx512.edge_pair_features;
+    kernels = &mixed;
+    variant = "avx512";
+  }
+#endif
+  // HYPERTRACK_NATIVE_VARIANT=avx2|generic picks a narrower variant (for comparisons); a wider one
+  // than the CPU has is never taken.
+  const char *wanted = getenv("HYPERTRACK_NATIVE_VARIANT");
+  if (wanted != NULL && strcmp(wanted, "generic") == 0) {
+    kernels = &ht_kernels_generic;
+    variant = "generic";
+  }
+#if defined(HT_HAVE_AVX2)
+  if (wanted != NULL && strcmp(wanted, "avx2") == 0 && strcmp(variant, "avx512") == 0) {
     kernels = &ht_kernels_avx2;
     variant = "avx2";
   }

@@ -38,6 +38,7 @@ typedef struct {
                           size_t *bad_edge);
 } ht_kernels;
 
+extern const ht_kernels ht_kernels_avx512;
 extern const ht_kernels ht_kernels_avx2;
 extern const ht_kernels ht_kernels_generic;
 

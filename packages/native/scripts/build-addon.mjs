@@ -120,7 +120,7 @@ function buildIn(cc, include, work) {
     if (!result.ok) finish({ ok: false, reason: `${cc} failed on ${source.slice(packageRoot.length + 1)}: ${result.output.split('\n').find((l) => l.includes('error')) ?? result.output.split('\n')[0]}` });
     objects.push(object);
   };
-  const variants = avx2 ? [['avx2', ['-mavx2', '-mfma']], ['generic', []]] : [['generic', []]];
+  const variants = [...(avx512 ? [['avx512', ['-mavx512f', '-mfma']]] : []), ...(avx2 ? [['avx2', ['-mavx2', '-mfma']]] : []), ['generic', []]];
   const kernelFiles = readdirSync(join(csrc, 'kernels')).filter((f) => f.endsWith('.c'));
   for (const [name, flags] of variants) {
     for (const file of kernelFiles) compile(join(csrc, 'kernels', file), [`-DHT_VARIANT=${name}`, ...flags], join(work, `${name}-${file}.o`));
@@ -129,7 +129,7 @@ function buildIn(cc, include, work) {
   if (avx512) compile(join(csrc, 'gemm_narrow.c'), ['-mavx512f', '-mfma'], join(work, 'gemm_narrow.o'));
   compile(join(csrc, 'gemm.c'), avx512 ? ['-DHT_HAVE_AVX512'] : [], join(work, 'gemm.o'));
   compile(join(csrc, 'gemm_blas.c'), blas === null ? [] : [`-DHT_BLAS=${blas}`], join(work, 'gemm_blas.o'));
-  compile(join(csrc, 'addon.c'), avx2 ? ['-DHT_HAVE_AVX2'] : [], join(work, 'addon.o'));
+  compile(join(csrc, 'addon.c'), [...(avx2 ? ['-DHT_HAVE_AVX2'] : []), ...(avx512 ? ['-DHT_HAVE_AVX512'] : [])], join(work, 'addon.o'));
   const linked = join(work, ADDON);
   const macos = process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : [];
   const link = run(cc, ['-shared', '-o', linked, ...objects, ...macos, ...(blas === null ? [] : [`-l${blas}`]), '-lpthread', '-lm']);

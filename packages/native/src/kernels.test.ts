@@ -102,10 +102,10 @@ describeIf(!switchedOff)('native kernels', () => {
     expect(load.reason).toBeUndefined();
     const avx2 = cpuFlags.has('avx2') && cpuFlags.has('fma');
     const avx512 = cpuFlags.has('avx512f');
-    expect(load.kernels?.variant).toBe(avx2 ? 'avx2' : 'generic');
+    expect(load.kernels?.variant).toBe(avx512 && avx2 ? 'avx512' : avx2 ? 'avx2' : 'generic');
     expect(load.kernels?.blas).toBe('openblas');
     expect(load.kernels?.addon.describe().gemm).toBe(avx512 ? 'avx512 tiles + blas' : 'blas');
-    expect(load.kernels?.description).toBe(`${avx2 ? 'AVX2/FMA' : 'portable C'} kernels, ${avx512 ? 'AVX-512 narrow products + OpenBLAS' : 'OpenBLAS products'}`);
+    expect(load.kernels?.description).toBe(`${avx512 && avx2 ? 'AVX-512' : avx2 ? 'AVX2/FMA' : 'portable C'} kernels, ${avx512 ? 'AVX-512 narrow products + OpenBLAS' : 'OpenBLAS products'}`);
   });
 
   describe.each([

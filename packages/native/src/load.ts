@@ -17,7 +17,7 @@ export interface NativeBuildInfo {
 
 export interface NativeKernels {
   readonly addon: NativeAddon;
-  /** 'avx2' (AVX2 + FMA) or 'generic', chosen by the CPU at load. */
+  /** 'avx512' (AVX-512F + FMA), 'avx2' (AVX2 + FMA) or 'generic', chosen by the CPU at load. */
   readonly variant: string;
   /** The BLAS behind `addon.gemm`, or null. */
   readonly blas: string | null;
@@ -76,7 +76,7 @@ function attemptLoad(): NativeLoad {
   }
   const described = addon.describe();
   const blas = described.blas === '' ? null : described.blas;
-  const kernelsWord = described.variant === 'avx2' ? 'AVX2/FMA kernels' : 'portable C kernels';
+  const kernelsWord = { avx512: 'AVX-512 kernels', avx2: 'AVX2/FMA kernels' }[described.variant] ?? 'portable C kernels';
   const blasWord = blas === null ? null : `${blas === 'openblas' ? 'OpenBLAS' : blas}`;
   const tiles = described.gemm.startsWith('avx512');
   const products = tiles ? `AVX-512 narrow products${blasWord === null ? ' (other products in WebAssembly: no BLAS)' : ` + ${blasWord}`}` : blasWord === null ? 'no BLAS (dense products in WebAssembly)' : `${blasWord} products`;

@@ -50,7 +50,8 @@ export function rocAucWithoutSelfLoops(scores: ScoreArray, labels: ArrayLike<num
   let kept = 0;
   for (let e = 0; e < src.length; e++) if (src[e] !== dst[e]) kept++;
   if (kept === src.length) return rocAuc(scores, labels);
-  const keptScores = new Float64Array(kept);
+  // The same array type as the input: float32 scores keep the radix-sort path of sortedByClass.
+  const keptScores = scores instanceof Float32Array ? new Float32Array(kept) : new Float64Array(kept);
   const keptLabels = new Uint8Array(kept);
   for (let e = 0, k = 0; e < src.length; e++) {
     if (src[e] === dst[e]) continue;
