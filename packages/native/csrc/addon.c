@@ -253,9 +253,16 @@ NAPI_MODULE_INIT() {
     variant = "avx512";
   }
 #endif
-  // HYPERTRACK_NATIVE_VARIANT=avx2|generic picks a narrower variant (for comparisons); a wider one
-  // than the CPU has is never taken.
+  // HYPERTRACK_NATIVE_VARIANT=avx2|generic picks a narrower variant, and avx512-all every kernel in
+  // its AVX-512 form (for comparisons, tools/bench/native-kernels.bench.mjs); a variant the CPU
+  // lacks is never taken.
   const char *wanted = getenv("HYPERTRACK_NATIVE_VARIANT");
+#if defined(HT_HAVE_AVX512)
+  if (wanted != NULL && strcmp(wanted, "avx512-all") == 0 && strcmp(variant, "avx512") == 0) {
+    kernels = &ht_kernels_avx512;
+    variant = "avx512-all";
+  }
+#endif
   if (wanted != NULL && strcmp(wanted, "generic") == 0) {
     kernels = &ht_kernels_generic;
     variant = "generic";
