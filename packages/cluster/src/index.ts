@@ -5,4 +5,6 @@ export { membersOf, type Members } from './components/members';
 /** Re-exported from @hypertrack/core, where it lives since voxdyn needs it too. */
 export { UnionFind } from '@hypertrack/core';
 export { clusterCut, cutClusterer, type CutOptions } from './cut/cut';
+export { clusterDbscan, dbscanClusterer, DBSCAN_DEFAULTS, type DbscanOptions, type DbscanStats } from './dbscan/dbscan';
+export { neighboursWithin, type Neighbours } from './dbscan/neighbours';
 export { clusterers, selectClusterer } from './registry';

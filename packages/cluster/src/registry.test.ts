@@ -4,14 +4,15 @@ import { graphOf } from './testing/graphs';
 import type { ClusterAlgorithm } from './types';
 
 describe('clusterers', () => {
-  it('offers cut by name', () => {
-    expect(Object.keys(clusterers)).toEqual(['cut']);
+  it('offers cut and dbscan by name', () => {
+    expect(Object.keys(clusterers)).toEqual(['cut', 'dbscan']);
     expect(selectClusterer('cut')).toBe(clusterers.cut);
+    expect(selectClusterer('dbscan')).toBe(clusterers.dbscan);
     expect(Object.isFrozen(clusterers)).toBe(true);
   });
 
   it('rejects an unknown name with the list of choices', () => {
-    expect(() => selectClusterer('dbscan')).toThrow(new ConfigError('cluster', 'unknown algorithm "dbscan" (available: cut)'));
+    expect(() => selectClusterer('hdbscan2')).toThrow(new ConfigError('cluster', 'unknown algorithm "hdbscan2" (available: cut, dbscan)'));
     expect(() => selectClusterer('toString')).toThrow('unknown algorithm "toString"');
   });
 
