@@ -37,6 +37,11 @@ export interface ClusterStats {
   readonly keptEdges: number;
   /** Wall time of the call, validation included. */
   readonly timeMs: number;
+  /**
+   * The part of timeMs spent finding connected components (the results row's time_CC; the rest is
+   * its time_cluster). Absent means none: DBSCAN and HDBSCAN find no components.
+   */
+  readonly componentsMs?: number;
 }
 
 export interface ClusterResult {

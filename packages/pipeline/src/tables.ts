@@ -11,7 +11,7 @@ export function formatEventRows(rows: readonly EventResultRow[]): string {
   const lines = [head.map(cell).join('')];
   for (const r of rows) {
     lines.push(
-      [String(r.eventId), String(r.hits), String(r.edges), f(r.vdTpr, 4), f(r.gnnAuc, 4), f(r.gnnAucNoSelf, 4), String(r.clusters), f(r.dms, 4), f(r.efficiency, 4), f(r.purity, 4), f(r.timeVd + r.timeGnn + r.timeCc, 1)]
+      [String(r.eventId), String(r.hits), String(r.edges), f(r.vdTpr, 4), f(r.gnnAuc, 4), f(r.gnnAucNoSelf, 4), String(r.clusters), f(r.dms, 4), f(r.efficiency, 4), f(r.purity, 4), f(r.timeVd + r.timeGnn + r.timeCc + r.timeCluster, 1)]
         .map(cell)
         .join(''),
     );
