@@ -7,4 +7,8 @@ export { UnionFind } from '@hypertrack/core';
 export { clusterCut, cutClusterer, type CutOptions } from './cut/cut';
 export { clusterDbscan, dbscanClusterer, DBSCAN_DEFAULTS, type DbscanOptions, type DbscanStats } from './dbscan/dbscan';
 export { neighboursWithin, type Neighbours } from './dbscan/neighbours';
+export { clusterHdbscan, hdbscanClusterer, HDBSCAN_DEFAULTS, type HdbscanOptions } from './hdbscan/hdbscan';
+export { mutualReachability, type WeightedEdges } from './hdbscan/mutual-reachability';
+export { singleLinkage, type Linkage } from './hdbscan/single-linkage';
+export { condenseTree, stabilities, selectExcessOfMass, labelPoints, type CondensedTree } from './hdbscan/condensed-tree';
 export { clusterers, selectClusterer } from './registry';

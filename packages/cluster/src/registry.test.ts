@@ -4,15 +4,15 @@ import { graphOf } from './testing/graphs';
 import type { ClusterAlgorithm } from './types';
 
 describe('clusterers', () => {
-  it('offers cut and dbscan by name', () => {
-    expect(Object.keys(clusterers)).toEqual(['cut', 'dbscan']);
+  it('offers cut, dbscan and hdbscan by name', () => {
+    expect(Object.keys(clusterers)).toEqual(['cut', 'dbscan', 'hdbscan']);
     expect(selectClusterer('cut')).toBe(clusterers.cut);
     expect(selectClusterer('dbscan')).toBe(clusterers.dbscan);
     expect(Object.isFrozen(clusterers)).toBe(true);
   });
 
   it('rejects an unknown name with the list of choices', () => {
-    expect(() => selectClusterer('hdbscan2')).toThrow(new ConfigError('cluster', 'unknown algorithm "hdbscan2" (available: cut, dbscan)'));
+    expect(() => selectClusterer('hdbscan2')).toThrow(new ConfigError('cluster', 'unknown algorithm "hdbscan2" (available: cut, dbscan, hdbscan)'));
     expect(() => selectClusterer('toString')).toThrow('unknown algorithm "toString"');
   });
 

@@ -27,7 +27,7 @@ export interface GraphStageConfig {
 
 /** The clusterer that turns edge probabilities into tracks. */
 export interface ClusterStageConfig {
-  /** A registered clusterer ("cut", "dbscan"; hdbscan and the transformer register later), or "none". */
+  /** A registered clusterer ("cut", "dbscan", "hdbscan"; the transformer registers later), or "none". */
   readonly algorithm: string;
   /**
    * Edges with probability above this are kept; the same cut gives the GNN's TPR and FPR, compared

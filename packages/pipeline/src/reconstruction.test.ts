@@ -135,6 +135,6 @@ describe('Reconstruction', () => {
   });
 
   it('rejects an unknown clusterer by the config key, before any event runs', () => {
-    expect(() => new Reconstruction({ vd }, { cluster: { algorithm: 'kmeans' } })).toThrow(new ConfigError('cluster', 'unknown algorithm "kmeans" (available: cut, dbscan)'));
+    expect(() => new Reconstruction({ vd }, { cluster: { algorithm: 'kmeans' } })).toThrow(new ConfigError('cluster', 'unknown algorithm "kmeans" (available: cut, dbscan, hdbscan)'));
   });
 });

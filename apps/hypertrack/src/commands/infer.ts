@@ -57,7 +57,7 @@ export function inferCommand(io: CliIO): Command {
     .option('--vd-model <file>', 'Voxel-Dynamics model written by pretrain-voxdyn')
     .option('--model <file>', 'the same as --vd-model')
     .option('--gnn <path>', 'GNN checkpoint folder (trainer.json + model.safetensors), or a folder of step-* checkpoints (the newest is used), e.g. <logdir>/checkpoints/<tag>')
-    .option('--cluster <algo>', `cut (connected components of edges above --edge-threshold), dbscan (eps 0.2, min samples 3 on 1 - p of those edges) or none (edge metrics only) (default: "${D.cluster.algorithm}")`)
+    .option('--cluster <algo>', `cut (connected components of edges above --edge-threshold), dbscan (eps 0.2, min samples 3 on 1 - p of those edges), hdbscan (EOM, min cluster size 4, min samples 2) or none (edge metrics only) (default: "${D.cluster.algorithm}")`)
     .option('--edge-threshold <t>', `edge probability cut of the clustering and of GNN TPR/FPR (default: ${D.cluster.threshold})`, numberOption(0, 1))
     .option('--min-graph <n>', `components with fewer hits stay unclustered (default: ${D.cluster.minGraph})`, integerOption(1))
     .option('--hits-min <n>', `truth tracks and clusters need this many hits to count (DMS, efficiency, purity) (default: ${D.evaluation.hitsMin})`, integerOption(1))
@@ -94,7 +94,7 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   const algorithm = settings.cluster?.algorithm;
   const available = [...Object.keys(clusterers), 'none'];
   if (algorithm !== undefined && !available.includes(algorithm)) {
-    const later = algorithm === 'hdbscan' || algorithm === 'transformer' ? `: ${algorithm} is not built yet` : '';
+    const later = algorithm === 'transformer' ? ': the transformer is not built yet' : '';
     throw new ConfigError('--cluster', `'${algorithm}' is not available${later}; choose one of ${available.join(', ')}`);
   }
   const vd = await loadModel(vdPath);
