@@ -1,0 +1,7 @@
+// tfjs-core's gradient registrations are ESM files without extensions: swc transforms them (src/gradients.ts).
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'transformer',
+  rootDir: __dirname,
+  transformIgnorePatterns: ['/node_modules/(?!@tensorflow/tfjs-core/dist/(?!tf-core\\.node))'],
+};

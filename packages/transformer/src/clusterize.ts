@@ -1,0 +1,174 @@
+import { ConfigError, Rng } from '@hypertrack/core';
+import { membersOf, resolveClusterOptions, weakComponents, type ClusterGraph, type ClusterOptions, type ClusterResult, type ClusterStats } from '@hypertrack/cluster';
+import { TUNE5_PIVOT_SEARCH, type PivotSearchConfig } from './config';
+import { bestPivotPath, micrograph, seedCandidates, type LocalGraph } from './pivot-search';
+
+/** The transformer's input beyond the edge graph: per hit, the GNN latent and the coordinates. */
+export interface TransformerGraph extends ClusterGraph {
+  /** [numHits, latentDim] row-major: the GNN's latents z. */
+  readonly latents: Float32Array;
+  readonly latentDim: number;
+  /** [numHits, 3] row-major: x, y, z in mm. */
+  readonly coords: Float32Array;
+}
+
+/** One component's question to the model: its micrograph rows and its pivot rows. */
+export interface MicrographQuery {
+  /** Global hits of the micrograph, in order; the model returns one probability for each. */
+  readonly nodes: Int32Array;
+  readonly pivots: Int32Array;
+}
+
+/**
+ * Scores a batch of micrographs: for each query, the probability that each micrograph hit belongs
+ * to the pivots' track. The model adapter (transformerScorer) batches them through the
+ * STransformer; tests pass a rule instead.
+ */
+export type MicrographScorer = (graph: TransformerGraph, queries: readonly MicrographQuery[]) => Promise<Float32Array[]>;
+
+export interface TransformerClusterOptions extends ClusterOptions {
+  readonly search?: Partial<PivotSearchConfig>;
+  /** Seed of the random seed choice ('random' strategy). Default 0. */
+  readonly seed?: number;
+  /** Components per batched model call (the reference's four chunks bound its memory). Default 256. */
+  readonly batchComponents?: number;
+}
+
+export interface TransformerStats extends ClusterStats {
+  /** Walks or clusters that failed (each adds one to its pivots' failure counts). */
+  readonly failures: number;
+  /** Batched model calls. */
+  readonly trials: number;
+}
+
+/**
+ * HyperTrack's neural clustering around any micrograph scorer (reference 3.8, steps 2, 4 and 5):
+ * weakly connected components of the kept edges with at least minGraph hits, then, per component,
+ * rounds of: seed candidates, the greedy pivot walk, the pivot-spanned micrograph, one batched
+ * scorer call for every component with pivots, and acceptance of the hits above the threshold as
+ * one track when there are at least minClusterSize of them. A walk or cluster that fails adds one
+ * to its pivots' failure counts; a hit with maxFailures is dropped; a component ends when fewer
+ * than `pivots` hits remain active. Clusters are numbered in discovery order.
+ *
+ * Differences from the reference, on purpose: failure counts belong to each hit (the reference
+ * shares one array between the components of a chunk, indexed by local node, quirk 1 of 3.8), and
+ * components are batched `batchComponents` at a time (the reference: four chunks).
+ */
+export async function clusterWithScorer(graph: TransformerGraph, score: MicrographScorer, options: TransformerClusterOptions = {}): Promise<ClusterResult & { stats: TransformerStats }> {
+  const t0 = performance.now();
+  const { threshold, minGraph } = resolveClusterOptions(options);
+  const config: PivotSearchConfig = { ...TUNE5_PIVOT_SEARCH, ...options.search };
+  if (!(Number.isInteger(config.pivots) && config.pivots >= 1)) throw new ConfigError('search.pivots', `must be an integer >= 1, got ${config.pivots}`);
+  const batchComponents = options.batchComponents ?? 256;
+  if (!(Number.isInteger(batchComponents) && batchComponents >= 1)) throw new ConfigError('batchComponents', `must be an integer >= 1, got ${batchComponents}`);
+  const components = weakComponents(graph, { threshold, minGraph, numbering: 'size' });
+  const componentsMs = performance.now() - t0;
+  const locals = localGraphs(graph, components.labels, components.count, Math.fround(threshold));
+  const failuresOf = new Int32Array(graph.numHits);
+  const rng = Rng.fromSeed(options.seed ?? 0);
+  const labels = new Int32Array(graph.numHits).fill(-1);
+  let clusters = 0;
+  let failures = 0;
+  let trials = 0;
+  const norms = hitNorms(graph);
+  for (let first = 0; first < locals.length; first += batchComponents) {
+    const chunk = locals.slice(first, first + batchComponents);
+    const exhausted = new Uint8Array(chunk.length);
+    for (let round = 0; ; round++) {
+      const queries: MicrographQuery[] = [];
+      const asked: Array<{ component: number; pivots: number[]; nodes: number[] }> = [];
+      chunk.forEach((local, c) => {
+        if (exhausted[c] === 1) return;
+        let activeCount = 0;
+        for (const a of local.active) activeCount += a;
+        if (activeCount < config.pivots) {
+          exhausted[c] = 1;
+          return;
+        }
+        const localNorms = { full: Float64Array.from(local.hits, (h) => norms.full[h]), transverse: Float64Array.from(local.hits, (h) => norms.transverse[h]) };
+        const seeds = seedCandidates(local, config, rng.split(`c${first + c}r${round}`), localNorms);
+        const path = bestPivotPath(local, seeds, config);
+        if (path.nodes.length < config.pivots) {
+          failures++;
+          fail(local, path.nodes, failuresOf, config.maxFailures);
+          return;
+        }
+        const nodes = micrograph(local, path.nodes, config.micrograph);
+        asked.push({ component: c, pivots: path.nodes, nodes });
+        queries.push({ nodes: Int32Array.from(nodes, (u) => local.hits[u]), pivots: Int32Array.from(path.nodes, (u) => local.hits[u]) });
+      });
+      if (chunk.every((_, c) => exhausted[c] === 1)) break;
+      if (queries.length === 0) continue;
+      const probabilities = await score(graph, queries);
+      trials++;
+      asked.forEach(({ component, pivots, nodes }, q) => {
+        const local = chunk[component];
+        const p = probabilities[q];
+        const chosen = nodes.filter((_, k) => p[k] > config.acceptThreshold);
+        if (chosen.length < config.minClusterSize) {
+          failures++;
+          fail(local, pivots, failuresOf, config.maxFailures);
+          return;
+        }
+        for (const u of chosen) {
+          labels[local.hits[u]] = clusters;
+          local.active[u] = 0;
+        }
+        clusters++;
+      });
+    }
+  }
+  let clusteredHits = 0;
+  for (const label of labels) if (label >= 0) clusteredHits++;
+  const stats: TransformerStats = { clusters, clusteredHits, keptEdges: components.keptEdges, timeMs: performance.now() - t0, componentsMs, failures, trials };
+  return { labels, stats };
+}
+
+function fail(local: LocalGraph, nodes: readonly number[], failuresOf: Int32Array, maxFailures: number): void {
+  for (const u of nodes) {
+    const hit = local.hits[u];
+    failuresOf[hit]++;
+    if (failuresOf[hit] >= maxFailures) local.active[u] = 0;
+  }
+}
+
+/** Each component's local CSR of kept edges (p > threshold, no self-loops), smallest components first. */
+function localGraphs(graph: ClusterGraph, component: Int32Array, count: number, cut: number): LocalGraph[] {
+  const members = membersOf(component, count);
+  const localIndex = new Int32Array(graph.numHits).fill(-1);
+  const out: LocalGraph[] = [];
+  const edgesOf: number[][] = Array.from({ length: count }, () => []);
+  for (let e = 0; e < graph.src.length; e++) {
+    const c = component[graph.src[e]];
+    if (c >= 0 && graph.prob[e] > cut && graph.src[e] !== graph.dst[e]) edgesOf[c].push(e);
+  }
+  for (let c = 0; c < count; c++) {
+    const hits = members.hits.subarray(members.offsets[c], members.offsets[c + 1]);
+    hits.forEach((h, u) => (localIndex[h] = u));
+    const start = new Int32Array(hits.length + 1);
+    for (const e of edgesOf[c]) start[localIndex[graph.src[e]] + 1]++;
+    for (let u = 0; u < hits.length; u++) start[u + 1] += start[u];
+    const fill = start.slice(0, hits.length);
+    const target = new Int32Array(edgesOf[c].length);
+    const prob = new Float32Array(edgesOf[c].length);
+    for (const e of edgesOf[c]) {
+      const at = fill[localIndex[graph.src[e]]]++;
+      target[at] = localIndex[graph.dst[e]];
+      prob[at] = graph.prob[e];
+    }
+    out.push({ hits: Int32Array.from(hits), start, target, prob, active: new Uint8Array(hits.length).fill(1) });
+  }
+  return out;
+}
+
+function hitNorms(graph: TransformerGraph): { full: Float64Array; transverse: Float64Array } {
+  const n = graph.numHits;
+  const full = new Float64Array(n);
+  const transverse = new Float64Array(n);
+  for (let h = 0; h < n; h++) {
+    const [x, y, z] = [graph.coords[3 * h], graph.coords[3 * h + 1], graph.coords[3 * h + 2]];
+    transverse[h] = Math.hypot(x, y);
+    full[h] = Math.hypot(x, y, z);
+  }
+  return { full, transverse };
+}

@@ -1,0 +1,44 @@
+/** The STransformer's sizes (reference 3.5, tune-5's `cluster_block_param`). */
+export interface TransformerConfig {
+  /** Width of a node row: the GNN latent z (61) and the raw coordinates (3). */
+  readonly inDim: number;
+  /** Width inside the attention blocks. */
+  readonly hDim: number;
+  /** Self-attention blocks after the cross-attention to the pivots. */
+  readonly nstackDec: number;
+  /** Attention heads of every block. */
+  readonly heads: number;
+}
+
+export const TUNE5_TRANSFORMER: TransformerConfig = Object.freeze({ inDim: 64, hDim: 64, nstackDec: 4, heads: 4 });
+
+/** The pivot search and acceptance around the model (reference 3.8, step 4). */
+export interface PivotSearchConfig {
+  /** Pivots per walk (N_pivots). */
+  readonly pivots: number;
+  /** Seed candidates per component and round (seed_ktop_max). */
+  readonly seedCandidates: number;
+  /** How seeds are chosen (seed_strategy). */
+  readonly seedStrategy: 'random' | 'max' | 'min' | 'max_T' | 'min_T';
+  /** A walk steps only to a neighbour with probability above this (diffuse_threshold). */
+  readonly diffuseThreshold: number;
+  /** A node on this many failed walks or rejected clusters is deactivated (max_failures). */
+  readonly maxFailures: number;
+  /** Micrograph nodes with sigmoid(logit) above this join the cluster (fixed_threshold). */
+  readonly acceptThreshold: number;
+  /** A smaller accepted set is a failure (min_cluster_size). */
+  readonly minClusterSize: number;
+  /** 'pivot-spanned': active nodes with a kept edge from a pivot; 'full': all active nodes. */
+  readonly micrograph: 'pivot-spanned' | 'full';
+}
+
+export const TUNE5_PIVOT_SEARCH: PivotSearchConfig = Object.freeze({
+  pivots: 3,
+  seedCandidates: 2,
+  seedStrategy: 'random',
+  diffuseThreshold: 0.4,
+  maxFailures: 2,
+  acceptThreshold: 0.5,
+  minClusterSize: 4,
+  micrograph: 'pivot-spanned',
+});

@@ -1,0 +1,13 @@
+export { TUNE5_TRANSFORMER, TUNE5_PIVOT_SEARCH, type TransformerConfig, type PivotSearchConfig } from './config';
+export { STransformer } from './model';
+export { bestPivotPath, micrograph, seedCandidates, type LocalGraph, type PivotPath } from './pivot-search';
+export {
+  clusterWithScorer,
+  type TransformerGraph,
+  type MicrographQuery,
+  type MicrographScorer,
+  type TransformerClusterOptions,
+  type TransformerStats,
+} from './clusterize';
+export { transformerScorer } from './scorer';
+export { transformerClusterer } from './clusterer';

@@ -1,0 +1,105 @@
+import type { Rng } from '@hypertrack/core';
+import type { PivotSearchConfig } from './config';
+
+/**
+ * One connected component as the pivot search sees it: local nodes 0..n-1 (its hits in ascending
+ * order), the kept edges between them as out-rows (u -> v with probability p), and which nodes are
+ * still active.
+ */
+export interface LocalGraph {
+  /** Global hit of each local node. */
+  readonly hits: Int32Array;
+  /** CSR over local nodes: the out-edges of u are `target[start[u] .. start[u + 1])`. */
+  readonly start: Int32Array;
+  readonly target: Int32Array;
+  readonly prob: Float32Array;
+  /** 1 while the node can still be chosen. */
+  readonly active: Uint8Array;
+}
+
+/** The best walk of one round: its local nodes and its summed log-odds. */
+export interface PivotPath {
+  readonly nodes: number[];
+  readonly logOdds: number;
+}
+
+/**
+ * The seed candidates of a round (seed_ktop_max of them): a random choice, or the active nodes
+ * with the largest or smallest |x| ('max', 'min') or transverse |x| ('max_T', 'min_T'); `norms`
+ * gives those per local node.
+ */
+export function seedCandidates(graph: LocalGraph, config: PivotSearchConfig, rng: Rng, norms: { full: Float64Array; transverse: Float64Array }): number[] {
+  const active: number[] = [];
+  for (let u = 0; u < graph.active.length; u++) if (graph.active[u] === 1) active.push(u);
+  const count = Math.min(config.seedCandidates, active.length);
+  switch (config.seedStrategy) {
+    case 'random': {
+      const order = rng.permutation(active.length);
+      return Array.from(order.subarray(0, count), (k) => active[k]);
+    }
+    case 'max':
+    case 'min':
+    case 'max_T':
+    case 'min_T': {
+      const key = config.seedStrategy.endsWith('_T') ? norms.transverse : norms.full;
+      const sign = config.seedStrategy.startsWith('max') ? -1 : 1;
+      return [...active].sort((a, b) => sign * (key[a] - key[b]) || a - b).slice(0, count);
+    }
+  }
+}
+
+/**
+ * The greedy pivot walk (reference 3.8 step 4b, random_paths = 1): from each seed, step to the
+ * active out-neighbour of the last pivot with the highest probability (ties: the lowest node), not
+ * already a pivot, while that probability exceeds `diffuseThreshold`, up to `pivots` nodes; each
+ * step adds ln(p / (1 - p + 1e-3)). The path with the strictly largest sum wins (the first on ties).
+ */
+export function bestPivotPath(graph: LocalGraph, seeds: readonly number[], config: PivotSearchConfig): PivotPath {
+  let best: PivotPath = { nodes: [], logOdds: -1e9 };
+  for (const seed of seeds) {
+    const nodes = [seed];
+    let logOdds = 0;
+    while (nodes.length < config.pivots) {
+      const last = nodes[nodes.length - 1];
+      let next = -1;
+      let nextProb = -Infinity;
+      for (let at = graph.start[last]; at < graph.start[last + 1]; at++) {
+        const v = graph.target[at];
+        const p = graph.prob[at];
+        if (graph.active[v] !== 1 || nodes.includes(v)) continue;
+        if (p > nextProb || (p === nextProb && v < next)) {
+          next = v;
+          nextProb = p;
+        }
+      }
+      if (next < 0 || !(nextProb > config.diffuseThreshold)) break;
+      nodes.push(next);
+      logOdds += Math.log(nextProb / (1 - nextProb + 1e-3));
+    }
+    if (logOdds > best.logOdds) best = { nodes, logOdds };
+  }
+  return best;
+}
+
+/**
+ * The micrograph of a pivot path: 'pivot-spanned', the active nodes with a kept edge from at least
+ * one pivot (the pivots themselves only when such an edge reaches them), or 'full', every active
+ * node; ascending.
+ */
+export function micrograph(graph: LocalGraph, pivots: readonly number[], mode: PivotSearchConfig['micrograph']): number[] {
+  if (mode === 'full') {
+    const all: number[] = [];
+    for (let u = 0; u < graph.active.length; u++) if (graph.active[u] === 1) all.push(u);
+    return all;
+  }
+  const seen = new Uint8Array(graph.active.length);
+  for (const p of pivots) {
+    for (let at = graph.start[p]; at < graph.start[p + 1]; at++) {
+      const v = graph.target[at];
+      if (graph.active[v] === 1 && graph.prob[at] > 0) seen[v] = 1;
+    }
+  }
+  const out: number[] = [];
+  for (let u = 0; u < seen.length; u++) if (seen[u] === 1) out.push(u);
+  return out;
+}
