@@ -1,5 +1,5 @@
-import type { ClusterAlgorithm } from '@hypertrack/cluster';
-import { clusterWithScorer, type TransformerClusterOptions, type TransformerGraph } from './clusterize';
+import type { ClusterAlgorithm, ClusterResult } from '@hypertrack/cluster';
+import { clusterWithScorer, type TransformerClusterOptions, type TransformerGraph, type TransformerStats } from './clusterize';
 import type { STransformer } from './model';
 import { transformerScorer } from './scorer';
 
@@ -7,7 +7,11 @@ import { transformerScorer } from './scorer';
  * `--cluster transformer` for a given model: add it to the registry the caller passes on,
  * `selectClusterer(name, { ...clusterers, transformer: transformerClusterer(model) })`.
  */
-export function transformerClusterer(model: STransformer): ClusterAlgorithm<TransformerGraph, TransformerClusterOptions> {
+export interface TransformerClusterer extends ClusterAlgorithm<TransformerGraph, TransformerClusterOptions> {
+  cluster(graph: TransformerGraph, options?: TransformerClusterOptions): Promise<ClusterResult & { stats: TransformerStats }>;
+}
+
+export function transformerClusterer(model: STransformer): TransformerClusterer {
   const score = transformerScorer(model);
   return {
     name: 'transformer',

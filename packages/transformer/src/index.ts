@@ -10,4 +10,4 @@ export {
   type TransformerStats,
 } from './clusterize';
 export { transformerScorer } from './scorer';
-export { transformerClusterer } from './clusterer';
+export { transformerClusterer, type TransformerClusterer } from './clusterer';
