@@ -11,3 +11,15 @@ export {
 } from './clusterize';
 export { transformerScorer } from './scorer';
 export { transformerClusterer, type TransformerClusterer } from './clusterer';
+export {
+  modeOf,
+  clusterTarget,
+  clusterFocalLoss,
+  intersectLoss,
+  intersectWeights,
+  diceLoss,
+  jaccardLoss,
+  eventClusterLosses,
+  type ClusterTarget,
+  type SetLoss,
+} from './losses';
