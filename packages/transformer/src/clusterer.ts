@@ -1,5 +1,5 @@
-import type { ClusterAlgorithm, ClusterResult } from '@hypertrack/cluster';
-import { clusterWithScorer, type TransformerClusterOptions, type TransformerGraph, type TransformerStats } from './clusterize';
+import type { ClusterAlgorithm } from '@hypertrack/cluster';
+import { clusterWithScorer, type TransformerClusterOptions, type TransformerClusterResult, type TransformerGraph } from './clusterize';
 import type { STransformer } from './model';
 import { transformerScorer } from './scorer';
 
@@ -8,7 +8,7 @@ import { transformerScorer } from './scorer';
  * `selectClusterer(name, { ...clusterers, transformer: transformerClusterer(model) })`.
  */
 export interface TransformerClusterer extends ClusterAlgorithm<TransformerGraph, TransformerClusterOptions> {
-  cluster(graph: TransformerGraph, options?: TransformerClusterOptions): Promise<ClusterResult & { stats: TransformerStats }>;
+  cluster(graph: TransformerGraph, options?: TransformerClusterOptions): Promise<TransformerClusterResult>;
 }
 
 export function transformerClusterer(model: STransformer): TransformerClusterer {

@@ -1,5 +1,6 @@
 import { initBackend } from '@hypertrack/nn';
-import { clusterWithScorer, type MicrographScorer, type TransformerGraph } from './clusterize';
+import { clusterWithScorer, clusterWithSyncScorer, type MicrographQuery, type MicrographScorer, type TransformerGraph } from './clusterize';
+import { modeOf } from './losses';
 import { TUNE5_PIVOT_SEARCH, TUNE5_TRANSFORMER } from './config';
 import { transformerClusterer } from './clusterer';
 import { STransformer } from './model';
@@ -69,15 +70,16 @@ function threeTracks(): TransformerGraph & { track: Int32Array } {
   };
 }
 
-/** A perfect scorer: a hit belongs when it is on the pivots' majority track. */
+/** The perfect answer: a hit belongs when it is on the pivots' majority track. */
+function truthAnswers(track: Int32Array, queries: readonly MicrographQuery[]): Float32Array[] {
+  return queries.map((q) => {
+    const majority = modeOf(Array.from(q.pivots, (p) => track[p]));
+    return Float32Array.from(q.nodes, (h) => (track[h] === majority ? 1 : 0));
+  });
+}
+
 function truthScorer(track: Int32Array): MicrographScorer {
-  return async (_graph, queries) =>
-    queries.map((q) => {
-      const votes = new Map<number, number>();
-      for (const p of q.pivots) votes.set(track[p], (votes.get(track[p]) ?? 0) + 1);
-      const majority = [...votes].sort((a, b) => b[1] - a[1])[0][0];
-      return Float32Array.from(q.nodes, (h) => (track[h] === majority ? 1 : 0));
-    });
+  return async (_graph, queries) => truthAnswers(track, queries);
 }
 
 describe('clusterWithScorer', () => {
@@ -110,6 +112,19 @@ describe('clusterWithScorer', () => {
     expect(Array.from(labels).every((l) => l === -1)).toBe(true);
     expect(stats.clusters).toBe(0);
     expect(stats.failures).toBeGreaterThan(0);
+  });
+
+  it('runs the same with a synchronous scorer, and records each accepted cluster with its trial and query', async () => {
+    const graph = threeTracks();
+    const truth = truthScorer(graph.track);
+    const asyncResult = await clusterWithScorer(graph, truth, { seed: 6 });
+    const syncResult = clusterWithSyncScorer(graph, (queries) => truthAnswers(graph.track, queries), { seed: 6 });
+    expect(Array.from(syncResult.labels)).toEqual(Array.from(asyncResult.labels));
+    expect(syncResult.accepted.length).toBe(syncResult.stats.clusters);
+    syncResult.accepted.forEach((cluster, c) => {
+      expect(Array.from(cluster.hits)).toEqual(Array.from(syncResult.labels).flatMap((l, h) => (l === c ? [h] : [])));
+      expect(cluster.trial).toBeLessThan(syncResult.stats.trials);
+    });
   });
 
   it('gives the same clusters for the same seed', async () => {

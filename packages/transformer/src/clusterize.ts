@@ -42,7 +42,8 @@ export interface TransformerStats extends ClusterStats {
 }
 
 /**
- * HyperTrack's neural clustering around any micrograph scorer (reference 3.8, steps 2, 4 and 5):
+ * HyperTrack's neural clustering around any micrograph scorer (clusteringRounds, and its drivers
+ * clusterWithScorer and clusterWithSyncScorer) (reference 3.8, steps 2, 4 and 5):
  * weakly connected components of the kept edges with at least minGraph hits, then, per component,
  * rounds of: seed candidates, the greedy pivot walk, the pivot-spanned micrograph, one batched
  * scorer call for every component with pivots, and acceptance of the hits above the threshold as
@@ -54,7 +55,24 @@ export interface TransformerStats extends ClusterStats {
  * shares one array between the components of a chunk, indexed by local node, quirk 1 of 3.8), and
  * components are batched `batchComponents` at a time (the reference: four chunks).
  */
-export async function clusterWithScorer(graph: TransformerGraph, score: MicrographScorer, options: TransformerClusterOptions = {}): Promise<ClusterResult & { stats: TransformerStats }> {
+/** One accepted cluster: which batched call and query it came from, and its hits. */
+export interface AcceptedCluster {
+  /** Index of the batched scorer call (0-based) and of the query within it. */
+  readonly trial: number;
+  readonly query: number;
+  /** The accepted hits (global), ascending. */
+  readonly hits: Int32Array;
+}
+
+export type TransformerClusterResult = ClusterResult & { stats: TransformerStats; accepted: AcceptedCluster[] };
+
+/**
+ * The clustering loop as a generator: it yields each round's queries and expects their
+ * probabilities back, so the same loop runs asynchronously at inference (clusterWithScorer) and
+ * synchronously inside a gradient tape in training, where the scorer keeps the model's outputs for
+ * the cluster losses.
+ */
+export function* clusteringRounds(graph: TransformerGraph, options: TransformerClusterOptions = {}): Generator<MicrographQuery[], TransformerClusterResult, Float32Array[]> {
   const t0 = performance.now();
   const { threshold, minGraph } = resolveClusterOptions(options);
   const config: PivotSearchConfig = { ...TUNE5_PIVOT_SEARCH, ...options.search };
@@ -67,6 +85,7 @@ export async function clusterWithScorer(graph: TransformerGraph, score: Microgra
   const failuresOf = new Int32Array(graph.numHits);
   const rng = Rng.fromSeed(options.seed ?? 0);
   const labels = new Int32Array(graph.numHits).fill(-1);
+  const accepted: AcceptedCluster[] = [];
   let clusters = 0;
   let failures = 0;
   let trials = 0;
@@ -99,8 +118,9 @@ export async function clusterWithScorer(graph: TransformerGraph, score: Microgra
       });
       if (chunk.every((_, c) => exhausted[c] === 1)) break;
       if (queries.length === 0) continue;
-      const probabilities = await score(graph, queries);
-      trials++;
+      const probabilities = yield queries;
+      if (probabilities.length !== queries.length) throw new Error(`the scorer answered ${probabilities.length} of ${queries.length} queries`);
+      const trial = trials++;
       asked.forEach(({ component, pivots, nodes }, q) => {
         const local = chunk[component];
         const p = probabilities[q];
@@ -114,6 +134,7 @@ export async function clusterWithScorer(graph: TransformerGraph, score: Microgra
           labels[local.hits[u]] = clusters;
           local.active[u] = 0;
         }
+        accepted.push({ trial, query: q, hits: Int32Array.from(chosen, (u) => local.hits[u]) });
         clusters++;
       });
     }
@@ -121,7 +142,23 @@ export async function clusterWithScorer(graph: TransformerGraph, score: Microgra
   let clusteredHits = 0;
   for (const label of labels) if (label >= 0) clusteredHits++;
   const stats: TransformerStats = { clusters, clusteredHits, keptEdges: components.keptEdges, timeMs: performance.now() - t0, componentsMs, failures, trials };
-  return { labels, stats };
+  return { labels, stats, accepted };
+}
+
+/** The loop with an asynchronous scorer (inference). */
+export async function clusterWithScorer(graph: TransformerGraph, score: MicrographScorer, options: TransformerClusterOptions = {}): Promise<TransformerClusterResult> {
+  const rounds = clusteringRounds(graph, options);
+  let step = rounds.next();
+  while (!step.done) step = rounds.next(await score(graph, step.value));
+  return step.value;
+}
+
+/** The loop with a synchronous scorer (inside a gradient tape, where nothing may be awaited). */
+export function clusterWithSyncScorer(graph: TransformerGraph, score: (queries: readonly MicrographQuery[]) => Float32Array[], options: TransformerClusterOptions = {}): TransformerClusterResult {
+  const rounds = clusteringRounds(graph, options);
+  let step = rounds.next();
+  while (!step.done) step = rounds.next(score(step.value));
+  return step.value;
 }
 
 function fail(local: LocalGraph, nodes: readonly number[], failuresOf: Int32Array, maxFailures: number): void {

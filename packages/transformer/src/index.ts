@@ -3,6 +3,10 @@ export { STransformer } from './model';
 export { bestPivotPath, micrograph, seedCandidates, type LocalGraph, type PivotPath } from './pivot-search';
 export {
   clusterWithScorer,
+  clusterWithSyncScorer,
+  clusteringRounds,
+  type AcceptedCluster,
+  type TransformerClusterResult,
   type TransformerGraph,
   type MicrographQuery,
   type MicrographScorer,
