@@ -27,3 +27,4 @@ export {
   type ClusterTarget,
   type SetLoss,
 } from './losses';
+export { clusterLosses, type ClusterTrainingEvent, type ClusterLossOptions } from './training-loss';

@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { gatherRows } from '@hypertrack/nn';
+import { clusterWithSyncScorer, type MicrographQuery, type TransformerClusterOptions, type TransformerClusterResult, type TransformerGraph } from './clusterize';
+import { clusterFocalLoss, clusterTarget, diceLoss, eventClusterLosses, intersectLoss, intersectWeights, jaccardLoss, type ClusterTarget, type SetLoss } from './losses';
+import type { STransformer } from './model';
+
+/** The edge graph of one training event with what the cluster losses read. */
+export interface ClusterTrainingEvent {
+  readonly numHits: number;
+  readonly src: Int32Array;
+  readonly dst: Int32Array;
+  /** The GNN's edge probabilities (as numbers: the pivot search is not differentiable). */
+  readonly prob: Float32Array;
+  /** [numHits, 3] raw coordinates in mm. */
+  readonly coords: Float32Array;
+  /** The true track of each hit, -1 for noise. */
+  readonly trueTrack: Int32Array;
+  /** Optional hit weights for the intersect loss (default: 1 / numHits each). */
+  readonly hitWeights?: Float32Array;
+}
+
+export interface ClusterLossOptions extends TransformerClusterOptions {
+  /** Default 'pivotmajor' (tune-5). */
+  readonly target?: ClusterTarget;
+  /** Default 'intersect' (tune-5). */
+  readonly setLoss?: SetLoss;
+  /** Focal gamma of the cluster BCE. Default 1. */
+  readonly gamma?: number;
+}
+
+/**
+ * The cluster losses of one training event (reference 4.3 c), differentiable in the GNN's latents
+ * `z` [N, zDim] and the transformer's weights: the clustering loop runs with a scorer that gathers
+ * the rows [z, x] of each micrograph from `z` itself, so every accepted cluster's logits are part of
+ * the graph; the hard choices (pivots, acceptance) are not. Call it inside the gradient tape
+ * (tf.variableGrads), where it must run synchronously; the tensors it makes belong to the caller's
+ * scope.
+ */
+export function clusterLosses(model: STransformer, z: tf.Tensor2D, event: ClusterTrainingEvent, options: ClusterLossOptions = {}): { clusterBCE: tf.Scalar; clusterContrastive: tf.Scalar; result: TransformerClusterResult } {
+  const n = event.numHits;
+  const width = model.config.inDim;
+  if (z.shape[0] !== n || z.shape[1] + 3 !== width) throw new RangeError(`clusterLosses: latents [${z.shape.join(', ')}] with 3 coordinates do not make the transformer's ${width}-wide rows for ${n} hits`);
+  // Rows [z, x] of every hit, and a zero row at index n for the padding.
+  const table = tf.concat([tf.concat([z, tf.tensor2d(event.coords, [n, 3])], 1), tf.zeros([1, width])], 0) as tf.Tensor2D;
+  const logitsOf: tf.Tensor2D[] = [];
+  const queriesOf: MicrographQuery[][] = [];
+  const score = (queries: readonly MicrographQuery[]): Float32Array[] => {
+    const batch = queries.length;
+    const nq = Math.max(...queries.map((q) => q.nodes.length));
+    const np = Math.max(...queries.map((q) => q.pivots.length));
+    const padded = (pick: (q: MicrographQuery) => Int32Array, length: number) => {
+      const index = new Int32Array(batch * length).fill(n);
+      const mask = new Uint8Array(batch * length);
+      queries.forEach((q, b) => {
+        index.set(pick(q), b * length);
+        mask.fill(1, b * length, b * length + pick(q).length);
+      });
+      return { index, mask };
+    };
+    const nodes = padded((q) => q.nodes, nq);
+    const pivots = padded((q) => q.pivots, np);
+    const logits = model.apply(
+      tf.reshape(gatherRows(table, nodes.index), [batch, nq, width]) as tf.Tensor3D,
+      tf.reshape(gatherRows(table, pivots.index), [batch, np, width]) as tf.Tensor3D,
+      tf.tensor2d(nodes.mask, [batch, nq], 'bool'),
+      tf.tensor2d(pivots.mask, [batch, np], 'bool'),
+    );
+    logitsOf.push(logits);
+    queriesOf.push([...queries]);
+    const probabilities = tf.tidy(() => tf.sigmoid(logits).dataSync()) as Float32Array;
+    return queries.map((q, b) => probabilities.slice(b * nq, b * nq + q.nodes.length));
+  };
+  const graph: TransformerGraph = { numHits: n, src: event.src, dst: event.dst, prob: event.prob, latents: new Float32Array(0), latentDim: width - 3, coords: event.coords };
+  const result = clusterWithSyncScorer(graph, score, options);
+  const weightOf = event.hitWeights === undefined ? () => 1 / n : (h: number) => (event.hitWeights as Float32Array)[h];
+  const setLoss = options.setLoss ?? 'intersect';
+  const perCluster = result.accepted.map(({ trial, query, hits }) => {
+    const q = queriesOf[trial][query];
+    const logits = tf.reshape(tf.slice(logitsOf[trial], [query, 0], [1, q.nodes.length]), [q.nodes.length]) as tf.Tensor1D;
+    const { y } = clusterTarget(event.trueTrack, q.nodes, q.pivots, hits, options.target ?? 'pivotmajor');
+    const probs = tf.sigmoid(logits) as tf.Tensor1D;
+    const set =
+      setLoss === 'intersect' ? intersectLoss(probs, intersectWeights(q.nodes, new Set(hits), y, weightOf)) : setLoss === 'dice' ? diceLoss(probs, y) : jaccardLoss(probs, y);
+    return { bce: clusterFocalLoss(logits, y, options.gamma ?? 1), set };
+  });
+  return { ...eventClusterLosses(perCluster, setLoss), result };
+}
