@@ -99,6 +99,8 @@ function nativeProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo,
   const transA = attrs.transposeA ? 1 : 0;
   const transB = attrs.transposeB ? 1 : 0;
   if (native.addon.gemm(native.heap(), transA, transB, m, n, k, at(a), batchA === 1 ? 0 : m * k, at(b), batchB === 1 ? 0 : k * n, at(out), m * n, batch)) return out;
+  // No native path fits this shape (no BLAS, and not narrow): not a native call after all.
+  kernelState.nativeCalls--;
   backend.disposeData(out.dataId);
   return null;
 }
