@@ -28,7 +28,7 @@ describe('initBackend', () => {
       process.env.HYPERTRACK_NATIVE === 'off'
         ? 'native kernels off: switched off by HYPERTRACK_NATIVE=off'
         : kernels === null
-          ? 'native kernels off: @hypertrack/native (is not built|does not load) \\(.*\\)'
+          ? 'native kernels off: @hypertrack/native (is not built|does not load) \\(.*\\); run `npm rebuild @hypertrack/native`[^;]*'
           : `native kernels: ${escapeRegExp(kernels.description)}, 2 thread\\(s\\)`;
     expect(lines[0]).toMatch(new RegExp(`^tensor backend: wasm \\(WebAssembly, SIMD on, 1 thread\\), ${native}; unavailable: node-gpu \\(.*\\); webgpu \\(.*\\); node \\(`));
     expect(isWasmBatchMatMulPatched()).toBe(true);
