@@ -69,10 +69,13 @@ try {
     '@hypertrack/voxdyn': `const index = m.NearestCentroidIndex.build(Float32Array.from([0, 0, 0, 10, 10, 10]), 3);
       const cells = index.assign(Float32Array.from([1, 1, 1, 9, 9, 9, 6, 6, 6])); if (cells.join() !== '0,1,1') throw new Error('cells ' + cells.join());`,
     // The native kernels compile in the tarball's install script, as on a user's machine.
-    '@hypertrack/native': `const load = m.loadNativeKernels(); if (load.kernels === null) throw new Error('not built at install: ' + load.reason);`,
+    // Where a compiler is expected (CI: HYPERTRACK_EXPECT_NATIVE=1) it must have built; elsewhere its reason must be one line.
+    '@hypertrack/native': `const load = m.loadNativeKernels();
+      if (load.kernels === null && process.env.HYPERTRACK_EXPECT_NATIVE === '1') throw new Error('not built at install: ' + load.reason);
+      if (load.kernels === null && !/^@hypertrack\\/native (is not built|does not load) /.test(load.reason)) throw new Error('unclear reason: ' + load.reason);`,
     '@hypertrack/nn': `const tf = await import('@tensorflow/tfjs-core'); const lines = []; const b = await m.initBackend({ log: (l) => lines.push(l) });
       if (b.name !== 'wasm') throw new Error('backend ' + b.name);
-      if (!lines[0].includes('native kernels: ')) throw new Error('no native kernels: ' + lines[0]);
+      if (process.env.HYPERTRACK_EXPECT_NATIVE === '1' && !lines[0].includes('native kernels: ')) throw new Error('no native kernels: ' + lines[0]);
       const x = tf.tensor2d([[1, 2], [3, 4]]); const g = tf.grad((v) => tf.sum(m.segmentSum(m.gatherRows(v, [1, 0, 1]), [0, 0, 1], 2)))(x);
       if (g.arraySync().join() !== '1,1,2,2') throw new Error('gradient ' + g.arraySync());`,
     '@hypertrack/gnn': `const nn = await import('@hypertrack/nn'); const { Rng } = await import('@hypertrack/core'); await nn.initBackend();
