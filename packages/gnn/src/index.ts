@@ -31,7 +31,7 @@ export {
   type CheckpointMeta,
   type RestoreOptions,
 } from './train/checkpoint';
-export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './train/gradients';
+export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses, type LatentLossExtension } from './train/gradients';
 export { GradientWorkers } from './train/worker-pool';
 export { runGradientTask, readNamed, writeNamed, type GradientTask, type GradientResult, type NamedArrays } from './train/gradient-task';
 export { pairGeometry, PAIR_GEOMETRY_DIM } from './pair-geometry';

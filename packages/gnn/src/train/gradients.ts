@@ -8,6 +8,20 @@ import type { EdgePredictor } from '../model';
 import type { TrainerConfig } from './config';
 import type { TrainingExample } from './example';
 
+/**
+ * A loss on the GNN's latents that trains along with the edge losses: the transformer's cluster
+ * losses (issue 16) plug in here, so that this package needs no transformer. Its parameters are
+ * differentiated together with the GNN's; their names must not collide with the GNN's.
+ */
+export interface LatentLossExtension {
+  readonly parameters: ReadonlyMap<string, tf.Variable>;
+  /**
+   * The extra loss of one event, already weighted, from the latents z [N, zDim] (differentiable)
+   * and the edge probabilities (values); `scalars` are reported with the step's losses.
+   */
+  loss(z: tf.Tensor2D, probabilities: Float32Array, example: TrainingExample, rng: Rng): { total: tf.Scalar; scalars: Readonly<Record<string, number>> };
+}
+
 /** The loss parts of one event, already read from the device. */
 export interface EventLosses {
   /** The weighted total divided by the batch size (what the gradient is taken of). */
@@ -18,6 +32,8 @@ export interface EventLosses {
   readonly edgeAuc: number;
   /** The same edges' AUC with the self-loops left out (they are positives by definition). */
   readonly edgeAucNoSelf: number;
+  /** What a LatentLossExtension reported (absent without one). */
+  readonly extension?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -30,21 +46,27 @@ export function eventLoss(
   graph: ReturnType<typeof prepareGraph>,
   config: TrainerConfig,
   rng: Rng,
-): { total: tf.Scalar; edgeBCE: tf.Scalar; edgeContrastive: tf.Scalar | null; logitValues: Float32Array } {
+  extension?: LatentLossExtension,
+): { total: tf.Scalar; edgeBCE: tf.Scalar; edgeContrastive: tf.Scalar | null; logitValues: Float32Array; extension?: Readonly<Record<string, number>> } {
   const { edgeBCE: wBCE, edgeContrastive: wContrastive } = config.lossWeights;
-  const { logits } = model.forward(graph);
+  const { z, logits } = model.forward(graph);
   const logitValues = Float32Array.from(logits.dataSync() as Float32Array);
   const edgeBCE = edgeFocalLoss(logits, example.labels, config.focal);
   const edgeContrastive =
     wContrastive > 0
       ? edgeContrastiveLoss(logits, { edges: example, hitTrack: example.hitTrack, hitWeight: example.hitWeight, logitValues }, config.contrastive, rng)
       : null;
-  const total = tf.tidy(() => {
+  const edgeTotal = tf.tidy(() => {
     const focalPart = tf.mul(edgeBCE, wBCE);
     return (edgeContrastive === null ? focalPart : tf.add(focalPart, tf.mul(edgeContrastive, wContrastive))) as tf.Scalar;
   });
   logits.dispose();
-  return { total, edgeBCE, edgeContrastive, logitValues };
+  // z stays to the enclosing gradient scope, as before (ops on the tape may hold it).
+  if (extension === undefined) return { total: edgeTotal, edgeBCE, edgeContrastive, logitValues };
+  const probabilities = Float32Array.from(logitValues, (l) => 1 / (1 + Math.exp(-l)));
+  const extra = extension.loss(z, probabilities, example, rng.split('extension'));
+  const total = tf.add(edgeTotal, extra.total) as tf.Scalar;
+  return { total, edgeBCE, edgeContrastive, logitValues, extension: extra.scalars };
 }
 
 /**
@@ -81,22 +103,30 @@ export function eventGradients(
   batchSize: number,
   config: TrainerConfig,
   rng: Rng,
+  extension?: LatentLossExtension,
 ): { grads: Map<string, tf.Tensor>; losses: EventLosses } {
   model.train();
   const graph = prepareGraph(example);
+  const parameters = new Map(model.namedParameters());
+  for (const [name, variable] of extension?.parameters ?? []) {
+    if (parameters.has(name)) throw new RangeError(`the latent-loss extension's parameter '${name}' collides with the GNN's`);
+    parameters.set(name, variable);
+  }
   try {
     // tfjs runs the loss closure inside a tidy scope: read what we report before it ends.
-    let seen: { edgeBCE: number; edgeContrastive: number | null; logitValues: Float32Array } | null = null;
+    type Seen = { edgeBCE: number; edgeContrastive: number | null; logitValues: Float32Array; extension?: Readonly<Record<string, number>> };
+    let seen: Seen | null = null;
     const { value, grads } = namedGradients(() => {
-      const parts = eventLoss(model, example, graph, config, rng.split('contrastive'));
+      const parts = eventLoss(model, example, graph, config, rng.split('contrastive'), extension);
       seen = {
         edgeBCE: parts.edgeBCE.dataSync()[0],
         edgeContrastive: parts.edgeContrastive === null ? null : parts.edgeContrastive.dataSync()[0],
         logitValues: parts.logitValues,
+        extension: parts.extension,
       };
       return tf.div(parts.total, batchSize) as tf.Scalar;
-    }, model.namedParameters());
-    const done = seen as { edgeBCE: number; edgeContrastive: number | null; logitValues: Float32Array } | null;
+    }, parameters);
+    const done = seen as Seen | null;
     if (done === null) throw new Error('loss closure did not run');
     const total = value.dataSync()[0];
     value.dispose();
@@ -107,6 +137,7 @@ export function eventGradients(
         edgeBCE: done.edgeBCE,
         edgeContrastive: done.edgeContrastive,
         ...sampledEdgeAuc(done.logitValues, example.labels, example, config.aucEdges, rng.split('auc')),
+        ...(done.extension === undefined ? {} : { extension: done.extension }),
       },
     };
   } finally {
