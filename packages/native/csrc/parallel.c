@@ -4,7 +4,9 @@
 
 #define HT_MAX_THREADS 64
 
-static int kernel_threads = 1;
+// Per thread: the main thread runs its kernels on every core while worker threads (one per core
+// in data-parallel training) run theirs on one, in the same process.
+static _Thread_local int kernel_threads = 1;
 
 void ht_set_kernel_threads(int threads) {
   kernel_threads = threads < 1 ? 1 : (threads > HT_MAX_THREADS ? HT_MAX_THREADS : threads);

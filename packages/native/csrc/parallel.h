@@ -10,7 +10,7 @@ typedef void (*ht_block_fn)(void *context, size_t block);
 // Runs fn(context, b) for b in [0, blocks); single-threaded below `min_blocks_per_thread` blocks
 // per thread, since starting a thread costs tens of microseconds.
 void ht_parallel_blocks(size_t blocks, size_t min_blocks_per_thread, ht_block_fn fn, void *context);
-// The threads the kernels may use (1 by default; set with the BLAS threads).
+// The threads the kernels called from this thread may use (1 by default; set with the BLAS threads).
 void ht_set_kernel_threads(int threads);
 int ht_kernel_threads(void);
 #endif
