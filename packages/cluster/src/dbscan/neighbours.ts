@@ -1,4 +1,4 @@
-import { checkGraphShape, edgeError } from '../graph-checks';
+import { forEachKeptEdge } from '../kept-edges';
 import type { ClusterGraph } from '../types';
 
 /**
@@ -23,22 +23,14 @@ export interface Neighbours {
  * (an InputError names the first bad edge). O(N + E) time; memory grows with the edges kept.
  */
 export function neighboursWithin(graph: ClusterGraph, threshold: number, radius: number): Neighbours {
-  checkGraphShape(graph);
   const { numHits: n, src, dst, prob } = graph;
-  const cut = Math.fround(threshold);
   const count = new Int32Array(n + 1);
-  let keptEdges = 0;
-  for (let e = 0; e < src.length; e++) {
-    const s = src[e];
-    const d = dst[e];
-    const p = prob[e];
-    if ((s >>> 0) >= n || (d >>> 0) >= n || !(p >= 0 && p <= 1)) throw edgeError(graph, e);
-    if (p > cut && s !== d) {
-      keptEdges++;
-      if (1 - p <= radius) count[s + 1]++;
-    }
-  }
+  const keptEdges = forEachKeptEdge(graph, threshold, (s, _d, p) => {
+    if (1 - p <= radius) count[s + 1]++;
+  });
   for (let i = 0; i < n; i++) count[i + 1] += count[i];
+  // Second pass over the validated edges: the same kept-edge test, filling the rows.
+  const cut = Math.fround(threshold);
   const fill = count.slice(0, n);
   const rawIndex = new Int32Array(count[n]);
   const rawDistance = new Float64Array(count[n]);

@@ -1,4 +1,4 @@
-import { checkGraphShape, edgeError } from '../graph-checks';
+import { forEachKeptEdge } from '../kept-edges';
 import type { ClusterGraph } from '../types';
 
 /** An undirected weighted edge list over hits 0..N-1 plus the virtual hit N. */
@@ -26,31 +26,15 @@ export interface WeightedEdges {
  * stored zeros). Memory grows with the kept edges, never with N^2.
  */
 export function mutualReachability(graph: ClusterGraph, threshold: number, minSamples: number, maxDist: number): WeightedEdges {
-  checkGraphShape(graph);
-  const { numHits: n, src, dst, prob } = graph;
-  const cut = Math.fround(threshold);
-  const rowLength = new Int32Array(n + 1);
-  let keptEdges = 0;
-  for (let e = 0; e < src.length; e++) {
-    const s = src[e];
-    const d = dst[e];
-    const p = prob[e];
-    if ((s >>> 0) >= n || (d >>> 0) >= n || !(p >= 0 && p <= 1)) throw edgeError(graph, e);
-    if (p > cut && s !== d) keptEdges++;
-  }
+  const n = graph.numHits;
   // One entry per (src, dst) pair at its smallest distance.
   const pairs = new Map<number, number>();
-  for (let e = 0; e < src.length; e++) {
-    const p = prob[e];
-    if (!(p > cut) || src[e] === dst[e]) continue;
-    const key = src[e] * n + dst[e];
+  const keptEdges = forEachKeptEdge(graph, threshold, (s, d, p) => {
+    const key = s * n + d;
     const distance = 1 - p;
     const known = pairs.get(key);
-    if (known === undefined) {
-      pairs.set(key, distance);
-      rowLength[src[e]]++;
-    } else if (distance < known) pairs.set(key, distance);
-  }
+    if (known === undefined || distance < known) pairs.set(key, distance);
+  });
   // Core distances: the minSamples-th smallest stored distance of each row. Every hit's row also
   // holds the virtual hit at 1; the virtual row holds N + 1 entries, all 1.
   const rows: number[][] = Array.from({ length: n }, () => []);
