@@ -7,19 +7,11 @@ import { Rng } from '@hypertrack/core';
 import { initBackend } from '@hypertrack/nn';
 import { EdgePredictor, GnnTrainer, TUNE5_GNN, TUNE5_TRAINING } from '@hypertrack/gnn';
 import { measure } from './harness.mjs';
+import { trainingEvent } from './training-event.mjs';
 
-function event(seed, hits = 1200, edges = 55_000) {
-  const rng = Rng.fromSeed(seed);
-  const coords = Float32Array.from({ length: 3 * hits }, () => rng.normal(0, 500));
-  const src = Int32Array.from({ length: edges }, () => rng.int(hits));
-  const dst = Int32Array.from({ length: edges }, () => rng.int(hits));
-  const hitTrack = Int32Array.from({ length: hits }, (_, i) => Math.floor(i / 10));
-  const labels = Uint8Array.from(src, (s, k) => (hitTrack[s] === hitTrack[dst[k]] ? 1 : 0));
-  return { numNodes: hits, coordDim: 3, coords, src, dst, labels, hitTrack };
-}
 
 const info = await initBackend({ log: (line) => console.log(line) });
-const batch = [event(1), event(2)];
+const batch = [trainingEvent(1), trainingEvent(2)];
 const root = Rng.fromSeed(3);
 const results = {};
 for (const workers of [0, 2]) {

@@ -7,16 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@hypertrack/core';
 import { initBackend } from '@hypertrack/nn';
 import { EdgePredictor, GnnTrainer, TUNE5_GNN, TUNE5_TRAINING } from '@hypertrack/gnn';
+import { trainingEvent } from './training-event.mjs';
 
-const rng = Rng.fromSeed(1);
-const hits = 1200;
-const edges = 55_000;
-const coords = Float32Array.from({ length: 3 * hits }, () => rng.normal(0, 500));
-const src = Int32Array.from({ length: edges }, () => rng.int(hits));
-const dst = Int32Array.from({ length: edges }, () => rng.int(hits));
-const hitTrack = Int32Array.from({ length: hits }, (_, i) => Math.floor(i / 10));
-const labels = Uint8Array.from(src, (s, k) => (hitTrack[s] === hitTrack[dst[k]] ? 1 : 0));
-const example = { numNodes: hits, coordDim: 3, coords, src, dst, labels, hitTrack };
+const example = trainingEvent(1);
 
 await initBackend({ prefer: 'wasm', log: console.log });
 // STEP_PROFILE_TUNE=5 profiles the tune-5 network of the target instead of tune-6.

@@ -20,6 +20,7 @@ import { Rng } from '@hypertrack/core';
 import { initBackend } from '@hypertrack/nn';
 import { EdgePredictor, GnnTrainer, SuperEdgeConv, TUNE5_GNN, TUNE5_TRAINING, prepareGraph } from '@hypertrack/gnn';
 import { measure } from './harness.mjs';
+import { trainingEvent } from './training-event.mjs';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch/hypertrack_torch.py', import.meta.url));
 // Debian's python3-torch lives under the system Python; a pyenv or venv python3 on PATH lacks it.
@@ -27,15 +28,6 @@ const PYTHON = process.env.BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/u
 const ROUNDS = 2;
 const load = () => loadavg()[0].toFixed(2);
 
-function randomGraph(seed, hits, edges) {
-  const rng = Rng.fromSeed(seed);
-  const coords = Float32Array.from({ length: 3 * hits }, () => rng.normal(0, 500));
-  const src = Int32Array.from({ length: edges }, () => rng.int(hits));
-  const dst = Int32Array.from({ length: edges }, () => rng.int(hits));
-  const hitTrack = Int32Array.from({ length: hits }, (_, i) => Math.floor(i / 10));
-  const labels = Uint8Array.from(src, (s, k) => (hitTrack[s] === hitTrack[dst[k]] ? 1 : 0));
-  return { numNodes: hits, coordDim: 3, coords, src, dst, labels, hitTrack };
-}
 
 /** PyTorch's median for one case, or null when python3-torch is missing. */
 function torch(args) {
@@ -89,7 +81,7 @@ async function timed(name, fn, options, perRun = 1) {
 }
 
 async function stepCase(info) {
-  const events = [randomGraph(1, 1200, 55_000), randomGraph(2, 1200, 55_000)];
+  const events = [trainingEvent(1, 1200, 55_000), trainingEvent(2, 1200, 55_000)];
   const root = Rng.fromSeed(3);
   const results = [];
   for (const workers of [0, 2]) {
@@ -136,7 +128,7 @@ async function convCase() {
 }
 
 async function inferCase() {
-  const input = randomGraph(7, 15_000, 300_000);
+  const input = trainingEvent(7, 15_000, 300_000);
   const model = new EdgePredictor(TUNE5_GNN, 7);
   // Statistics as after training: one training-mode forward fills the running means.
   tf.tidy(() => void model.forward(prepareGraph(input)).logits.dataSync());
