@@ -1,4 +1,4 @@
-import { forEachKeptEdge } from '../kept-edges';
+import { neighboursWithin } from '../dbscan/neighbours';
 import type { ClusterGraph } from '../types';
 
 /** An undirected weighted edge list over hits 0..N-1 plus the virtual hit N. */
@@ -27,51 +27,65 @@ export interface WeightedEdges {
  */
 export function mutualReachability(graph: ClusterGraph, threshold: number, minSamples: number, maxDist: number): WeightedEdges {
   const n = graph.numHits;
-  // One entry per (src, dst) pair at its smallest distance.
-  const pairs = new Map<number, number>();
-  const keptEdges = forEachKeptEdge(graph, threshold, (s, d, p) => {
-    const key = s * n + d;
-    const distance = 1 - p;
-    const known = pairs.get(key);
-    if (known === undefined || distance < known) pairs.set(key, distance);
-  });
+  // The stored entries: rows by src, one per (src, dst) pair at its smallest distance, ascending dst.
+  const rows = neighboursWithin(graph, threshold, Infinity);
   // Core distances: the minSamples-th smallest stored distance of each row. Every hit's row also
   // holds the virtual hit at 1; the virtual row holds N + 1 entries, all 1.
-  const rows: number[][] = Array.from({ length: n }, () => []);
-  for (const [key, distance] of pairs) rows[Math.floor(key / n)].push(distance);
   const k = Math.min(minSamples, n + 1);
   const core = new Float64Array(n + 1);
+  let scratch = new Float64Array(16);
   for (let i = 0; i < n; i++) {
-    const row = rows[i];
-    row.push(1);
-    row.sort((x, y) => x - y);
-    core[i] = k - 1 < row.length ? row[k - 1] : Infinity;
+    const length = rows.start[i + 1] - rows.start[i] + 1;
+    if (scratch.length < length) scratch = new Float64Array(2 * length);
+    const row = scratch.subarray(0, length);
+    row.set(rows.distance.subarray(rows.start[i], rows.start[i + 1]));
+    row[length - 1] = 1;
+    row.sort();
+    core[i] = k - 1 < length ? row[k - 1] : Infinity;
   }
   core[n] = k - 1 < n + 1 ? 1 : Infinity;
   const reach = (i: number, j: number, d: number) => {
     const value = Math.max(core[i], core[j], d);
     return Number.isFinite(value) ? value : maxDist;
   };
-  // Undirected: one edge per unordered pair at the smaller of its directed values.
-  const undirected = new Map<number, number>();
-  const keep = (i: number, j: number, w: number) => {
-    const key = i < j ? i * (n + 1) + j : j * (n + 1) + i;
-    const known = undirected.get(key);
-    if (known === undefined || w < known) undirected.set(key, w);
-  };
-  for (const [key, distance] of pairs) {
-    const i = Math.floor(key / n);
-    keep(i, key - i * n, reach(i, key - i * n, distance));
+  // Undirected: each stored entry (i, j) as the pair (min, max) in CSR by its smaller end, the
+  // virtual hit (the largest index) last in every row; a pair stored both ways keeps the smaller value.
+  const start = new Int32Array(n + 2);
+  for (let i = 0; i < n; i++) {
+    for (let at = rows.start[i]; at < rows.start[i + 1]; at++) start[Math.min(i, rows.index[at]) + 1]++;
+    start[i + 1]++; // (i, virtual)
   }
-  for (let i = 0; i < n; i++) keep(i, n, reach(i, n, 1));
-  const a = new Int32Array(undirected.size);
-  const b = new Int32Array(undirected.size);
-  const weight = new Float64Array(undirected.size);
-  let at = 0;
-  for (const [key, w] of undirected) {
-    a[at] = Math.floor(key / (n + 1));
-    b[at] = key - a[at] * (n + 1);
-    weight[at++] = w;
+  for (let a = 0; a <= n; a++) start[a + 1] += start[a];
+  const fill = start.slice(0, n + 1);
+  const other = new Int32Array(start[n + 1]);
+  const value = new Float64Array(start[n + 1]);
+  for (let i = 0; i < n; i++) {
+    for (let at = rows.start[i]; at < rows.start[i + 1]; at++) {
+      const j = rows.index[at];
+      const slot = fill[Math.min(i, j)]++;
+      other[slot] = Math.max(i, j);
+      value[slot] = reach(i, j, rows.distance[at]);
+    }
   }
-  return { nodes: n + 1, a, b, weight, keptEdges };
+  for (let i = 0; i < n; i++) {
+    const slot = fill[i]++;
+    other[slot] = n;
+    value[slot] = reach(i, n, 1);
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  const weight: number[] = [];
+  const order: number[] = [];
+  for (let lo = 0; lo < n; lo++) {
+    order.length = 0;
+    for (let slot = start[lo]; slot < start[lo + 1]; slot++) order.push(slot);
+    order.sort((x, y) => other[x] - other[y] || value[x] - value[y]);
+    for (const slot of order) {
+      if (a.length > 0 && a[a.length - 1] === lo && b[b.length - 1] === other[slot]) continue;
+      a.push(lo);
+      b.push(other[slot]);
+      weight.push(value[slot]);
+    }
+  }
+  return { nodes: n + 1, a: Int32Array.from(a), b: Int32Array.from(b), weight: Float64Array.from(weight), keptEdges: rows.keptEdges };
 }
