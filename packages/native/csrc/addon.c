@@ -25,16 +25,35 @@ static int throw_error(napi_env env, const char *message) {
   return 0;
 }
 
+// Reads argv[first..first+count) as numbers into out. Returns 0 after throwing.
+static int read_numbers(napi_env env, napi_value *argv, size_t first, size_t count, double *out, const char *name) {
+  for (size_t i = 0; i < count; i++) {
+    if (napi_get_value_double(env, argv[first + i], &out[i]) != napi_ok) {
+      char message[128];
+      snprintf(message, sizeof message, "%s: argument %zu must be a number", name, first + i + 1);
+      return throw_error(env, message);
+    }
+  }
+  return 1;
+}
+
+// Reads the call's arguments after checking their count (`heap` says whether the first is the heap).
+static int read_call(napi_env env, napi_callback_info info, size_t expected, int heap, napi_value *argv, const char *name) {
+  size_t argc = MAX_ARGS + 1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return throw_error(env, "bad call");
+  if (argc != expected + (heap ? 1 : 0)) {
+    char message[128];
+    snprintf(message, sizeof message, "%s takes %zu arguments%s, got %zu", name, expected, heap ? " after the heap" : "",
+             heap ? argc - 1 : argc);
+    return throw_error(env, message);
+  }
+  return 1;
+}
+
 // Reads (heap, numbers...) into *out; checks the count. Returns 0 after throwing.
 static int read_args(napi_env env, napi_callback_info info, size_t expected, call_args *out, const char *name) {
   napi_value argv[MAX_ARGS + 1];
-  size_t argc = MAX_ARGS + 1;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return throw_error(env, "bad call");
-  if (argc != expected + 1) {
-    char message[128];
-    snprintf(message, sizeof message, "%s takes %zu arguments after the heap, got %zu", name, expected, argc - 1);
-    return throw_error(env, message);
-  }
+  if (!read_call(env, info, expected, 1, argv, name)) return 0;
   void *data;
   bool is_buffer = false;
   napi_is_arraybuffer(env, argv[0], &is_buffer);
@@ -45,14 +64,19 @@ static int read_args(napi_env env, napi_callback_info info, size_t expected, cal
   }
   out->heap = data;
   out->count = expected;
-  for (size_t i = 0; i < expected; i++) {
-    if (napi_get_value_double(env, argv[i + 1], &out->v[i]) != napi_ok) {
-      char message[128];
-      snprintf(message, sizeof message, "%s: argument %zu must be a number", name, i + 1);
-      return throw_error(env, message);
-    }
-  }
-  return 1;
+  return read_numbers(env, argv, 1, expected, out->v, name);
+}
+
+// Reads numbers only (the questions that need no heap: which path runs for a shape).
+static int read_plain(napi_env env, napi_callback_info info, size_t expected, double *out, const char *name) {
+  napi_value argv[MAX_ARGS + 1];
+  return read_call(env, info, expected, 0, argv, name) && read_numbers(env, argv, 0, expected, out, name);
+}
+
+static napi_value boolean(napi_env env, int value) {
+  napi_value result;
+  napi_get_boolean(env, value != 0, &result);
+  return result;
 }
 
 #define F32(i) ((float *)(args.heap + (size_t)args.v[i]))
@@ -154,10 +178,7 @@ static napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
 static napi_value Gemm(napi_env env, napi_callback_info info) {
   call_args args;
   if (!read_args(env, info, 12, &args, "gemm")) return NULL;
-  int ran = ht_gemm_batch(INT(0), INT(1), SZ(2), SZ(3), SZ(4), F32(5), SZ(6), F32(7), SZ(8), F32(9), SZ(10), SZ(11));
-  napi_value result;
-  napi_get_boolean(env, ran != 0, &result);
-  return result;
+  return boolean(env, ht_gemm_batch(INT(0), INT(1), SZ(2), SZ(3), SZ(4), F32(5), SZ(6), F32(7), SZ(8), F32(9), SZ(10), SZ(11)));
 }
 
 // denseEval(heap, x, w, y, rows, in, out, bias, act, scale, shift) -> whether it ran: y = act(x w +
@@ -165,10 +186,7 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 static napi_value DenseEval(napi_env env, napi_callback_info info) {
   call_args args;
   if (!read_args(env, info, 10, &args, "denseEval")) return NULL;
-  int ran = ht_dense_eval(SZ(3), SZ(5), SZ(4), F32(0), F32(1), F32(2), OPT_F32(6), INT(7), OPT_F32(8), OPT_F32(9));
-  napi_value result;
-  napi_get_boolean(env, ran != 0, &result);
-  return result;
+  return boolean(env, ht_dense_eval(SZ(3), SZ(5), SZ(4), F32(0), F32(1), F32(2), OPT_F32(6), INT(7), OPT_F32(8), OPT_F32(9)));
 }
 
 // messageEval(heap, h, nodes, src, dst, attr, geometry, w, table, out, edges, d, g, m, act, scale, shift)
@@ -183,13 +201,24 @@ static napi_value MessageEval(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// denseEvalFits(heap, rows, in, out) -> whether denseEval runs for this shape here
+// gemmRuns(transA, transB, m, n, k), denseEvalFits(rows, in, out), messageEvalFits(d, g, m): whether
+// that entry point has a native path for the shape here (the callers decide before allocating).
+static napi_value GemmRuns(napi_env env, napi_callback_info info) {
+  double v[5];
+  if (!read_plain(env, info, 5, v, "gemmRuns")) return NULL;
+  return boolean(env, ht_gemm_runs((int)v[0], (int)v[1], (size_t)v[2], (size_t)v[3], (size_t)v[4]));
+}
+
 static napi_value DenseEvalFits(napi_env env, napi_callback_info info) {
-  call_args args;
-  if (!read_args(env, info, 3, &args, "denseEvalFits")) return NULL;
-  napi_value result;
-  napi_get_boolean(env, ht_dense_eval_fits(SZ(0), SZ(2), SZ(1)) != 0, &result);
-  return result;
+  double v[3];
+  if (!read_plain(env, info, 3, v, "denseEvalFits")) return NULL;
+  return boolean(env, ht_dense_eval_fits((size_t)v[0], (size_t)v[2], (size_t)v[1]));
+}
+
+static napi_value MessageEvalFits(napi_env env, napi_callback_info info) {
+  double v[3];
+  if (!read_plain(env, info, 3, v, "messageEvalFits")) return NULL;
+  return boolean(env, ht_message_eval_runs((size_t)v[0], (size_t)v[1], (size_t)v[2]));
 }
 
 // setThreads(n): the threads of the BLAS and of the kernels here
@@ -284,7 +313,9 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "scatterAddRows", ScatterAddRows);
   export_function(env, exports, "gemm", Gemm);
   export_function(env, exports, "denseEval", DenseEval);
+  export_function(env, exports, "gemmRuns", GemmRuns);
   export_function(env, exports, "denseEvalFits", DenseEvalFits);
+  export_function(env, exports, "messageEvalFits", MessageEvalFits);
   export_function(env, exports, "messageEval", MessageEval);
   export_function(env, exports, "setThreads", SetThreads);
   export_function(env, exports, "describe", Describe);

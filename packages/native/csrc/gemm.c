@@ -45,10 +45,14 @@ const char *ht_gemm_paths(void) {
   return ht_blas_available() ? "blas" : "";
 }
 
+int ht_gemm_runs(int trans_a, int trans_b, size_t m, size_t n, size_t k) {
+  return (narrow_available() && ht_narrow_gemm_fits(trans_a, trans_b, m, n, k)) || ht_blas_available();
+}
+
 int ht_gemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t stride_a,
                   const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch) {
+  if (!ht_gemm_runs(trans_a, trans_b, m, n, k)) return 0;
   int narrow = narrow_available() && ht_narrow_gemm_fits(trans_a, trans_b, m, n, k);
-  if (!narrow && !ht_blas_available()) return 0;
   for (size_t i = 0; i < batch; i++) {
     const float *ai = a + i * stride_a, *bi = b + i * stride_b;
     float *ci = c + i * stride_c;
@@ -67,10 +71,12 @@ int ht_dense_eval(size_t m, size_t n, size_t k, const float *a, const float *b, 
 
 int ht_dense_eval_fits(size_t m, size_t n, size_t k) { return narrow_available() && ht_narrow_gemm_fits(0, 0, m, n, k); }
 
+int ht_message_eval_runs(size_t d, size_t g, size_t m) { return narrow_available() && ht_message_eval_fits(d, g, m); }
+
 long ht_message_eval(const float *h, size_t nodes, const int32_t *src, const int32_t *dst, const float *attr,
                      const float *geometry, const float *w, const float *table, float *out, size_t edges, size_t d,
                      size_t g, size_t m, int act, const float *scale, const float *shift) {
-  if (!narrow_available() || !ht_message_eval_fits(d, g, m)) return -2;
+  if (!ht_message_eval_runs(d, g, m)) return -2;
   for (size_t e = 0; e < edges; e++) {
     if ((uint32_t)src[e] >= nodes || (uint32_t)dst[e] >= nodes) return (long)e;
   }

@@ -61,6 +61,7 @@ void ht_narrow_dense_eval(size_t m, size_t n, size_t k, const float *a, const fl
 // Strides in floats between consecutive matrices of a batch (0 broadcasts one matrix to all).
 // Narrow shapes go to the AVX-512 tiles where the CPU has them, the rest to the BLAS. Returns 0,
 // having written nothing, when neither can do it (no BLAS and not a narrow shape on AVX-512).
+int ht_gemm_runs(int trans_a, int trans_b, size_t m, size_t n, size_t k);
 int ht_gemm_batch(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t stride_a,
                   const float *b, size_t stride_b, float *c, size_t stride_c, size_t batch);
 // Which products run where: "avx512 tiles + openblas", "openblas", "avx512 tiles" or "".
@@ -72,6 +73,7 @@ int ht_message_eval_fits(size_t d, size_t g, size_t m);
 void ht_narrow_message_eval(const float *h, const int32_t *src, const int32_t *dst, const float *attr,
                             const float *geometry, const float *w, const float *table, float *out, size_t edges,
                             size_t d, size_t g, size_t m, int act, const float *scale, const float *shift);
+int ht_message_eval_runs(size_t d, size_t g, size_t m);
 // Checks indices against `nodes` first: -1 ran, -2 not available here (nothing written), else the
 // first edge with an index out of range.
 long ht_message_eval(const float *h, size_t nodes, const int32_t *src, const int32_t *dst, const float *attr,

@@ -25,11 +25,15 @@ export interface NativeAddon {
   /**
    * A dense layer in evaluation mode in one pass on the AVX-512 tiles: y = act(x w + bias) * scale
    * + shift (bias, scale, shift 0 for none; act 0 none, 1 SiLU). False, with nothing written, where
-   * the tiles do not run or the shape is not narrow (see denseEvalFits).
+   * the tiles do not run or the shape is not narrow (denseEvalFits says beforehand).
    */
   denseEval(heap: ArrayBuffer, x: number, w: number, y: number, rows: number, inFeatures: number, outFeatures: number, bias: number, act: number, scale: number, shift: number): boolean;
-  /** Whether denseEval runs for [rows, inFeatures] x [inFeatures, outFeatures] here (the heap is not read). */
-  denseEvalFits(heap: ArrayBuffer, rows: number, inFeatures: number, outFeatures: number): boolean;
+  /** Whether gemm has a native path for this product here (a BLAS, or the tiles for a narrow shape). */
+  gemmRuns(transA: number, transB: number, m: number, n: number, k: number): boolean;
+  /** Whether denseEval runs for [rows, inFeatures] x [inFeatures, outFeatures] here. */
+  denseEvalFits(rows: number, inFeatures: number, outFeatures: number): boolean;
+  /** Whether messageEval runs for these widths here (h width d, geometry width g, output width m). */
+  messageEvalFits(d: number, g: number, m: number): boolean;
   /**
    * SuperEdgeConv's first message layer in evaluation mode in one pass over the edges:
    * y_e = act([h_j h_i, |h_j - h_i|, <h_j, h_i>, attr_e, geometry_e] w + table[dst_e, :m] +

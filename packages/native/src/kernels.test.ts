@@ -294,6 +294,18 @@ describeIf(!switchedOff && (loaded || expectNative))('native kernels', () => {
     });
   });
 
+  it('says beforehand which shapes have a native path, and checks the arguments of those questions', () => {
+    const avx512 = cpuFlags.has('avx512f');
+    // A layer over edges is narrow; a square product needs the BLAS (which CI installs).
+    expect(addon().gemmRuns(0, 0, 55_000, 64, 67)).toBe(true);
+    expect(addon().gemmRuns(0, 0, 1024, 1024, 1024)).toBe(true);
+    expect(addon().denseEvalFits(55_000, 64, 64)).toBe(avx512);
+    expect(addon().denseEvalFits(100, 64, 64)).toBe(false); // not narrow: 100 rows for 64 columns
+    expect(addon().messageEvalFits(64, 0, 64)).toBe(avx512);
+    expect(addon().messageEvalFits(64, 0, 200)).toBe(false); // output wider than the tiles take
+    expect(() => (addon().gemmRuns as (...args: number[]) => boolean)(0, 0, 1)).toThrow('gemmRuns takes 5 arguments, got 3');
+  });
+
   describe('dense products', () => {
     // The GNN's shapes: a dense layer over edges (C = A B, n = 64), its input gradient (A B^T into
     // 67 columns: 4 whole vectors and 3 lanes) and its weight gradient (A^T B summed over 5000 rows,

@@ -21,8 +21,6 @@ export interface NativeKernels {
   readonly variant: string;
   /** The BLAS behind `addon.gemm`, or null. */
   readonly blas: string | null;
-  /** Whether `addon.gemm` has a path at all (a BLAS, or AVX-512 tiles for narrow shapes). */
-  readonly products: boolean;
   /** A few words for the backend line: "AVX2/FMA kernels, OpenBLAS". */
   readonly description: string;
 }
@@ -80,7 +78,7 @@ function attemptLoad(): NativeLoad {
   const blasWord = blas === null ? null : `${blas === 'openblas' ? 'OpenBLAS' : blas}`;
   const tiles = described.gemm.startsWith('avx512');
   const products = tiles ? `AVX-512 narrow products${blasWord === null ? ' (other products in WebAssembly: no BLAS)' : ` + ${blasWord}`}` : blasWord === null ? 'no BLAS (dense products in WebAssembly)' : `${blasWord} products`;
-  return { kernels: { addon, variant: described.variant, blas, products: described.gemm !== '', description: `${kernelsWord}, ${products}` } };
+  return { kernels: { addon, variant: described.variant, blas, description: `${kernelsWord}, ${products}` } };
 }
 
 /** Forgets the cached outcome (tests flip NATIVE_SWITCH and load again). */

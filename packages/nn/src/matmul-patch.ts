@@ -67,7 +67,8 @@ function weightGradient(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo
  * matrices), or null when native kernels are off, have no BLAS, or the shapes do not fit.
  */
 function nativeProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.BatchMatMulAttrs): tf.TensorInfo | null {
-  if (!kernelState.native || nativeKernels()?.products !== true) return null;
+  const kernels = kernelState.native ? nativeKernels() : null;
+  if (kernels === null) return null;
   const rank = a.shape.length;
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || rank !== b.shape.length || rank < 2) return null;
   // Leading axes are one batch: equal on both sides, or all 1 on one side (one matrix for all).
@@ -83,6 +84,10 @@ function nativeProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo,
   const [m, k] = attrs.transposeA ? [aCols, aRows] : [aRows, aCols];
   const [kB, n] = attrs.transposeB ? [bCols, bRows] : [bRows, bCols];
   if (k !== kB) return null;
+  const transA = attrs.transposeA ? 1 : 0;
+  const transB = attrs.transposeB ? 1 : 0;
+  // Without a BLAS only narrow shapes have a native path: ask before allocating the output.
+  if (!kernels.addon.gemmRuns(transA, transB, m, n, k)) return null;
   const batch = Math.max(batchA, batchB);
   const out = backend.makeOutput([...batchShape, m, n], 'float32');
   if (m * n * batch === 0) return out;
@@ -96,13 +101,10 @@ function nativeProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo,
     return null;
   }
   const at = native.at;
-  const transA = attrs.transposeA ? 1 : 0;
-  const transB = attrs.transposeB ? 1 : 0;
-  if (native.addon.gemm(native.heap(), transA, transB, m, n, k, at(a), batchA === 1 ? 0 : m * k, at(b), batchB === 1 ? 0 : k * n, at(out), m * n, batch)) return out;
-  // No native path fits this shape (no BLAS, and not narrow): not a native call after all.
-  kernelState.nativeCalls--;
-  backend.disposeData(out.dataId);
-  return null;
+  if (!native.addon.gemm(native.heap(), transA, transB, m, n, k, at(a), batchA === 1 ? 0 : m * k, at(b), batchB === 1 ? 0 : k * n, at(out), m * n, batch)) {
+    throw new Error(`native gemm refused [${m} x ${k}] x [${k} x ${n}] after gemmRuns accepted it`);
+  }
+  return out;
 }
 
 function makePatched(stock: tf.KernelConfig, transpose: tf.KernelConfig): tf.KernelConfig {

@@ -17,7 +17,7 @@ export interface EvalBatchNorm {
 function fusedHere(rows: number, inFeatures: number, outFeatures: number): boolean {
   if (!(fusedKernelsActive() && nativeKernelsActive())) return false;
   const kernels = nativeKernels();
-  return kernels !== null && kernels.addon.denseEvalFits(new ArrayBuffer(0), rows, inFeatures, outFeatures);
+  return kernels !== null && kernels.addon.denseEvalFits(rows, inFeatures, outFeatures);
 }
 
 /**

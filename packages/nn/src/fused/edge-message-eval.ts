@@ -23,11 +23,11 @@ export interface EdgeMessageInputs {
   readonly table: tf.Tensor2D;
 }
 
-/** Whether the one-pass kernel runs here for these widths (an empty call: it checks and returns). */
+/** Whether the one-pass kernel runs here for these widths. */
 function fusedHere(d: number, g: number, m: number): boolean {
   if (!(fusedKernelsActive() && nativeKernelsActive())) return false;
   const kernels = nativeKernels();
-  return kernels !== null && kernels.addon.messageEval(new ArrayBuffer(0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, d, g, m, 0, 0, 0) === -1;
+  return kernels !== null && kernels.addon.messageEvalFits(d, g, m);
 }
 
 /** The composition the fused kernel replaces (and its gradient where one is asked for). */
