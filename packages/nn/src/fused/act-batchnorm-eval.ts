@@ -3,6 +3,7 @@ import { ACT_BN_EVAL, type Act, type ActBnAttrs } from '../kernels/kernel-names'
 import { stockAct } from './stock-act';
 import { fusedKernelsActive } from './switches';
 import { nativeKernelsActive } from '../native';
+import { withOptionalBias } from './custom-grad-args';
 
 /**
  * BatchNorm in evaluation mode after an optional activation, as one op: the given (running)
@@ -28,11 +29,7 @@ export function actBatchNormEval(
     return tf.tidy(() => actBatchNormEval(tf.add(x, inputBias) as tf.Tensor2D, weight, bias, mean, variance, { act: attrs.act, eps: attrs.eps }));
   }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const withBias = inputBias !== undefined;
-    const tensors = args.slice(0, withBias ? 4 : 3) as tf.Tensor[];
-    const [input, w, b] = tensors;
-    const xBias = withBias ? tensors[3] : undefined;
-    const save = args[tensors.length] as tf.GradSaveFunc;
+    const { x: input, w, b, xBias, save } = withOptionalBias(args, inputBias !== undefined);
     save(xBias === undefined ? [input, w] : [input, w, xBias]);
     const inputs: tf.NamedTensorMap = { x: input, weight: w, bias: b, mean, variance };
     if (xBias !== undefined) inputs.xBias = xBias;

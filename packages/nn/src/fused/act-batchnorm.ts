@@ -3,6 +3,7 @@ import { ACT_BN, ACT_BN_GRAD, type Act, type ActBnAttrs } from '../kernels/kerne
 import { stockAct } from './stock-act';
 import { fusedKernelsActive } from './switches';
 import { nativeKernelsActive } from '../native';
+import { withOptionalBias } from './custom-grad-args';
 
 function actBatchNormForward(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, attrs: ActBnAttrs, xBias?: tf.Tensor): tf.Tensor[] {
   if (xBias !== undefined) return tf.engine().runKernel(ACT_BN, { x, weight, bias, xBias }, attrs) as tf.Tensor[];
@@ -77,11 +78,7 @@ export function actBatchNorm(
   }
   let stats: tf.Tensor[] = [];
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const withBias = inputBias !== undefined;
-    const tensors = args.slice(0, withBias ? 4 : 3) as tf.Tensor[];
-    const [input, w, b] = tensors;
-    const xBias = withBias ? tensors[3] : undefined;
-    const save = args[tensors.length] as tf.GradSaveFunc;
+    const { x: input, w, b, xBias, save } = withOptionalBias(args, inputBias !== undefined);
     const [y, mean, variance] = actBatchNormForward(input as tf.Tensor2D, w as tf.Tensor1D, b as tf.Tensor1D, attrs, xBias);
     // The forward function runs inside a tidy: keep the statistics past it (re-owned below).
     stats = [tf.keep(mean), tf.keep(variance)];

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { f32 } from '../simd/heap';
 import { nativeCall } from '../native';
 import { wasmKernelFunc, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { DENSE_ACT_BN_EVAL, type ActBnAttrs } from './kernel-names';
+import { runningAffine } from './running-affine';
 
 /**
  * A Linear -> act -> BatchNorm block in evaluation mode in one native pass: y = act(x W + b) * s + t
@@ -16,17 +16,7 @@ function denseActBatchNormEvalKernel({ backend, inputs, attrs }: KernelArgs<'x' 
   const native = nativeCall(backend);
   if (native === null) throw new Error(`${DENSE_ACT_BN_EVAL}: the native kernels are not active`);
   const y = backend.makeOutput([rows, outFeatures], 'float32');
-  const affine = backend.makeOutput([2 * outFeatures], 'float32');
-  const W = f32(backend, weight);
-  const B = f32(backend, bnBias);
-  const M = f32(backend, mean);
-  const V = f32(backend, variance);
-  const A = f32(backend, affine);
-  for (let f = 0; f < outFeatures; f++) {
-    const scale = W[f] / Math.sqrt(V[f] + attrs.eps);
-    A[f] = scale;
-    A[outFeatures + f] = B[f] - M[f] * scale;
-  }
+  const affine = runningAffine(backend, { weight, bias: bnBias, mean, variance }, attrs.eps);
   const at = native.at;
   const shiftAt = at(affine) + 4 * outFeatures;
   const ran = native.addon.denseEval(native.heap(), at(x), at(kernel), at(y), rows, inFeatures, outFeatures, at(bias), attrs.act === 'silu' ? 1 : 0, at(affine), shiftAt);

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { f32 } from '../simd/heap';
 import { nativeCall } from '../native';
 import { wasmKernelFunc, type KernelArgs, type WasmKernelConfig } from './kernel-helper';
 import { EDGE_MESSAGE_EVAL, type ActBnAttrs } from './kernel-names';
+import { runningAffine } from './running-affine';
 import { checkRowIndices, failIndexCheck } from './row-indices';
 
 /**
@@ -19,17 +19,7 @@ function edgeMessageEvalKernel({ backend, inputs, attrs, optional }: KernelArgs<
   const native = nativeCall(backend);
   if (native === null) throw new Error(`${EDGE_MESSAGE_EVAL}: the native kernels are not active`);
   const out = backend.makeOutput([edges, m], 'float32');
-  const affine = backend.makeOutput([2 * m], 'float32');
-  const W = f32(backend, weight);
-  const B = f32(backend, bnBias);
-  const M = f32(backend, mean);
-  const V = f32(backend, variance);
-  const A = f32(backend, affine);
-  for (let f = 0; f < m; f++) {
-    const scale = W[f] / Math.sqrt(V[f] + attrs.eps);
-    A[f] = scale;
-    A[m + f] = B[f] - M[f] * scale;
-  }
+  const affine = runningAffine(backend, { weight, bias: bnBias, mean, variance }, attrs.eps);
   const at = native.at;
   const geometryAt = optional.geometry === undefined ? 0 : at(optional.geometry);
   const status = native.addon.messageEval(native.heap(), at(h), nodes, at(src), at(dst), at(attr), geometryAt, at(w), at(table), at(out), edges, d, g, m, attrs.act === 'silu' ? 1 : 0, at(affine), at(affine) + 4 * m);
