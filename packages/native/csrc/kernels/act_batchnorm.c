@@ -16,7 +16,7 @@ typedef struct {
 
 static void HT_FN(bn_stats_chunk)(void *context, size_t chunk) {
   bn_forward *c = context;
-  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = r0 + HT_SUM_CHUNK < c->rows ? r0 + HT_SUM_CHUNK : c->rows;
+  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = ht_block_end(chunk, HT_SUM_CHUNK, c->rows);
   float *restrict fsum = c->partial + chunk * 2 * F, *restrict fsq = fsum + F;
   const float *restrict centre = c->centre, *restrict xb = c->xb;
   memset(fsum, 0, 2 * F * sizeof(float));
@@ -38,7 +38,7 @@ static void HT_FN(bn_stats_chunk)(void *context, size_t chunk) {
 
 static void HT_FN(bn_apply_chunk)(void *context, size_t chunk) {
   bn_forward *c = context;
-  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = r0 + HT_SUM_CHUNK < c->rows ? r0 + HT_SUM_CHUNK : c->rows;
+  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = ht_block_end(chunk, HT_SUM_CHUNK, c->rows);
   const float *restrict scale = c->scale, *restrict shift = c->shift;
   for (size_t r = r0; r < r1; r++) {
     float *restrict yr = c->y + r * F;
@@ -58,11 +58,7 @@ void HT_FN(ht_act_batchnorm)(const float *x, const float *xbias, float *y, float
   bn_forward context = {x, xb, centre, scale, shift, y, partial, rows, F, act};
   ht_parallel_blocks(chunks, HT_MIN_CHUNKS_PER_THREAD, HT_FN(bn_stats_chunk), &context);
   for (size_t f = 0; f < F; f++) {
-    double sum = 0.0, sq = 0.0;
-    for (size_t c = 0; c < chunks; c++) {
-      sum += partial[c * 2 * F + f];
-      sq += partial[c * 2 * F + F + f];
-    }
+    double sum = ht_sum_chunks(partial, chunks, 2 * F, f), sq = ht_sum_chunks(partial, chunks, 2 * F, F + f);
     double offset = rows > 0 ? sum / (double)rows : 0.0;
     double v = rows > 0 ? sq / (double)rows - offset * offset : 0.0;
     float m = (float)(centre[f] + offset);

@@ -12,7 +12,7 @@ typedef struct {
 
 static void HT_FN(bn_eval_chunk)(void *context, size_t chunk) {
   bn_eval *c = context;
-  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = r0 + HT_SUM_CHUNK < c->rows ? r0 + HT_SUM_CHUNK : c->rows;
+  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = ht_block_end(chunk, HT_SUM_CHUNK, c->rows);
   const float *restrict scale = c->scale, *restrict shift = c->shift, *restrict xb = c->xb;
   for (size_t r = r0; r < r1; r++) {
     const float *restrict xr = c->x + r * F;

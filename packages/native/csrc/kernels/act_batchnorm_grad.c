@@ -37,7 +37,7 @@ static void HT_FN(bn_grad_sums_rows)(const float *restrict x, const float *restr
 
 static void HT_FN(bn_grad_sums_chunk)(void *context, size_t chunk) {
   bn_backward *c = context;
-  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = r0 + HT_SUM_CHUNK < c->rows ? r0 + HT_SUM_CHUNK : c->rows;
+  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = ht_block_end(chunk, HT_SUM_CHUNK, c->rows);
   float *fdy = c->partial + chunk * 2 * F;
   memset(fdy, 0, 2 * F * sizeof(float));
   HT_FN(bn_grad_sums_rows)(c->x + r0 * F, c->xb, c->dy + r0 * F, c->dx + r0 * F, c->mean, c->inv_std, fdy, fdy + F,
@@ -66,7 +66,7 @@ static void HT_FN(bn_grad_dx_rows)(const float *restrict x, const float *restric
 
 static void HT_FN(bn_grad_dx_chunk)(void *context, size_t chunk) {
   bn_backward *c = context;
-  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = r0 + HT_SUM_CHUNK < c->rows ? r0 + HT_SUM_CHUNK : c->rows;
+  size_t F = c->F, r0 = chunk * HT_SUM_CHUNK, r1 = ht_block_end(chunk, HT_SUM_CHUNK, c->rows);
   HT_FN(bn_grad_dx_rows)(c->x + r0 * F, c->xb, c->dy + r0 * F, c->dx + r0 * F, c->mean, c->inv_std, c->coef,
                          c->mean_dy, c->mean_dyx, r1 - r0, F, c->act);
   if (c->sum_dx) {
@@ -91,11 +91,7 @@ void HT_FN(ht_act_batchnorm_grad)(const float *x, const float *xbias, const floa
                          dxbias != NULL, rows, F, act};
   ht_parallel_blocks(chunks, HT_MIN_CHUNKS_PER_THREAD, HT_FN(bn_grad_sums_chunk), &context);
   for (size_t f = 0; f < F; f++) {
-    double sdy = 0.0, sdyx = 0.0;
-    for (size_t c = 0; c < chunks; c++) {
-      sdy += partial[c * 2 * F + f];
-      sdyx += partial[c * 2 * F + F + f];
-    }
+    double sdy = ht_sum_chunks(partial, chunks, 2 * F, f), sdyx = ht_sum_chunks(partial, chunks, 2 * F, F + f);
     dw[f] = (float)sdyx;
     db[f] = (float)sdy;
     coef[f] = w[f] * inv_std[f];
@@ -104,11 +100,7 @@ void HT_FN(ht_act_batchnorm_grad)(const float *x, const float *xbias, const floa
   }
   ht_parallel_blocks(chunks, HT_MIN_CHUNKS_PER_THREAD, HT_FN(bn_grad_dx_chunk), &context);
   if (dxbias != NULL) {
-    for (size_t f = 0; f < F; f++) {
-      double sum = 0.0;
-      for (size_t c = 0; c < chunks; c++) sum += partial[c * 2 * F + f];
-      dxbias[f] = (float)sum;
-    }
+    for (size_t f = 0; f < F; f++) dxbias[f] = (float)ht_sum_chunks(partial, chunks, 2 * F, f);
   }
   free(partial);
   free(inv_std);

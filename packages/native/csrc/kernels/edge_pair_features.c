@@ -11,8 +11,7 @@ typedef struct {
 
 static void HT_FN(pair_block)(void *context, size_t block) {
   pair_forward *c = context;
-  size_t d = c->d, width = d + 3, e0 = block * HT_EDGE_BLOCK;
-  size_t e1 = e0 + HT_EDGE_BLOCK < c->edges ? e0 + HT_EDGE_BLOCK : c->edges;
+  size_t d = c->d, width = d + 3, e0 = block * HT_EDGE_BLOCK, e1 = ht_block_end(block, HT_EDGE_BLOCK, c->edges);
   for (size_t e = e0; e < e1; e++) {
     const float *hj = c->h + (size_t)c->src[e] * d, *hi = c->h + (size_t)c->dst[e] * d;
     float *o = c->out + e * width;

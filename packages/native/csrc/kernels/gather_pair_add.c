@@ -11,7 +11,7 @@ typedef struct {
 
 static void HT_FN(pair_add_block)(void *context, size_t block) {
   pair_add *c = context;
-  size_t m = c->m, e0 = block * HT_EDGE_BLOCK, e1 = e0 + HT_EDGE_BLOCK < c->edges ? e0 + HT_EDGE_BLOCK : c->edges;
+  size_t m = c->m, e0 = block * HT_EDGE_BLOCK, e1 = ht_block_end(block, HT_EDGE_BLOCK, c->edges);
   for (size_t e = e0; e < e1; e++) {
     const float *x = c->edge + e * m, *a = c->table + (size_t)c->first[e] * 2 * m,
                 *b = c->table + (size_t)c->second[e] * 2 * m + m;

@@ -10,7 +10,7 @@ typedef struct {
 
 static void HT_FN(gather_block)(void *context, size_t block) {
   rows_gather *c = context;
-  size_t r0 = block * HT_EDGE_BLOCK, r1 = r0 + HT_EDGE_BLOCK < c->count ? r0 + HT_EDGE_BLOCK : c->count;
+  size_t r0 = block * HT_EDGE_BLOCK, r1 = ht_block_end(block, HT_EDGE_BLOCK, c->count);
   for (size_t r = r0; r < r1; r++) memcpy(c->out + r * c->width, c->x + (size_t)c->index[r] * c->width, c->width * sizeof(float));
 }
 

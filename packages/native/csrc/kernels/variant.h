@@ -22,6 +22,20 @@
 
 #include "../fastmath.h"
 
+// The end of block `block` of `size` items out of `total` (its start is block * size).
+static inline size_t ht_block_end(size_t block, size_t size, size_t total) {
+  size_t end = (block + 1) * size;
+  return end < total ? end : total;
+}
+
+// sum over c < chunks of partial[c * stride + index], in float64 and in chunk order: the same for
+// every thread count, whichever thread summed which chunk.
+static inline double ht_sum_chunks(const float *partial, size_t chunks, size_t stride, size_t index) {
+  double sum = 0.0;
+  for (size_t c = 0; c < chunks; c++) sum += partial[c * stride + index];
+  return sum;
+}
+
 // Index checks in one pass before the work: the kernels then run without branches.
 static inline int ht_check_index(const int32_t *index, size_t count, size_t rows, size_t *bad) {
   for (size_t e = 0; e < count; e++) {
