@@ -4,7 +4,8 @@ import { modeOf } from './losses';
 import { TUNE5_PIVOT_SEARCH, TUNE5_TRANSFORMER } from './config';
 import { transformerClusterer } from './clusterer';
 import { STransformer } from './model';
-import { bestPivotPath, micrograph, type LocalGraph } from './pivot-search';
+import { Rng } from '@hypertrack/core';
+import { bestPivotPath, hitNorms, micrograph, seedCandidates, type LocalGraph } from './pivot-search';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -39,6 +40,20 @@ describe('pivot walk', () => {
     graph.active[2] = 0;
     expect(bestPivotPath(graph, [0], TUNE5_PIVOT_SEARCH).nodes).toEqual([0, 1, 3]);
     graph.active[2] = 1;
+  });
+
+  it('ranks seed candidates by |x| or transverse |x| of the hits', () => {
+    // Local nodes 0-4 are hits 10-14; hit 12 is farthest from the beam line, hit 14 farthest overall.
+    const coords = new Float32Array(15 * 3);
+    coords.set([100, 0, 0], 3 * 12);
+    coords.set([10, 0, 500], 3 * 14);
+    coords.set([50, 0, 0], 3 * 11);
+    const norms = () => hitNorms(coords);
+    expect(seedCandidates(graph, { ...TUNE5_PIVOT_SEARCH, seedStrategy: 'max_T' }, Rng.fromSeed(1), norms)).toEqual([2, 1]);
+    expect(seedCandidates(graph, { ...TUNE5_PIVOT_SEARCH, seedStrategy: 'max' }, Rng.fromSeed(1), norms)).toEqual([4, 2]);
+    expect(seedCandidates(graph, { ...TUNE5_PIVOT_SEARCH, seedStrategy: 'min' }, Rng.fromSeed(1), norms)).toEqual([0, 3]);
+    // 'random' never asks for the norms.
+    expect(seedCandidates(graph, TUNE5_PIVOT_SEARCH, Rng.fromSeed(1), () => { throw new Error('norms read'); })).toHaveLength(2);
   });
 
   it('spans the micrograph from the pivots out-edges', () => {

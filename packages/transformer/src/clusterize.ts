@@ -1,15 +1,19 @@
 import { ConfigError, Rng } from '@hypertrack/core';
 import { membersOf, resolveClusterOptions, weakComponents, type ClusterGraph, type ClusterOptions, type ClusterResult, type ClusterStats } from '@hypertrack/cluster';
 import { TUNE5_PIVOT_SEARCH, type PivotSearchConfig } from './config';
-import { bestPivotPath, micrograph, seedCandidates, type LocalGraph } from './pivot-search';
+import { bestPivotPath, hitNorms, micrograph, seedCandidates, type HitNorms, type LocalGraph } from './pivot-search';
+
+/** What the pivot search reads: the scored edges and the hits' coordinates (for the seed choice). */
+export interface PivotGraph extends ClusterGraph {
+  /** [numHits, 3] row-major: x, y, z in mm. */
+  readonly coords: Float32Array;
+}
 
 /** The transformer's input beyond the edge graph: per hit, the GNN latent and the coordinates. */
-export interface TransformerGraph extends ClusterGraph {
+export interface TransformerGraph extends PivotGraph {
   /** [numHits, latentDim] row-major: the GNN's latents z. */
   readonly latents: Float32Array;
   readonly latentDim: number;
-  /** [numHits, 3] row-major: x, y, z in mm. */
-  readonly coords: Float32Array;
 }
 
 /** One component's question to the model: its micrograph rows and its pivot rows. */
@@ -72,7 +76,7 @@ export type TransformerClusterResult = ClusterResult & { stats: TransformerStats
  * synchronously inside a gradient tape in training, where the scorer keeps the model's outputs for
  * the cluster losses.
  */
-export function* clusteringRounds(graph: TransformerGraph, options: TransformerClusterOptions = {}): Generator<MicrographQuery[], TransformerClusterResult, Float32Array[]> {
+export function* clusteringRounds(graph: PivotGraph, options: TransformerClusterOptions = {}): Generator<MicrographQuery[], TransformerClusterResult, Float32Array[]> {
   const t0 = performance.now();
   const { threshold, minGraph } = resolveClusterOptions(options);
   const config: PivotSearchConfig = { ...TUNE5_PIVOT_SEARCH, ...options.search };
@@ -89,7 +93,8 @@ export function* clusteringRounds(graph: TransformerGraph, options: TransformerC
   let clusters = 0;
   let failures = 0;
   let trials = 0;
-  const norms = hitNorms(graph);
+  let norms: HitNorms | null = null;
+  const normsOnce = () => (norms ??= hitNorms(graph.coords));
   for (let first = 0; first < locals.length; first += batchComponents) {
     const chunk = locals.slice(first, first + batchComponents);
     const exhausted = new Uint8Array(chunk.length);
@@ -104,8 +109,7 @@ export function* clusteringRounds(graph: TransformerGraph, options: TransformerC
           exhausted[c] = 1;
           return;
         }
-        const localNorms = { full: Float64Array.from(local.hits, (h) => norms.full[h]), transverse: Float64Array.from(local.hits, (h) => norms.transverse[h]) };
-        const seeds = seedCandidates(local, config, rng.split(`c${first + c}r${round}`), localNorms);
+        const seeds = seedCandidates(local, config, rng.split(`c${first + c}r${round}`), normsOnce);
         const path = bestPivotPath(local, seeds, config);
         if (path.nodes.length < config.pivots) {
           failures++;
@@ -154,7 +158,7 @@ export async function clusterWithScorer(graph: TransformerGraph, score: Microgra
 }
 
 /** The loop with a synchronous scorer (inside a gradient tape, where nothing may be awaited). */
-export function clusterWithSyncScorer(graph: TransformerGraph, score: (queries: readonly MicrographQuery[]) => Float32Array[], options: TransformerClusterOptions = {}): TransformerClusterResult {
+export function clusterWithSyncScorer(graph: PivotGraph, score: (queries: readonly MicrographQuery[]) => Float32Array[], options: TransformerClusterOptions = {}): TransformerClusterResult {
   const rounds = clusteringRounds(graph, options);
   let step = rounds.next();
   while (!step.done) step = rounds.next(score(step.value));
@@ -196,16 +200,4 @@ function localGraphs(graph: ClusterGraph, component: Int32Array, count: number, 
     out.push({ hits: Int32Array.from(hits), start, target, prob, active: new Uint8Array(hits.length).fill(1) });
   }
   return out;
-}
-
-function hitNorms(graph: TransformerGraph): { full: Float64Array; transverse: Float64Array } {
-  const n = graph.numHits;
-  const full = new Float64Array(n);
-  const transverse = new Float64Array(n);
-  for (let h = 0; h < n; h++) {
-    const [x, y, z] = [graph.coords[3 * h], graph.coords[3 * h + 1], graph.coords[3 * h + 2]];
-    transverse[h] = Math.hypot(x, y);
-    full[h] = Math.hypot(x, y, z);
-  }
-  return { full, transverse };
 }

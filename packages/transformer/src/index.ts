@@ -1,19 +1,20 @@
 export { TUNE5_TRANSFORMER, TUNE5_PIVOT_SEARCH, type TransformerConfig, type PivotSearchConfig } from './config';
 export { STransformer } from './model';
-export { bestPivotPath, micrograph, seedCandidates, type LocalGraph, type PivotPath } from './pivot-search';
+export { bestPivotPath, micrograph, seedCandidates, hitNorms, type HitNorms, type LocalGraph, type PivotPath } from './pivot-search';
 export {
   clusterWithScorer,
   clusterWithSyncScorer,
   clusteringRounds,
   type AcceptedCluster,
   type TransformerClusterResult,
+  type PivotGraph,
   type TransformerGraph,
   type MicrographQuery,
   type MicrographScorer,
   type TransformerClusterOptions,
   type TransformerStats,
 } from './clusterize';
-export { transformerScorer } from './scorer';
+export { transformerScorer, micrographLogits } from './scorer';
 export { transformerClusterer, type TransformerClusterer } from './clusterer';
 export {
   modeOf,

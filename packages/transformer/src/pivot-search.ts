@@ -17,6 +17,25 @@ export interface LocalGraph {
   readonly active: Uint8Array;
 }
 
+/** |x| and the transverse |x| of every hit of the event (for the seed strategies that rank by them). */
+export interface HitNorms {
+  readonly full: Float64Array;
+  readonly transverse: Float64Array;
+}
+
+/** |x| and sqrt(x^2 + y^2) per hit from [N, 3] coordinates. */
+export function hitNorms(coords: Float32Array): HitNorms {
+  const n = coords.length / 3;
+  const full = new Float64Array(n);
+  const transverse = new Float64Array(n);
+  for (let h = 0; h < n; h++) {
+    const [x, y, z] = [coords[3 * h], coords[3 * h + 1], coords[3 * h + 2]];
+    transverse[h] = Math.hypot(x, y);
+    full[h] = Math.hypot(x, y, z);
+  }
+  return { full, transverse };
+}
+
 /** The best walk of one round: its local nodes and its summed log-odds. */
 export interface PivotPath {
   readonly nodes: number[];
@@ -26,9 +45,9 @@ export interface PivotPath {
 /**
  * The seed candidates of a round (seed_ktop_max of them): a random choice, or the active nodes
  * with the largest or smallest |x| ('max', 'min') or transverse |x| ('max_T', 'min_T'); `norms`
- * gives those per local node.
+ * gives those per hit of the event (called only by those strategies).
  */
-export function seedCandidates(graph: LocalGraph, config: PivotSearchConfig, rng: Rng, norms: { full: Float64Array; transverse: Float64Array }): number[] {
+export function seedCandidates(graph: LocalGraph, config: PivotSearchConfig, rng: Rng, norms: () => HitNorms): number[] {
   const active: number[] = [];
   for (let u = 0; u < graph.active.length; u++) if (graph.active[u] === 1) active.push(u);
   const count = Math.min(config.seedCandidates, active.length);
@@ -41,9 +60,11 @@ export function seedCandidates(graph: LocalGraph, config: PivotSearchConfig, rng
     case 'min':
     case 'max_T':
     case 'min_T': {
-      const key = config.seedStrategy.endsWith('_T') ? norms.transverse : norms.full;
+      const { full, transverse } = norms();
+      const key = config.seedStrategy.endsWith('_T') ? transverse : full;
       const sign = config.seedStrategy.startsWith('max') ? -1 : 1;
-      return [...active].sort((a, b) => sign * (key[a] - key[b]) || a - b).slice(0, count);
+      const hits = graph.hits;
+      return [...active].sort((a, b) => sign * (key[hits[a]] - key[hits[b]]) || a - b).slice(0, count);
     }
   }
 }

@@ -1,46 +1,73 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherRows } from '@hypertrack/nn';
 import type { MicrographQuery, MicrographScorer, TransformerGraph } from './clusterize';
 import type { STransformer } from './model';
 
 /**
- * The STransformer as a micrograph scorer: rows [z, x] (latent, then raw mm coordinates) for each
- * micrograph hit and pivot, zero-padded to the longest of the batch with boolean masks, one forward
- * pass in evaluation mode, sigmoid; each query gets its first |micrograph| probabilities.
+ * Logits [B, nq] of a batch of queries: each query's micrograph and pivot rows gathered from
+ * `table` ([N + 1, width]: one row [z, x] per hit, then a zero row that pads every query to the
+ * longest of the batch), with the padding masked. Differentiable in `table` and the model; the
+ * tensors belong to the caller's scope. Query b's outputs are row b's first |nodes| entries.
+ */
+export function micrographLogits(model: STransformer, table: tf.Tensor2D, queries: readonly MicrographQuery[]): tf.Tensor2D {
+  const width = model.config.inDim;
+  const padRow = table.shape[0] - 1;
+  const batch = queries.length;
+  const padded = (pick: (q: MicrographQuery) => Int32Array) => {
+    const length = Math.max(...queries.map((q) => pick(q).length));
+    const index = new Int32Array(batch * length).fill(padRow);
+    const mask = new Uint8Array(batch * length);
+    queries.forEach((q, b) => {
+      index.set(pick(q), b * length);
+      mask.fill(1, b * length, b * length + pick(q).length);
+    });
+    return {
+      rows: tf.reshape(gatherRows(table, index), [batch, length, width]) as tf.Tensor3D,
+      mask: tf.tensor2d(mask, [batch, length], 'bool'),
+    };
+  };
+  const nodes = padded((q) => q.nodes);
+  const pivots = padded((q) => q.pivots);
+  return model.apply(nodes.rows, pivots.rows, nodes.mask, pivots.mask);
+}
+
+/** Each query's probabilities: the first |nodes| entries of its row of sigmoid(logits). */
+export function queryProbabilities(probabilities: Float32Array, columns: number, queries: readonly MicrographQuery[]): Float32Array[] {
+  return queries.map((q, b) => probabilities.slice(b * columns, b * columns + q.nodes.length));
+}
+
+/** [N + 1, latentDim + 3] host rows [z, x] of a graph's hits and the zero padding row, built once per graph. */
+const hostTables = new WeakMap<TransformerGraph, Float32Array>();
+function hostTable(graph: TransformerGraph): Float32Array {
+  let table = hostTables.get(graph);
+  if (table === undefined) {
+    const width = graph.latentDim + 3;
+    table = new Float32Array((graph.numHits + 1) * width);
+    for (let h = 0; h < graph.numHits; h++) {
+      table.set(graph.latents.subarray(h * graph.latentDim, (h + 1) * graph.latentDim), h * width);
+      table.set(graph.coords.subarray(3 * h, 3 * h + 3), h * width + graph.latentDim);
+    }
+    hostTables.set(graph, table);
+  }
+  return table;
+}
+
+/**
+ * The STransformer as a micrograph scorer at inference: rows [z, x] from the graph's host arrays,
+ * one forward pass in evaluation mode per batch of queries, sigmoid.
  */
 export function transformerScorer(model: STransformer): MicrographScorer {
   return async (graph: TransformerGraph, queries: readonly MicrographQuery[]) => {
     const width = model.config.inDim;
     if (graph.latentDim + 3 !== width) throw new RangeError(`the transformer reads rows of ${width} values; latents of ${graph.latentDim} plus 3 coordinates make ${graph.latentDim + 3}`);
-    const batch = queries.length;
-    const nq = Math.max(...queries.map((q) => q.nodes.length));
-    const np = Math.max(...queries.map((q) => q.pivots.length));
-    const rows = (hits: Int32Array, length: number) => {
-      const out = new Float32Array(length * width);
-      hits.forEach((h, k) => {
-        out.set(graph.latents.subarray(h * graph.latentDim, (h + 1) * graph.latentDim), k * width);
-        out.set(graph.coords.subarray(3 * h, 3 * h + 3), k * width + graph.latentDim);
-      });
-      return out;
-    };
-    const nodeData = new Float32Array(batch * nq * width);
-    const pivotData = new Float32Array(batch * np * width);
-    const nodeMask = new Uint8Array(batch * nq);
-    const pivotMask = new Uint8Array(batch * np);
-    queries.forEach((q, b) => {
-      nodeData.set(rows(q.nodes, q.nodes.length), b * nq * width);
-      pivotData.set(rows(q.pivots, q.pivots.length), b * np * width);
-      nodeMask.fill(1, b * nq, b * nq + q.nodes.length);
-      pivotMask.fill(1, b * np, b * np + q.pivots.length);
-    });
     const wasTraining = model.training;
     model.eval();
     try {
-      const probabilities = tf.tidy(() =>
-        tf.sigmoid(model.apply(tf.tensor3d(nodeData, [batch, nq, width]), tf.tensor3d(pivotData, [batch, np, width]), tf.tensor2d(nodeMask, [batch, nq], 'bool'), tf.tensor2d(pivotMask, [batch, np], 'bool'))),
-      );
-      const values = await probabilities.data();
+      const probabilities = tf.tidy(() => tf.sigmoid(micrographLogits(model, tf.tensor2d(hostTable(graph), [graph.numHits + 1, width]), queries)));
+      const columns = probabilities.shape[1] as number;
+      const values = (await probabilities.data()) as Float32Array;
       probabilities.dispose();
-      return queries.map((q, b) => Float32Array.from(values.subarray(b * nq, b * nq + q.nodes.length)));
+      return queryProbabilities(values, columns, queries);
     } finally {
       model.train(wasTraining);
     }

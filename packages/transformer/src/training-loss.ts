@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRows } from '@hypertrack/nn';
-import { clusterWithSyncScorer, type MicrographQuery, type TransformerClusterOptions, type TransformerClusterResult, type TransformerGraph } from './clusterize';
+import { clusterWithSyncScorer, type MicrographQuery, type TransformerClusterOptions, type TransformerClusterResult } from './clusterize';
+import { micrographLogits, queryProbabilities } from './scorer';
 import { clusterFocalLoss, clusterTarget, diceLoss, eventClusterLosses, intersectLoss, intersectWeights, jaccardLoss, type ClusterTarget, type SetLoss } from './losses';
 import type { STransformer } from './model';
 
@@ -45,33 +45,13 @@ export function clusterLosses(model: STransformer, z: tf.Tensor2D, event: Cluste
   const logitsOf: tf.Tensor2D[] = [];
   const queriesOf: MicrographQuery[][] = [];
   const score = (queries: readonly MicrographQuery[]): Float32Array[] => {
-    const batch = queries.length;
-    const nq = Math.max(...queries.map((q) => q.nodes.length));
-    const np = Math.max(...queries.map((q) => q.pivots.length));
-    const padded = (pick: (q: MicrographQuery) => Int32Array, length: number) => {
-      const index = new Int32Array(batch * length).fill(n);
-      const mask = new Uint8Array(batch * length);
-      queries.forEach((q, b) => {
-        index.set(pick(q), b * length);
-        mask.fill(1, b * length, b * length + pick(q).length);
-      });
-      return { index, mask };
-    };
-    const nodes = padded((q) => q.nodes, nq);
-    const pivots = padded((q) => q.pivots, np);
-    const logits = model.apply(
-      tf.reshape(gatherRows(table, nodes.index), [batch, nq, width]) as tf.Tensor3D,
-      tf.reshape(gatherRows(table, pivots.index), [batch, np, width]) as tf.Tensor3D,
-      tf.tensor2d(nodes.mask, [batch, nq], 'bool'),
-      tf.tensor2d(pivots.mask, [batch, np], 'bool'),
-    );
+    const logits = micrographLogits(model, table, queries);
     logitsOf.push(logits);
     queriesOf.push([...queries]);
     const probabilities = tf.tidy(() => tf.sigmoid(logits).dataSync()) as Float32Array;
-    return queries.map((q, b) => probabilities.slice(b * nq, b * nq + q.nodes.length));
+    return queryProbabilities(probabilities, logits.shape[1], queries);
   };
-  const graph: TransformerGraph = { numHits: n, src: event.src, dst: event.dst, prob: event.prob, latents: new Float32Array(0), latentDim: width - 3, coords: event.coords };
-  const result = clusterWithSyncScorer(graph, score, options);
+  const result = clusterWithSyncScorer({ numHits: n, src: event.src, dst: event.dst, prob: event.prob, coords: event.coords }, score, options);
   const weightOf = event.hitWeights === undefined ? () => 1 / n : (h: number) => (event.hitWeights as Float32Array)[h];
   const setLoss = options.setLoss ?? 'intersect';
   const perCluster = result.accepted.map(({ trial, query, hits }) => {
