@@ -7,7 +7,7 @@ module.exports = {
   transform: {
     '^.+\\.[tj]s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   testEnvironmentOptions: { customExportConditions: ['@hypertrack/source', 'node', 'require', 'default'] },
 };

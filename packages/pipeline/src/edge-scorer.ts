@@ -14,6 +14,8 @@ export interface EdgeScorer {
   /** One line for headers and run records, e.g. the checkpoint and its step. */
   readonly description: string;
   score(graph: ScoringGraph): Promise<Float32Array>;
+  /** The same with the GNN's per-hit latents z [numHits, latentDim] (what the transformer reads); absent for scorers without latents. */
+  scoreWithLatents?(graph: ScoringGraph): Promise<{ probabilities: Float32Array; latents: Float32Array; latentDim: number }>;
   dispose(): void;
 }
 
@@ -25,6 +27,11 @@ export function gnnEdgeScorer(model: EdgePredictor, description = 'GNN'): EdgeSc
       const input = networkInput(graph.points, model.config);
       const { probabilities } = await model.predict({ numNodes: graph.numHits, ...input, src: graph.src, dst: graph.dst });
       return probabilities;
+    },
+    async scoreWithLatents(graph) {
+      const input = networkInput(graph.points, model.config);
+      const { probabilities, z } = await model.predict({ numNodes: graph.numHits, ...input, src: graph.src, dst: graph.dst });
+      return { probabilities, latents: z, latentDim: model.config.zDim };
     },
     dispose: () => model.dispose(),
   };

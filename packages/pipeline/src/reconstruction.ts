@@ -1,5 +1,5 @@
 import { clusterers as builtInClusterers, selectClusterer, type ClusterAlgorithm, type ClusterResult } from '@hypertrack/cluster';
-import { createProgress, Rng, type EventStream, type ProgressSink, type TrackMLEvent } from '@hypertrack/core';
+import { ConfigError, createProgress, Rng, type EventStream, type ProgressSink, type TrackMLEvent } from '@hypertrack/core';
 import { eventPoints, reducedEventPoints, type EventPoints } from '@hypertrack/event';
 import { edgeLabels, GraphBuilder, truthEdges, type LocalEdges, type VoxdynGraph, type VoxdynModel } from '@hypertrack/voxdyn';
 import { resolveReconstructionConfig, type ReconstructionConfig, type ReconstructionSettings } from './config';
@@ -54,6 +54,8 @@ export class Reconstruction {
   private readonly edgeScorer: EdgeScorer | null;
   private readonly clusterer: ClusterAlgorithm | null;
   private readonly seedStream: Rng;
+  /** The transformer reads the GNN's per-hit latents besides the edge scores. */
+  private readonly latentsWanted: boolean;
 
   constructor(stages: ReconstructionStages, settings: ReconstructionSettings = {}) {
     this.config = resolveReconstructionConfig(settings);
@@ -63,6 +65,10 @@ export class Reconstruction {
     this.clusterer = cluster.algorithm === 'none' ? null : selectClusterer(cluster.algorithm, stages.clusterers ?? builtInClusterers);
     this.seedStream = Rng.fromSeed(reduction.seed);
     this.builder = new GraphBuilder(stages.vd, { minCount: graph.minCount, maxEdges: graph.maxEdges, selfLoops: graph.selfLoops });
+    this.latentsWanted = cluster.algorithm === 'transformer';
+    if (this.latentsWanted && this.edgeScorer !== null && this.edgeScorer.scoreWithLatents === undefined) {
+      throw new ConfigError('--cluster', `transformer reads the GNN's latents, which the edge stage (${this.edgeScorer.description}) does not give`);
+    }
   }
 
   /** The Voxel-Dynamics model's topology and cell count, for headers and run records. */
@@ -83,16 +89,26 @@ export class Reconstruction {
     const labels = hasTruth ? edgeLabels(this.vd.node2node, graph, points, 3, membership, truth ?? undefined) : null;
 
     let probabilities: Float32Array | null = null;
+    let latents: { latents: Float32Array; latentDim: number } | null = null;
     let edgeScoresMs = 0;
     if (this.edgeScorer !== null) {
       const t0 = performance.now();
-      probabilities = await this.edgeScorer.score({ numHits: graph.numHits, points, src: graph.src, dst: graph.dst });
+      const scoring = { numHits: graph.numHits, points, src: graph.src, dst: graph.dst };
+      if (this.latentsWanted && this.edgeScorer.scoreWithLatents !== undefined) {
+        const scored = await this.edgeScorer.scoreWithLatents(scoring);
+        probabilities = scored.probabilities;
+        latents = { latents: scored.latents, latentDim: scored.latentDim };
+      } else {
+        probabilities = await this.edgeScorer.score(scoring);
+      }
       edgeScoresMs = performance.now() - t0;
     }
     let clusters: ClusterResult | null = null;
     if (this.clusterer !== null && probabilities !== null) {
       const { threshold, minGraph } = this.config.cluster;
-      clusters = await this.clusterer.cluster({ numHits: graph.numHits, src: graph.src, dst: graph.dst, prob: probabilities }, { threshold, minGraph });
+      // The transformer's graph also carries the hits' positions and latents; other clusterers ignore them.
+      const clusterGraph = { numHits: graph.numHits, src: graph.src, dst: graph.dst, prob: probabilities, coords: points, ...latents };
+      clusters = await this.clusterer.cluster(clusterGraph, { threshold, minGraph });
     }
     return {
       ...prepared,

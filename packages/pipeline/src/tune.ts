@@ -12,6 +12,7 @@ import {
   type GnnConfig,
   type TrainerConfig,
 } from '@hypertrack/gnn';
+import { TUNE5_CLUSTER_LOSS, TUNE5_PIVOT_SEARCH, TUNE5_TRANSFORMER, type ClusterLossConfig, type PivotSearchConfig, type TransformerConfig } from '@hypertrack/transformer';
 import type { ReconstructionSettings } from './config';
 import { definedValues } from './defined';
 
@@ -19,6 +20,16 @@ import { definedValues } from './defined';
 export interface TuneClusterConfig {
   readonly edgeThreshold: number;
   readonly minGraph: number;
+}
+
+/** The transformer and its training (reference 3.5, 3.8, 4.2-4.3). */
+export interface TuneTransformerConfig {
+  /** The STransformer's sizes; its row width is the GNN's zDim + 3 (the latents and x, y, z). */
+  readonly model: Omit<TransformerConfig, 'inDim'>;
+  readonly search: PivotSearchConfig;
+  readonly losses: ClusterLossConfig;
+  /** The training edge AUC that switches the transformer's training on (`--auc-threshold`). */
+  readonly aucThreshold: number;
 }
 
 /**
@@ -32,7 +43,10 @@ export interface Tune {
   readonly training: TrainerConfig;
   readonly data: DataConfig;
   readonly cluster: TuneClusterConfig;
+  readonly transformer: TuneTransformerConfig;
 }
+
+const { inDim: _rowWidth, ...TUNE5_TRANSFORMER_SIZES } = TUNE5_TRANSFORMER;
 
 export const TUNE5: Tune = {
   param: 'tune-5',
@@ -40,7 +54,13 @@ export const TUNE5: Tune = {
   training: TUNE5_TRAINING,
   data: TUNE5_DATA,
   cluster: { edgeThreshold: DEFAULT_EDGE_THRESHOLD, minGraph: DEFAULT_MIN_GRAPH },
+  transformer: { model: TUNE5_TRANSFORMER_SIZES, search: TUNE5_PIVOT_SEARCH, losses: TUNE5_CLUSTER_LOSS, aucThreshold: 0.998 },
 };
+
+/** The transformer's full config under a tune: rows of the GNN's latents and the 3 coordinates. */
+export function tuneTransformerConfig(tune: Tune): TransformerConfig {
+  return { ...tune.transformer.model, inDim: tune.model.zDim + 3 };
+}
 
 /** The reconstruction settings a tune implies (its clusterer); flags go on top. */
 export function tuneReconstructionSettings(tune: Tune): ReconstructionSettings {
@@ -90,6 +110,20 @@ export function checkTune(config: Tune): void {
   checkDataConfig(config.data);
   if (!(config.cluster.edgeThreshold >= 0 && config.cluster.edgeThreshold <= 1)) throw new ConfigError('cluster.edgeThreshold', 'must be in [0, 1]');
   if (!Number.isInteger(config.cluster.minGraph) || config.cluster.minGraph < 1) throw new ConfigError('cluster.minGraph', 'must be an integer >= 1');
+  const t = config.transformer;
+  if (!(t.aucThreshold >= 0 && t.aucThreshold <= 1)) throw new ConfigError('transformer.aucThreshold', `must be in [0, 1], got ${t.aucThreshold}`);
+  for (const key of ['hDim', 'nstackDec', 'heads'] as const) {
+    if (!Number.isInteger(t.model[key]) || t.model[key] < 1) throw new ConfigError(`transformer.model.${key}`, `must be an integer >= 1, got ${t.model[key]}`);
+  }
+  if (t.model.hDim % t.model.heads !== 0) throw new ConfigError('transformer.model.heads', `must divide hDim ${t.model.hDim}, got ${t.model.heads}`);
+  if (!Number.isInteger(t.search.pivots) || t.search.pivots < 1) throw new ConfigError('transformer.search.pivots', 'must be an integer >= 1');
+  if (!(t.search.acceptThreshold > 0 && t.search.acceptThreshold < 1)) throw new ConfigError('transformer.search.acceptThreshold', 'must be in (0, 1)');
+  if (!['pivotmajor', 'major'].includes(t.losses.target)) throw new ConfigError('transformer.losses.target', `must be pivotmajor or major, got '${t.losses.target}'`);
+  if (!['intersect', 'dice', 'jaccard'].includes(t.losses.setLoss)) throw new ConfigError('transformer.losses.setLoss', `must be intersect, dice or jaccard, got '${t.losses.setLoss}'`);
+  if (!['all', 'accepted'].includes(t.losses.supervise)) throw new ConfigError('transformer.losses.supervise', `must be all or accepted, got '${t.losses.supervise}'`);
+  for (const key of ['clusterBCE', 'clusterContrastive'] as const) {
+    if (!(t.losses.weights[key] >= 0)) throw new ConfigError(`transformer.losses.weights.${key}`, 'must be a number >= 0');
+  }
 }
 
 /** Reads a tune file (JSON) over the tune-5 defaults; without a file, tune-5 itself. */
@@ -118,6 +152,7 @@ export interface TuneOverrides {
   readonly training?: Partial<TrainerConfig>;
   readonly data?: Partial<DataConfig>;
   readonly cluster?: Partial<TuneClusterConfig>;
+  readonly transformer?: Partial<TuneTransformerConfig>;
 }
 
 /** The tune with `overrides` on top (a command line's flags), checked again. */
@@ -129,6 +164,7 @@ export function overrideTune(tune: Tune, overrides: TuneOverrides): Tune {
     training: over(tune.training, overrides.training),
     data: over(tune.data, overrides.data),
     cluster: over(tune.cluster, overrides.cluster),
+    transformer: over(tune.transformer, overrides.transformer),
   };
   checkTune(out);
   return out;

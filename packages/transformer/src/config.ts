@@ -42,3 +42,25 @@ export const TUNE5_PIVOT_SEARCH: PivotSearchConfig = Object.freeze({
   minClusterSize: 4,
   micrograph: 'pivot-spanned',
 });
+
+/** The cluster losses of training (reference 4.3 c and the tune's `beta.net`). */
+export interface ClusterLossConfig {
+  /** beta.net.cluster_BCE and beta.net.cluster_contrastive. */
+  readonly weights: { readonly clusterBCE: number; readonly clusterContrastive: number };
+  /** Which hits are the target of a micrograph: the pivots' majority track ('pivotmajor') or the micrograph's ('major'). */
+  readonly target: 'pivotmajor' | 'major';
+  /** The set loss under cluster_contrastive. */
+  readonly setLoss: 'intersect' | 'dice' | 'jaccard';
+  /** Focal gamma of cluster_BCE. */
+  readonly gamma: number;
+  /** Supervise every scored micrograph ('all') or only the accepted clusters ('accepted', the reference; it can start dead). */
+  readonly supervise: 'all' | 'accepted';
+}
+
+export const TUNE5_CLUSTER_LOSS: ClusterLossConfig = Object.freeze({
+  weights: Object.freeze({ clusterBCE: 0.2, clusterContrastive: 0.2 }),
+  target: 'pivotmajor',
+  setLoss: 'intersect',
+  gamma: 1,
+  supervise: 'all',
+});

@@ -1,4 +1,4 @@
-export { TUNE5_TRANSFORMER, TUNE5_PIVOT_SEARCH, type TransformerConfig, type PivotSearchConfig } from './config';
+export { TUNE5_TRANSFORMER, TUNE5_PIVOT_SEARCH, TUNE5_CLUSTER_LOSS, type TransformerConfig, type PivotSearchConfig, type ClusterLossConfig } from './config';
 export { STransformer } from './model';
 export { bestPivotPath, micrograph, seedCandidates, hitNorms, type HitNorms, type LocalGraph, type PivotPath } from './pivot-search';
 export {

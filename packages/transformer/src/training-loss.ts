@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { clusterWithSyncScorer, type MicrographQuery, type TransformerClusterOptions, type TransformerClusterResult } from './clusterize';
+import { clusterWithSyncScorer, type AcceptedCluster, type MicrographQuery, type TransformerClusterOptions, type TransformerClusterResult } from './clusterize';
+import { TUNE5_PIVOT_SEARCH } from './config';
 import { micrographLogits, queryProbabilities } from './scorer';
 import { clusterFocalLoss, clusterTarget, diceLoss, eventClusterLosses, intersectLoss, intersectWeights, jaccardLoss, type ClusterTarget, type SetLoss } from './losses';
 import type { STransformer } from './model';
@@ -26,6 +27,14 @@ export interface ClusterLossOptions extends TransformerClusterOptions {
   readonly setLoss?: SetLoss;
   /** Focal gamma of the cluster BCE. Default 1. */
   readonly gamma?: number;
+  /**
+   * Which micrographs the losses supervise: every one the model scored ('all', default), or only
+   * those accepted as clusters ('accepted', the reference). With 'accepted' a transformer whose
+   * first outputs fall below the acceptance threshold never accepts a cluster, so never gets a
+   * gradient (a dead start, for about a third of the initial seeds measured); 'all' also teaches it
+   * from the micrographs it rejects.
+   */
+  readonly supervise?: 'all' | 'accepted';
 }
 
 /**
@@ -44,24 +53,50 @@ export function clusterLosses(model: STransformer, z: tf.Tensor2D, event: Cluste
   const table = tf.concat([tf.concat([z, tf.tensor2d(event.coords, [n, 3])], 1), tf.zeros([1, width])], 0) as tf.Tensor2D;
   const logitsOf: tf.Tensor2D[] = [];
   const queriesOf: MicrographQuery[][] = [];
+  const probabilitiesOf: Float32Array[][] = [];
   const score = (queries: readonly MicrographQuery[]): Float32Array[] => {
     const logits = micrographLogits(model, table, queries);
     logitsOf.push(logits);
     queriesOf.push([...queries]);
     const probabilities = tf.tidy(() => tf.sigmoid(logits).dataSync()) as Float32Array;
-    return queryProbabilities(probabilities, logits.shape[1], queries);
+    const perQuery = queryProbabilities(probabilities, logits.shape[1], queries);
+    probabilitiesOf.push(perQuery);
+    return perQuery;
   };
   const result = clusterWithSyncScorer({ numHits: n, src: event.src, dst: event.dst, prob: event.prob, coords: event.coords }, score, options);
   const weightOf = event.hitWeights === undefined ? () => 1 / n : (h: number) => (event.hitWeights as Float32Array)[h];
   const setLoss = options.setLoss ?? 'intersect';
-  const perCluster = result.accepted.map(({ trial, query, hits }) => {
+  const supervised = options.supervise === 'accepted' ? result.accepted : everyQuery(queriesOf, probabilitiesOf, result.accepted, options.search?.acceptThreshold ?? TUNE5_PIVOT_SEARCH.acceptThreshold);
+  const perCluster = supervised.map(({ trial, query, hits }) => {
     const q = queriesOf[trial][query];
     const logits = tf.reshape(tf.slice(logitsOf[trial], [query, 0], [1, q.nodes.length]), [q.nodes.length]) as tf.Tensor1D;
-    const { y } = clusterTarget(event.trueTrack, q.nodes, q.pivots, hits, options.target ?? 'pivotmajor');
+    // A rejected micrograph may have chosen no hit: its target is then the pivots' track.
+    const { y } = clusterTarget(event.trueTrack, q.nodes, q.pivots, hits, hits.length === 0 ? 'pivotmajor' : (options.target ?? 'pivotmajor'));
     const probs = tf.sigmoid(logits) as tf.Tensor1D;
     const set =
       setLoss === 'intersect' ? intersectLoss(probs, intersectWeights(q.nodes, new Set(hits), y, weightOf)) : setLoss === 'dice' ? diceLoss(probs, y) : jaccardLoss(probs, y);
     return { bce: clusterFocalLoss(logits, y, options.gamma ?? 1), set };
   });
   return { ...eventClusterLosses(perCluster, setLoss), result };
+}
+
+/**
+ * Every scored micrograph with the hits it chose (probability above the acceptance threshold):
+ * the accepted clusters as they were accepted, the rejected ones with their too-small choice.
+ */
+function everyQuery(queriesOf: MicrographQuery[][], probabilitiesOf: Float32Array[][], accepted: readonly AcceptedCluster[], acceptThreshold: number): AcceptedCluster[] {
+  const acceptedAt = new Map(accepted.map((c) => [`${c.trial}:${c.query}`, c]));
+  const all: AcceptedCluster[] = [];
+  queriesOf.forEach((queries, trial) =>
+    queries.forEach((q, query) => {
+      const kept = acceptedAt.get(`${trial}:${query}`);
+      if (kept !== undefined) {
+        all.push(kept);
+        return;
+      }
+      const p = probabilitiesOf[trial][query];
+      all.push({ trial, query, hits: q.nodes.filter((_, k) => p[k] > acceptThreshold) });
+    }),
+  );
+  return all;
 }

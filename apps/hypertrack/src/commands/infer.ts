@@ -9,7 +9,10 @@ import {
   formatEventRows,
   formatGraphRows,
   gnnEdgeScorer,
+  loadTransformer,
   loadTune,
+  transformerStage,
+  type LoadedTransformer,
   mergeReconstructionSettings,
   RECONSTRUCTION_DEFAULTS,
   tuneReconstructionSettings,
@@ -32,6 +35,7 @@ interface InferOptions {
   model?: string;
   vdModel?: string;
   gnn?: string;
+  transformer?: string;
   rfactor?: number;
   noiseRatio?: number;
   seed?: number;
@@ -57,7 +61,8 @@ export function inferCommand(io: CliIO): Command {
     .option('--vd-model <file>', 'Voxel-Dynamics model written by pretrain-voxdyn')
     .option('--model <file>', 'the same as --vd-model')
     .option('--gnn <path>', 'GNN checkpoint folder (trainer.json + model.safetensors), or a folder of step-* checkpoints (the newest is used), e.g. <logdir>/checkpoints/<tag>')
-    .option('--cluster <algo>', `cut (connected components of edges above --edge-threshold), dbscan (eps 0.2, min samples 3 on 1 - p of those edges), hdbscan (EOM, min cluster size 4, min samples 2) or none (edge metrics only) (default: "${D.cluster.algorithm}")`)
+    .option('--transformer <path>', 'with --cluster transformer: the training checkpoint holding the transformer (default: the --gnn checkpoint)')
+    .option('--cluster <algo>', `cut (connected components of edges above --edge-threshold), dbscan (eps 0.2, min samples 3 on 1 - p of those edges), hdbscan (EOM, min cluster size 4, min samples 2), transformer (the trained Set-Transformer extracts one track at a time from each component) or none (edge metrics only) (default: "${D.cluster.algorithm}")`)
     .option('--edge-threshold <t>', `edge probability cut of the clustering and of GNN TPR/FPR (default: ${D.cluster.threshold})`, numberOption(0, 1))
     .option('--min-graph <n>', `components with fewer hits stay unclustered (default: ${D.cluster.minGraph})`, integerOption(1))
     .option('--hits-min <n>', `truth tracks and clusters need this many hits to count (DMS, efficiency, purity) (default: ${D.evaluation.hitsMin})`, integerOption(1))
@@ -92,11 +97,10 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   const fromTune = options.config === undefined ? {} : tuneReconstructionSettings(await loadTune(options.config));
   const settings = mergeReconstructionSettings(fromTune, settingsOf(options));
   const algorithm = settings.cluster?.algorithm;
-  const available = [...Object.keys(clusterers), 'none'];
-  if (algorithm !== undefined && !available.includes(algorithm)) {
-    const later = algorithm === 'transformer' ? ': the transformer is not built yet' : '';
-    throw new ConfigError('--cluster', `'${algorithm}' is not available${later}; choose one of ${available.join(', ')}`);
-  }
+  const available = [...Object.keys(clusterers), 'transformer', 'none'];
+  if (algorithm !== undefined && !available.includes(algorithm)) throw new ConfigError('--cluster', `'${algorithm}' is not available; choose one of ${available.join(', ')}`);
+  if (options.transformer !== undefined && algorithm !== 'transformer') throw new ConfigError('--transformer', 'needs --cluster transformer');
+  if (algorithm === 'transformer' && options.preOnly) throw new ConfigError('--cluster', 'transformer needs the GNN; leave out --pre-only');
   const vd = await loadModel(vdPath);
   const source = await openEvents(options.in, { events: options.events, eventsKey: '--events' });
   const overlap = vdOverlapNote(source.eventIds, vd.stats, vdPath);
@@ -104,19 +108,32 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
 
   let edgeScorer: EdgeScorer | undefined;
   let gnnPath: string | undefined;
+  let transformer: LoadedTransformer | undefined;
   if (!options.preOnly && options.gnn !== undefined) {
     await initBackend({ prefer: options.backend, log: (line) => io.stderr.write(`${line}\n`) });
     const { model, meta, path } = await loadEdgePredictor(options.gnn);
     io.stderr.write(`GNN: ${path} (step ${meta.step}, ${model.parameterCount()} parameters)\n`);
     edgeScorer = gnnEdgeScorer(model, `${path} (step ${meta.step})`);
     gnnPath = path;
+    if (algorithm === 'transformer') {
+      transformer = await loadTransformer(options.transformer ?? path);
+      io.stderr.write(`transformer: ${transformer.path} (step ${transformer.step}, ${transformer.model.parameterCount()} parameters)\n`);
+    }
   }
-  const reconstruction = new Reconstruction({ vd, edgeScorer }, settings);
+  const stages = { vd, edgeScorer, clusterers: transformer === undefined ? undefined : { ...clusterers, transformer: transformerStage(transformer) } };
+  let reconstruction: Reconstruction;
+  try {
+    reconstruction = new Reconstruction(stages, settings);
+  } catch (error) {
+    transformer?.model.dispose();
+    throw error;
+  }
   const evaluation = new RunEvaluation(reconstruction.config);
   try {
     await reconstruction.runAll(source, { sink: (event) => evaluation.add(event), progress: options.progress ? io.stderr : undefined });
   } finally {
     reconstruction.close();
+    transformer?.model.dispose();
   }
   const writer = options.logdir === undefined ? null : new RunFolderWriter(options.logdir);
   if (gnnPath === undefined) {
@@ -134,7 +151,7 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   );
   io.stdout.write(formatResultsTable(summary));
   if (writer === null) return;
-  await writer.info({ command: 'hypertrack infer', events: options.in, vdModel: vdPath, gnn: gnnPath, cluster: config.cluster.algorithm, edgeThreshold: config.cluster.threshold, rfactor: config.reduction.rfactor ?? 1 });
+  await writer.info({ command: 'hypertrack infer', events: options.in, vdModel: vdPath, gnn: gnnPath, ...(transformer === undefined ? {} : { transformer: transformer.path }), cluster: config.cluster.algorithm, edgeThreshold: config.cluster.threshold, rfactor: config.reduction.rfactor ?? 1 });
   await writer.results(summary, `${formatResultsTable(summary)}${formatResultsLatexRow(summary)}\n`);
   await writer.jsonLines(RUN_FILES.inferEvents, rows);
   await writer.roc('1-gnn', 'GNN', evaluation.roc());

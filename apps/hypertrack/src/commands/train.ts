@@ -18,7 +18,7 @@ import {
 } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
-import { loadTune, overrideTune, refuseVdOverlap, type Tune } from '@hypertrack/pipeline';
+import { createTransformerLoss, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, type Tune } from '@hypertrack/pipeline';
 import { RunFolderWriter } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
@@ -36,6 +36,7 @@ interface TrainOptions {
   epoch: number;
   softReset: boolean;
   cluster: string;
+  aucThreshold?: number;
   seed: number;
   iterations?: number;
   timeLimit?: number;
@@ -80,7 +81,8 @@ export function trainCommand(io: CliIO): Command {
     .option('--transfer-tag <tag>', 'start from the newest checkpoint of this tag (or checkpoint folder path), e.g. a lower pile-up stage')
     .option('--epoch <n>', '0: fresh start; -1: resume from the newest checkpoint of --save-tag; n: from step n', integerOption(-1), 0)
     .option('--soft-reset', 'when resuming or transferring, load only the weights (fresh optimizer and schedule)', false)
-    .option('--cluster <algo>', 'clustering during training: none (edge losses only)', 'none')
+    .option('--cluster <algo>', 'clustering during training: none (edge losses only) or transformer (the transformer joins once the training edge AUC passes --auc-threshold, and trains end to end with the GNN)', 'none')
+    .option('--auc-threshold <auc>', 'with --cluster transformer: the training edge AUC that switches the transformer on, with a fresh optimizer and schedule (default: the tune\'s transformer.aucThreshold, 0.998)', numberOption(0, 1))
     .option('--seed <s>', 'random seed: iteration t draws everything from the stream (seed, t)', integerOption(0), 12345)
     .option('--iterations <n>', 'stop when this many optimisation steps are done (counting resumed ones)', integerOption(1))
     .option('--time-limit <seconds>', 'stop after this much wall time (a checkpoint is written)', numberOption(0, 1e9))
@@ -118,6 +120,7 @@ function withFlags(tune: Tune, o: TrainOptions): Tune {
   }
   const features = o.hitFeatures as HitFeatures | undefined;
   return overrideTune(tune, {
+    transformer: { aucThreshold: o.aucThreshold },
     model: features === undefined ? undefined : { hitFeatures: features, coordDim: hitFeatureDim(features) },
     training: {
       optimizer: o.optimizer as Tune['training']['optimizer'] | undefined,
@@ -134,12 +137,13 @@ function withFlags(tune: Tune, o: TrainOptions): Tune {
 }
 
 async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
-  if (options.cluster !== 'none') {
+  if (options.cluster !== 'none' && options.cluster !== 'transformer') {
     throw new ConfigError(
       '--cluster',
-      `'${options.cluster}' during training needs the transformer phase, which is not built yet; train the edge predictor with --cluster none and cluster at inference (infer --cluster cut)`,
+      `'${options.cluster}' does not train: choose none (the edge predictor alone) or transformer; cut, dbscan and hdbscan have nothing to learn (use them at inference, infer --cluster ${options.cluster})`,
     );
   }
+  if (options.cluster !== 'transformer' && options.aucThreshold !== undefined) throw new ConfigError('--auc-threshold', 'needs --cluster transformer');
   const config = withFlags(await loadTune(options.config), options);
   const backend = await initBackend({ prefer: options.backend, log: (line) => io.stderr.write(`${line}\n`) });
 
@@ -186,8 +190,25 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
 
   const from = await startingCheckpoint({ tagDir, epoch: options.epoch, transferFrom: options.transferTag, checkpointsDir: join(options.logdir, 'checkpoints') });
   const state: FitState =
-    from === null ? { seed: options.seed, currentEvent: null, currentValEvent: null } : await resumeTraining(trainer, from, { softReset: options.softReset, transfer: options.transferTag !== undefined, seed: options.seed });
+    from === null
+      ? { seed: options.seed, currentEvent: null, currentValEvent: null }
+      : await resumeTraining(trainer, from, { softReset: options.softReset, transfer: options.transferTag !== undefined, seed: options.seed, createLatentLoss: createTransformerLoss });
   if (from !== null) io.stderr.write(`resumed from ${from} at step ${trainer.step}${options.softReset ? ' (soft reset: weights only)' : ''}\n`);
+  const joined = trainer.latentLoss;
+  if (joined !== null) io.stderr.write(`the ${joined.spec.name} trains along since step ${joined.since}${joined.auc === null ? '' : ` (training edge AUC ${joined.auc.toFixed(4)})`}\n`);
+  const phase =
+    options.cluster === 'transformer'
+      ? transformerPhase(
+          {
+            model: tuneTransformerConfig(resolved),
+            seed: Rng.fromSeed(options.seed).split('transformer-init').nextUint32(),
+            search: resolved.transformer.search,
+            losses: resolved.transformer.losses,
+            cluster: { threshold: resolved.cluster.edgeThreshold, minGraph: resolved.cluster.minGraph },
+          },
+          resolved.transformer.aucThreshold,
+        )
+      : undefined;
   await run.keepMetricsBefore(trainer.step);
   await run.config({ ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel });
 
@@ -222,8 +243,12 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
       timeLimitSeconds: options.timeLimit,
       signal: stop.signal,
       checkpoints: { dir: tagDir, periodSeconds: options.savePeriod },
+      latentLoss: phase,
       callbacks: {
         onNote: (message) => io.stderr.write(`note: ${message}\n`),
+        onLatentLossJoined: (step, auc) => {
+          io.stdout.write(`step ${step + 1}: training edge AUC ${auc.toFixed(4)} > ${resolved.transformer.aucThreshold}: the transformer joins (GNN + transformer end to end, fresh optimizer and schedule)\n`);
+        },
         onStepEnd: async (record, metrics) => {
           await run.appendMetrics(metrics as { iteration: number });
           recent.push(record);

@@ -43,7 +43,7 @@ export function graphExample(
   const labels = edgeLabels(node2node, graph, points, 3, membership);
   const hitWeight = normalisedHitWeights(reduced);
   return {
-    example: { numNodes: graph.numHits, ...networkInput(points, model), src: graph.src, dst: graph.dst, labels, hitTrack: membership, hitWeight },
+    example: { numNodes: graph.numHits, ...networkInput(points, model), src: graph.src, dst: graph.dst, labels, hitTrack: membership, hitWeight, positions: points },
     vdMs: graph.timing.assignMs + graph.timing.edgesMs,
   };
 }

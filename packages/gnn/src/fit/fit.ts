@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, Rng, type EventStream } from '@hypertrack/core';
 import type { GraphBuilder } from '@hypertrack/voxdyn';
 import { saveCheckpoint } from '../train/checkpoint';
+import { loadLatentLoss, type LatentLossExtension, type LatentLossSpec } from '../train/latent-loss';
 import type { StepRecord, GnnTrainer } from '../train/trainer';
 import type { DataConfig } from './data-config';
 import { EventPool, graphExample } from './examples';
@@ -25,6 +26,20 @@ export interface FitCallbacks {
   onCheckpoint?(path: string): void | Promise<void>;
   /** A note worth a line (an event redrawn over the edge budget). */
   onNote?(message: string): void;
+  /** The latent loss joined after step `step` (0-based), whose training edge AUC was `auc`. */
+  onLatentLossJoined?(step: number, auc: number): void | Promise<void>;
+}
+
+/**
+ * The reference's phase switch (4.2 step 6): once a step's training edge AUC exceeds
+ * `aucThreshold`, the latent loss (the transformer's cluster losses) joins for good, under a fresh
+ * optimizer whose schedule restarts.
+ */
+export interface LatentLossPhase {
+  readonly spec: LatentLossSpec;
+  readonly aucThreshold: number;
+  /** Builds the extension (default `loadLatentLoss`, by module name). */
+  readonly create?: (spec: LatentLossSpec) => Promise<LatentLossExtension>;
 }
 
 export interface FitOptions {
@@ -52,6 +67,8 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
   /** Checkpoints: every `periodSeconds` and always at the end. */
   readonly checkpoints: { readonly dir: string; readonly periodSeconds: number };
+  /** Switch the transformer phase on when the edge AUC is high enough (absent: the GNN alone, `--cluster none`). */
+  readonly latentLoss?: LatentLossPhase;
   readonly callbacks?: FitCallbacks;
 }
 
@@ -127,7 +144,18 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       // A leak shows here first: both stay flat in a healthy run.
       tensors: tf.memory().numTensors,
       tensor_mb: tf.memory().numBytes / 2 ** 20,
+      ...record.extension,
     };
+    const phase = options.latentLoss;
+    if (phase !== undefined) {
+      metrics[`${phase.spec.name}_active`] = trainer.latentLoss === null ? 0 : 1;
+      if (trainer.latentLoss === null && record.edgeAuc > phase.aucThreshold) {
+        const extension = await (phase.create ?? loadLatentLoss)(phase.spec);
+        await trainer.addLatentLoss(phase.spec, extension, { since: trainer.step, auc: record.edgeAuc });
+        metrics[`${phase.spec.name}_joined_auc`] = record.edgeAuc;
+        await callbacks.onLatentLossJoined?.(record.step, record.edgeAuc);
+      }
+    }
     const validation = options.validation;
     if (validation !== undefined && record.step % validation.every === 0) {
       const r = rng.split('validation');
@@ -138,6 +166,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         metrics.val_loss = evaluation.loss;
         metrics.val_edge_auc = evaluation.edgeAuc;
         metrics.val_edge_auc_noself = evaluation.edgeAucNoSelf;
+        for (const [key, value] of Object.entries(evaluation.extension ?? {})) metrics[`val_${key}`] = value;
       }
       metrics.val_event = state.currentValEvent;
     }
@@ -168,6 +197,9 @@ export function formatStepSummary(records: readonly StepRecord[], last: StepMetr
   ];
   if (typeof last.val_edge_auc === 'number') parts.push(`val AUC ${last.val_edge_auc.toFixed(4)}`);
   if (typeof last.val_edge_auc_noself === 'number') parts.push(`without self-loops ${last.val_edge_auc_noself.toFixed(4)}`);
+  // The transformer phase's cluster losses and clustering score, once it has joined.
+  if (typeof last.cluster_bce_loss === 'number') parts.push(`cluster BCE ${last.cluster_bce_loss.toFixed(4)}`);
+  if (typeof last.majority_score === 'number') parts.push(`trn DMS ${last.majority_score.toFixed(3)}`);
   parts.push(`lr ${records[records.length - 1].lr.toExponential(2)}`, `${mean((r) => r.edges).toFixed(0)} edges`, `${mean((r) => r.ms).toFixed(0)} ms/step`);
   return parts.join(', ');
 }

@@ -7,6 +7,7 @@ import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
 import type { GnnConfig } from '../config';
 import { EdgePredictor } from '../model';
 import type { TrainerConfig } from './config';
+import type { LatentLossSpec } from './latent-loss';
 import type { GnnTrainer } from './trainer';
 
 export const CHECKPOINT_FORMAT = 'hypertrack-gnn-checkpoint';
@@ -23,6 +24,12 @@ export interface CheckpointMeta {
   readonly savedAt: string;
   /** Whatever the caller needs to resume exactly (for the CLI: the current event, the seed). */
   readonly extra: Record<string, unknown>;
+  /**
+   * The latent loss that trains along (the transformer phase), absent in the edge phase: how to
+   * build it, the step it joined at (the schedule restarts there) and the AUC that switched it on.
+   * Its weights are `<spec.name>.safetensors`.
+   */
+  readonly latentLoss?: { readonly spec: LatentLossSpec; readonly since: number; readonly auc: number | null };
 }
 
 export interface Checkpoint {
@@ -32,12 +39,19 @@ export interface Checkpoint {
   readonly model: StateDict;
   /** Optimizer moments and step counts. */
   readonly optimizer: StateDict;
+  /** The latent loss's parameters (empty in the edge phase). */
+  readonly latentLoss: StateDict;
   dispose(): void;
 }
 
 const MODEL_FILE = 'model.safetensors';
 const OPTIMIZER_FILE = 'optimizer.safetensors';
 const META_FILE = 'trainer.json';
+
+/** The file of a latent loss's weights in a checkpoint folder. */
+export function latentLossFile(spec: Pick<LatentLossSpec, 'name'>): string {
+  return `${spec.name}.safetensors`;
+}
 
 /** Name of the folder of step n: zero-padded so that names sort like steps. */
 export function checkpointName(step: number): string {
@@ -47,7 +61,8 @@ export function checkpointName(step: number): string {
 /**
  * Writes the trainer's state to `<dir>/step-<n>/`: model weights (safetensors, loadable in
  * Python; `num_batches_tracked` as I64 like PyTorch), optimizer state (safetensors) and
- * trainer.json. The folder is written under a temporary name and renamed, so a stopped run never
+ * trainer.json, and with a latent loss training along its weights (`<name>.safetensors`, the
+ * reference's names). The folder is written under a temporary name and renamed, so a stopped run never
  * leaves a half checkpoint where a resume would find it. Re-saving a step that exists (the end of
  * a run that saved its last step already, a resumed finished run) moves the old folder aside as
  * `step-<n>.old-<pid>` first and removes it only once the new one is in place: a kill in between
@@ -60,6 +75,7 @@ export async function saveCheckpoint(dir: string, trainer: GnnTrainer, extra: Re
   await mkdir(temporary, { recursive: true });
   const model = trainer.model.stateDict();
   const optimizer = trainer.optimizer.state();
+  const latent = trainer.latentLoss;
   try {
     const meta: CheckpointMeta = {
       format: CHECKPOINT_FORMAT,
@@ -69,9 +85,18 @@ export async function saveCheckpoint(dir: string, trainer: GnnTrainer, extra: Re
       training: trainer.config,
       savedAt: new Date().toISOString(),
       extra,
+      ...(latent === null ? {} : { latentLoss: { spec: latent.spec, since: latent.since, auc: latent.auc } }),
     };
     await saveStateDict(join(temporary, MODEL_FILE), model, { format: 'pt', step: String(trainer.step) }, { int64: (name) => name.endsWith('num_batches_tracked') });
     await saveStateDict(join(temporary, OPTIMIZER_FILE), optimizer, { step: String(trainer.step) });
+    if (latent !== null) {
+      const state = latent.extension.stateDict?.();
+      try {
+        await saveStateDict(join(temporary, latentLossFile(latent.spec)), state ?? new Map(latent.extension.parameters), { step: String(trainer.step) });
+      } finally {
+        if (state !== undefined) tf.dispose([...state.values()]);
+      }
+    }
     await writeFile(join(temporary, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
     const aside = `${final}.old-${process.pid}`;
     const replacing = existsSync(final);
@@ -156,7 +181,13 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const model = await loadStateDict(join(path, MODEL_FILE));
   // A shipped model carries no optimizer state; restoring it then needs softReset.
   const optimizer: StateDict = existsSync(join(path, OPTIMIZER_FILE)) ? await loadStateDict(join(path, OPTIMIZER_FILE)) : new Map();
-  return { path, meta, model, optimizer, dispose: () => tf.dispose([...model.values(), ...optimizer.values()]) };
+  let latentLoss: StateDict = new Map();
+  if (meta.latentLoss !== undefined) {
+    const file = join(path, latentLossFile(meta.latentLoss.spec));
+    if (!existsSync(file)) throw new InputError({ file }, `missing: trainer.json says the ${meta.latentLoss.spec.name} trains along, but its weights are not there`);
+    latentLoss = await loadStateDict(file);
+  }
+  return { path, meta, model, optimizer, latentLoss, dispose: () => tf.dispose([...model.values(), ...optimizer.values(), ...latentLoss.values()]) };
 }
 
 export interface RestoreOptions {
@@ -166,10 +197,35 @@ export interface RestoreOptions {
   readonly resetStep?: boolean;
 }
 
-/** Puts a checkpoint's weights (and unless softReset, optimizer state and step) into a trainer. */
+/**
+ * Puts a checkpoint's weights (and unless softReset, optimizer state and step) into a trainer. A
+ * checkpoint with a latent loss needs the trainer to run the same one (`addLatentLoss` first, as
+ * `resumeTraining` does); its weights are restored too.
+ */
 export function restoreTrainer(trainer: GnnTrainer, checkpoint: Checkpoint, options: RestoreOptions = {}): void {
   if (!options.softReset && checkpoint.optimizer.size === 0) {
     throw new InputError({ file: join(checkpoint.path, OPTIMIZER_FILE) }, 'missing: this checkpoint has weights only (a shipped model?); start from it with a soft reset (fresh optimizer)');
+  }
+  const saved = checkpoint.meta.latentLoss;
+  const running = trainer.latentLoss;
+  if ((saved?.spec.name ?? null) !== (running?.spec.name ?? null)) {
+    throw new InputError({ file: join(checkpoint.path, META_FILE) }, `the checkpoint trains ${saved === undefined ? 'the GNN alone' : `with the ${saved.spec.name}`}, the trainer ${running === null ? 'the GNN alone' : `with the ${running.spec.name}`}`);
+  }
+  if (running !== null && running.extension.loadStateDict !== undefined) {
+    try {
+      running.extension.loadStateDict(checkpoint.latentLoss);
+    } catch (error) {
+      throw new InputError({ file: join(checkpoint.path, latentLossFile(running.spec)) }, (error as Error).message);
+    }
+  } else if (running !== null) {
+    for (const [name, variable] of running.extension.parameters) {
+      const value = checkpoint.latentLoss.get(name);
+      if (value === undefined) throw new InputError({ file: join(checkpoint.path, latentLossFile(running.spec)), column: name }, 'missing tensor');
+      if (value.shape.join(',') !== variable.shape.join(',')) {
+        throw new InputError({ file: join(checkpoint.path, latentLossFile(running.spec)), column: name }, `shape [${value.shape.join(', ')}], the model has [${variable.shape.join(', ')}]`);
+      }
+      variable.assign(value.dtype === variable.dtype ? value : tf.cast(value, variable.dtype));
+    }
   }
   trainer.model.loadStateDict(checkpoint.model);
   if (!options.softReset) trainer.optimizer.loadState(checkpoint.optimizer);

@@ -8,4 +8,6 @@ export interface TrainingExample extends GraphInput {
   readonly hitTrack: Int32Array;
   /** Hit weights renormalised over the event (TrackML weights); uniform when absent. */
   readonly hitWeight?: Float32Array;
+  /** [numNodes, 3] raw x, y, z in mm, whatever the hit features (the transformer's rows end with them). */
+  readonly positions?: Float32Array;
 }

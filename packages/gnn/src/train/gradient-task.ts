@@ -4,6 +4,7 @@ import type { EdgePredictor } from '../model';
 import type { TrainerConfig } from './config';
 import type { TrainingExample } from './example';
 import { eventGradients, type EventLosses } from './gradients';
+import type { LatentLossExtension } from './latent-loss';
 
 /** Named host arrays: parameters, gradients or BatchNorm buffers crossing a thread boundary. */
 export type NamedArrays = Map<string, Float32Array | Int32Array>;
@@ -11,8 +12,8 @@ export type NamedArrays = Map<string, Float32Array | Int32Array>;
 /** One event's gradient computation, as plain data. */
 export interface GradientTask {
   /**
-   * Model parameters to compute at (the state at the start of the step); absent when the replica
-   * already holds them (the main thread's own model).
+   * Model parameters to compute at (the state at the start of the step), the latent loss's
+   * included; absent when the replica already holds them (the main thread's own model).
    */
   readonly params?: NamedArrays;
   /** BatchNorm buffers at the start of the step (each event of a batch starts from them). */
@@ -48,11 +49,14 @@ export function writeNamed(variables: ReadonlyMap<string, tf.Variable>, values: 
   }
 }
 
-/** Runs a task on a model replica (the main thread's or a worker's). */
-export function runGradientTask(model: EdgePredictor, config: TrainerConfig, task: GradientTask): GradientResult {
-  if (task.params !== undefined) writeNamed(model.namedParameters(), task.params);
+/** Runs a task on a model replica (the main thread's or a worker's), with the latent loss when one is active. */
+export function runGradientTask(model: EdgePredictor, config: TrainerConfig, task: GradientTask, extension?: LatentLossExtension): GradientResult {
+  if (task.params !== undefined) {
+    writeNamed(model.namedParameters(), task.params);
+    if (extension !== undefined) writeNamed(extension.parameters, task.params);
+  }
   writeNamed(model.namedBuffers(), task.buffers);
-  const { grads, losses } = eventGradients(model, task.example, task.batchSize, config, Rng.restore(task.rng));
+  const { grads, losses } = eventGradients(model, task.example, task.batchSize, config, Rng.restore(task.rng), extension);
   const hostGrads = readNamed(grads);
   tf.dispose([...grads.values()]);
   return { grads: hostGrads, buffers: readNamed(model.namedBuffers()), losses };

@@ -7,20 +7,7 @@ import { edgeContrastiveLoss, edgeFocalLoss } from '../losses';
 import type { EdgePredictor } from '../model';
 import type { TrainerConfig } from './config';
 import type { TrainingExample } from './example';
-
-/**
- * A loss on the GNN's latents that trains along with the edge losses: the transformer's cluster
- * losses (issue 16) plug in here, so that this package needs no transformer. Its parameters are
- * differentiated together with the GNN's; their names must not collide with the GNN's.
- */
-export interface LatentLossExtension {
-  readonly parameters: ReadonlyMap<string, tf.Variable>;
-  /**
-   * The extra loss of one event, already weighted, from the latents z [N, zDim] (differentiable)
-   * and the edge probabilities (values); `scalars` are reported with the step's losses.
-   */
-  loss(z: tf.Tensor2D, probabilities: Float32Array, example: TrainingExample, rng: Rng): { total: tf.Scalar; scalars: Readonly<Record<string, number>> };
-}
+import type { LatentLossExtension } from './latent-loss';
 
 /** The loss parts of one event, already read from the device. */
 export interface EventLosses {

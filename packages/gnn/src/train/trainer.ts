@@ -8,6 +8,7 @@ import { eventLoss, sampledEdgeAuc } from './gradients';
 import { GradientWorkers } from './worker-pool';
 import { checkTrainerConfig, type TrainerConfig } from './config';
 import type { TrainingExample } from './example';
+import type { ActiveLatentLoss, LatentLossExtension, LatentLossSpec } from './latent-loss';
 
 /** What one optimisation step did, averaged over its batch of events. */
 export interface StepRecord {
@@ -27,6 +28,8 @@ export interface StepRecord {
   readonly hits: number;
   readonly edges: number;
   readonly ms: number;
+  /** The latent loss's scalars, averaged over the batch (absent before it joins). */
+  readonly extension?: Readonly<Record<string, number>>;
 }
 
 export interface EvaluationRecord {
@@ -36,6 +39,7 @@ export interface EvaluationRecord {
   readonly edgeAuc: number;
   readonly edgeAucNoSelf: number;
   readonly probabilities: Float32Array;
+  readonly extension?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -45,27 +49,77 @@ export interface EvaluationRecord {
  * learning rate of the schedule at the current step. Every random choice of a step comes from
  * the `rng` the caller passes, so a run is reproduced by its seed and resumed exactly from a
  * checkpoint (model, optimizer moments and step count).
+ *
+ * A latent loss (the transformer's cluster losses) can join at any step (`addLatentLoss`): from
+ * then on its parameters train with the GNN's, under a fresh optimizer whose schedule restarts at
+ * that step (the reference's phase switch, 4.2 step 6).
  */
 export class GnnTrainer {
   readonly model: EdgePredictor;
   readonly config: TrainerConfig;
-  readonly optimizer: Optimizer;
   readonly schedule: Schedule;
+  private currentOptimizer: Optimizer;
   private steps = 0;
   private workers: GradientWorkers | null = null;
+  private latent: ActiveLatentLoss | null = null;
 
   constructor(model: EdgePredictor, config: TrainerConfig) {
     checkTrainerConfig(config);
     this.model = model;
     this.config = config;
-    this.optimizer = createOptimizer(config.optimizer, model.namedParameters(), {
+    this.currentOptimizer = this.newOptimizer(model.namedParameters());
+    this.schedule = createSchedule(config.scheduler, { lr: config.learningRate, period: config.schedulerPeriod });
+  }
+
+  private newOptimizer(params: ReadonlyMap<string, tf.Variable>): Optimizer {
+    const { config } = this;
+    return createOptimizer(config.optimizer, params, {
       lr: config.learningRate,
       eps: config.epsilon,
       weightDecay: config.weightDecayW,
       weightDecayNoDecay: config.weightDecayB,
       groupOf: defaultDecayGroup,
     });
-    this.schedule = createSchedule(config.scheduler, { lr: config.learningRate, period: config.schedulerPeriod });
+  }
+
+  /** The optimizer of the GNN's parameters, and of the latent loss's once it has joined. */
+  get optimizer(): Optimizer {
+    return this.currentOptimizer;
+  }
+
+  /** The latent loss training along, or null (the edge phase). */
+  get latentLoss(): ActiveLatentLoss | null {
+    return this.latent;
+  }
+
+  /** Every parameter the optimizer updates: the GNN's, then the latent loss's. */
+  namedParameters(): Map<string, tf.Variable> {
+    const params = new Map(this.model.namedParameters());
+    for (const [name, variable] of this.latent?.extension.parameters ?? []) params.set(name, variable);
+    return params;
+  }
+
+  /**
+   * From now on every step adds `extension`'s loss and trains its parameters with the GNN's, under
+   * a fresh optimizer whose schedule restarts at step `since` (the reference re-creates optimizer
+   * and scheduler at the phase switch). A resume restores the saved optimizer state afterwards.
+   * The workers, if any, build the same extension from `spec`.
+   */
+  async addLatentLoss(spec: LatentLossSpec, extension: LatentLossExtension, joined: { since: number; auc: number | null }): Promise<void> {
+    if (this.latent !== null) throw new RangeError(`a latent loss (${this.latent.spec.name}) is already training`);
+    const gnn = this.model.namedParameters();
+    for (const name of extension.parameters.keys()) {
+      if (gnn.has(name)) throw new RangeError(`the latent loss's parameter '${name}' collides with the GNN's`);
+    }
+    this.latent = { spec, extension, since: joined.since, auc: joined.auc };
+    this.currentOptimizer.dispose();
+    this.currentOptimizer = this.newOptimizer(this.namedParameters());
+    await this.workers?.addLatentLoss(spec);
+  }
+
+  /** The learning rate of step `step`: the schedule counts from the latent loss's joining. */
+  lrAt(step: number): number {
+    return this.schedule.lrAt(step - (this.latent?.since ?? 0));
   }
 
   /** Optimisation steps done so far (restored from a checkpoint on resume). */
@@ -88,14 +142,15 @@ export class GnnTrainer {
   async trainStep(batch: readonly TrainingExample[], rng: Rng): Promise<StepRecord> {
     if (batch.length === 0) throw new RangeError('trainStep needs at least one event');
     const started = performance.now();
-    const params = this.model.namedParameters();
+    const params = this.namedParameters();
     const buffers = this.model.namedBuffers();
+    const extension = this.latent?.extension;
     // Workers need the parameters shipped; the main thread computes on the model itself, whose
     // parameters the gradient computation leaves untouched.
     const startParams = this.workers !== null ? readNamed(params) : undefined;
     const startBuffers = readNamed(buffers);
     const tasks: GradientTask[] = batch.map((example, b) => ({ params: startParams, buffers: startBuffers, example, batchSize: batch.length, rng: rng.split(b).snapshot() }));
-    const results = this.workers !== null ? await this.workers.run(tasks) : tasks.map((task) => runGradientTask(this.model, this.config, task));
+    const results = this.workers !== null ? await this.workers.run(tasks) : tasks.map((task) => runGradientTask(this.model, this.config, task, extension));
 
     const summed = new Map<string, Float32Array>();
     for (const result of results) {
@@ -108,7 +163,7 @@ export class GnnTrainer {
     writeNamed(buffers, meanBuffers(results.map((r) => r.buffers), startBuffers, batch.length));
     const grads = new Map<string, tf.Tensor>();
     for (const [name, values] of summed) grads.set(name, tf.tensor(values, params.get(name)?.shape));
-    const lr = this.schedule.lrAt(this.steps);
+    const lr = this.lrAt(this.steps);
     const { grads: clipped, norm } = clipGradNorm(grads, this.config.maxGradNorm);
     this.optimizer.step(clipped, lr);
     tf.dispose([...grads.values(), ...clipped.values()]);
@@ -126,6 +181,7 @@ export class GnnTrainer {
       hits: batch.reduce((s, e) => s + e.numNodes, 0),
       edges: batch.reduce((s, e) => s + e.src.length, 0),
       ms: performance.now() - started,
+      ...(extension === undefined ? {} : { extension: meanScalars(results.map((r) => r.losses.extension ?? {})) }),
     };
     this.steps++;
     return record;
@@ -139,6 +195,7 @@ export class GnnTrainer {
   async useWorkers(count: number, backend?: BackendName): Promise<void> {
     await this.workers?.close();
     this.workers = count > 0 ? await GradientWorkers.start(count, this.model.config, this.config, backend) : null;
+    if (this.latent !== null) await this.workers?.addLatentLoss(this.latent.spec);
   }
 
   /** Losses and edge AUC of one event in evaluation mode, without gradients (validation). */
@@ -148,13 +205,15 @@ export class GnnTrainer {
     const graph = prepareGraph(example);
     try {
       // Outside a gradient tape nothing frees the forward pass's intermediates (the latents Z among them).
-      const parts = tf.tidy(() => eventLoss(this.model, example, graph, this.config, rng.split('contrastive')) as unknown as tf.TensorContainerObject) as unknown as ReturnType<typeof eventLoss>;
+      const extension = this.latent?.extension;
+      const parts = tf.tidy(() => eventLoss(this.model, example, graph, this.config, rng.split('contrastive'), extension) as unknown as tf.TensorContainerObject) as unknown as ReturnType<typeof eventLoss>;
       const record = {
         loss: parts.total.dataSync()[0],
         edgeBCE: parts.edgeBCE.dataSync()[0],
         edgeContrastive: parts.edgeContrastive === null ? null : parts.edgeContrastive.dataSync()[0],
         ...sampledEdgeAuc(parts.logitValues, example.labels, example, this.config.aucEdges, rng.split('auc')),
         probabilities: Float32Array.from(parts.logitValues, (l) => 1 / (1 + Math.exp(-l))),
+        ...(parts.extension === undefined ? {} : { extension: parts.extension }),
       };
       tf.dispose([parts.total, parts.edgeBCE, parts.edgeContrastive ?? []]);
       return record;
@@ -171,8 +230,23 @@ export class GnnTrainer {
   }
 
   dispose(): void {
-    this.optimizer.dispose();
+    this.currentOptimizer.dispose();
+    this.latent?.extension.dispose?.();
   }
+}
+
+/** Per key, the mean over the events that report it. */
+function meanScalars(perEvent: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> {
+  const sums = new Map<string, { sum: number; count: number }>();
+  for (const scalars of perEvent) {
+    for (const [key, value] of Object.entries(scalars)) {
+      const entry = sums.get(key) ?? { sum: 0, count: 0 };
+      entry.sum += value;
+      entry.count++;
+      sums.set(key, entry);
+    }
+  }
+  return Object.fromEntries([...sums].map(([key, { sum, count }]) => [key, sum / count]));
 }
 
 /**

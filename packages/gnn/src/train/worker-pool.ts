@@ -7,6 +7,7 @@ import type { BackendName } from '@hypertrack/nn';
 import type { GnnConfig } from '../config';
 import type { TrainerConfig } from './config';
 import type { GradientResult, GradientTask } from './gradient-task';
+import type { LatentLossSpec } from './latent-loss';
 
 /**
  * The built worker script. From the package's dist it sits beside this module; from the sources
@@ -21,7 +22,7 @@ function workerScript(): string {
 }
 
 interface Pending {
-  resolve: (result: GradientResult) => void;
+  resolve: (result: GradientResult | undefined) => void;
   reject: (error: Error) => void;
 }
 
@@ -65,16 +66,20 @@ export class GradientWorkers {
 
   /** Runs the tasks, task k on worker k mod size, and returns the results in task order. */
   run(tasks: readonly GradientTask[]): Promise<GradientResult[]> {
-    return Promise.all(
-      tasks.map(
-        (task, k) =>
-          new Promise<GradientResult>((resolve, reject) => {
-            const id = this.nextId++;
-            this.pending.set(id, { resolve, reject });
-            this.workers[k % this.workers.length].postMessage({ kind: 'task', id, task });
-          }),
-      ),
-    );
+    return Promise.all(tasks.map((task, k) => this.request(k, { kind: 'task', task }) as Promise<GradientResult>));
+  }
+
+  /** Every worker builds the latent loss of `spec` and adds it to its tasks from now on. */
+  async addLatentLoss(spec: LatentLossSpec): Promise<void> {
+    await Promise.all(this.workers.map((_, k) => this.request(k, { kind: 'latent-loss', spec })));
+  }
+
+  private request(worker: number, message: Record<string, unknown>): Promise<GradientResult | undefined> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.workers[worker % this.workers.length].postMessage({ ...message, id });
+    });
   }
 
   private settle(message: { kind: string; id: number; result?: GradientResult; message?: string }): void {
@@ -82,6 +87,7 @@ export class GradientWorkers {
     if (waiting === undefined) return;
     this.pending.delete(message.id);
     if (message.kind === 'result' && message.result) waiting.resolve(message.result);
+    else if (message.kind === 'latent-loss-ready') waiting.resolve(undefined);
     else waiting.reject(new HyperTrackError(`gradient worker failed: ${message.message ?? 'unknown error'}`));
   }
 
