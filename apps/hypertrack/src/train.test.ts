@@ -103,6 +103,48 @@ describe('hypertrack train', () => {
     expect(fresh.stderr).toContain('already holds checkpoints: resume with --epoch -1');
   });
 
+  it('switches the transformer on at the AUC threshold, trains it end to end, resumes exactly in that phase, and clusters with it', async () => {
+    const transformerBase = () => [...base(), '--cluster', 'transformer', '--auc-threshold', '0', '--validate'];
+    const straight = join(dir, 'transformer');
+    const run = await cli(...transformerBase(), '--logdir', straight, '--iterations', '4', '--print-every', '1');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^step 1: training edge AUC [\d.]+ > 0: the transformer joins \(GNN \+ transformer end to end, fresh optimizer and schedule\)$/m);
+    expect(run.stdout).toMatch(/^step 3, loss [\d.]+, trn AUC [\d.]+, val AUC [\d.]+, without self-loops [\d.]+, cluster BCE [\d.]+, trn DMS [\d.]+, lr /m);
+    const lines = readFileSync(join(straight, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.transformer_active)).toEqual([0, 1, 1, 1]);
+    expect(lines[0].transformer_joined_auc).toBe(lines[0].trn_edge_auc);
+    expect(lines[0].cluster_bce_loss).toBeUndefined();
+    for (const l of lines.slice(1)) {
+      expect(l.cluster_bce_loss).toBeGreaterThan(0);
+      expect(l.trials).toBeGreaterThan(0);
+      expect(l.val_cluster_bce_loss).toBeGreaterThanOrEqual(0);
+    }
+    const step = join(straight, 'checkpoints', 'default', 'step-000000004');
+    expect(readdirSync(step).sort()).toEqual(['model.safetensors', 'optimizer.safetensors', 'trainer.json', 'transformer.safetensors']);
+    const meta = JSON.parse(readFileSync(join(step, 'trainer.json'), 'utf8'));
+    expect(meta.latentLoss).toMatchObject({ since: 1, spec: { name: 'transformer', module: '@hypertrack/pipeline', factory: 'transformerLatentLoss' } });
+    expect(meta.latentLoss.spec.options.model).toEqual({ hDim: 64, nstackDec: 4, heads: 4, inDim: 9 });
+
+    // Stopped after the switch and resumed: the same numbers as the straight run.
+    const resumed = join(dir, 'transformer-resumed');
+    expect((await cli(...transformerBase(), '--logdir', resumed, '--iterations', '2')).code).toBe(0);
+    const again = await cli(...transformerBase(), '--logdir', resumed, '--iterations', '4', '--epoch', '-1');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/the transformer trains along since step 1 \(training edge AUC [\d.]+\)/);
+    expect(losses(resumed)).toEqual(losses(straight));
+
+    // Inference with the checkpoint's transformer: the results row with time_cluster filled.
+    const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--cluster', 'transformer', '--no-progress');
+    expect(infer.code).toBe(0);
+    expect(infer.stderr).toMatch(/transformer: .*step-000000004 \(step 4, 133505 parameters\)/);
+    expect(infer.stdout).toContain('cluster transformer, edge threshold 0.55');
+    const row = infer.stdout.trim().split('\n').slice(-1)[0].split(/ {2,}/);
+    expect(Number.parseFloat(row[12])).toBeGreaterThan(0);
+    const none = await cli('infer', '--vd-model', vdModel, '--gnn', join(dir, 'straight', 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--cluster', 'transformer', '--no-progress');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('step 4 holds no transformer: it was trained with --cluster none, or before the edge AUC reached --auc-threshold');
+  });
+
   it('validates on every n-th step, and shows a time-limited run against its budget', async () => {
     const logdir = join(dir, 'every');
     const withProgress = base().filter((arg) => arg !== '--no-progress');
@@ -136,9 +178,12 @@ describe('hypertrack train', () => {
 
   it('refuses what it cannot do with one clear line', async () => {
     const logdir = join(dir, 'bad');
-    const transformer = await cli(...base(), '--logdir', logdir, '--cluster', 'transformer');
-    expect(transformer.code).toBe(1);
-    expect(transformer.stderr).toContain("--cluster: 'transformer' during training needs the transformer phase");
+    const cut = await cli(...base(), '--logdir', logdir, '--cluster', 'cut');
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain("--cluster: 'cut' does not train: choose none (the edge predictor alone) or transformer");
+    const threshold = await cli(...base(), '--logdir', logdir, '--auc-threshold', '0.9');
+    expect(threshold.code).toBe(1);
+    expect(threshold.stderr).toContain('--auc-threshold: needs --cluster transformer');
     const mismatch = await cli(...base(), '--logdir', logdir, '--ncell', '512');
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain('is node2node hyper, ncell 2048, but the run asks for node2node hyper, ncell 512');

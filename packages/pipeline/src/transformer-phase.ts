@@ -5,8 +5,9 @@ import type { LatentLossExtension, LatentLossPhase, LatentLossSpec, TrainingExam
 import { doubleMajority } from '@hypertrack/metrics';
 import { STransformer, clusterLosses, type ClusterLossConfig, type PivotSearchConfig, type TransformerConfig } from '@hypertrack/transformer';
 
-/** The reference's module name of the transformer inside InverterNet: its state-dict keys start with it. */
-export const TRANSFORMER_PREFIX = 'transformer_ccx.';
+/** The reference's module name of the transformer inside InverterNet: its state-dict keys start with it and a dot. */
+export const TRANSFORMER_MODULE = 'transformer_ccx';
+export const TRANSFORMER_PREFIX = `${TRANSFORMER_MODULE}.`;
 
 /** Everything the transformer's cluster losses are built from; plain JSON (a LatentLossSpec's options). */
 export interface TransformerLossOptions {
@@ -32,7 +33,7 @@ export function transformerLatentLoss(options: TransformerLossOptions): LatentLo
   const { weights } = options.losses;
   return {
     model,
-    parameters: model.namedParameters(TRANSFORMER_PREFIX),
+    parameters: model.namedParameters(TRANSFORMER_MODULE),
     loss(z: tf.Tensor2D, probabilities: Float32Array, example: TrainingExample, rng: Rng) {
       if (example.positions === undefined) throw new RangeError('the transformer loss needs the hits\' positions (TrainingExample.positions)');
       const { clusterBCE, clusterContrastive, result } = clusterLosses(
@@ -56,7 +57,7 @@ export function transformerLatentLoss(options: TransformerLossOptions): LatentLo
         },
       };
     },
-    stateDict: () => model.stateDict(TRANSFORMER_PREFIX),
+    stateDict: () => model.stateDict(TRANSFORMER_MODULE),
     loadStateDict: (state) => model.loadStateDict(stripPrefix(state)),
     dispose: () => model.dispose(),
   };
