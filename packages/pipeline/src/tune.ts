@@ -12,7 +12,7 @@ import {
   type GnnConfig,
   type TrainerConfig,
 } from '@hypertrack/gnn';
-import { TUNE5_CLUSTER_LOSS, TUNE5_PIVOT_SEARCH, TUNE5_TRANSFORMER, type ClusterLossConfig, type PivotSearchConfig, type TransformerConfig } from '@hypertrack/transformer';
+import { TUNE5_CLUSTER_LOSS, TUNE5_PIVOT_SEARCH, TUNE5_TRANSFORMER, checkPivotSearch, type ClusterLossConfig, type PivotSearchConfig, type TransformerConfig } from '@hypertrack/transformer';
 import type { ReconstructionSettings } from './config';
 import { definedValues } from './defined';
 
@@ -116,8 +116,7 @@ export function checkTune(config: Tune): void {
     if (!Number.isInteger(t.model[key]) || t.model[key] < 1) throw new ConfigError(`transformer.model.${key}`, `must be an integer >= 1, got ${t.model[key]}`);
   }
   if (t.model.hDim % t.model.heads !== 0) throw new ConfigError('transformer.model.heads', `must divide hDim ${t.model.hDim}, got ${t.model.heads}`);
-  if (!Number.isInteger(t.search.pivots) || t.search.pivots < 1) throw new ConfigError('transformer.search.pivots', 'must be an integer >= 1');
-  if (!(t.search.acceptThreshold > 0 && t.search.acceptThreshold < 1)) throw new ConfigError('transformer.search.acceptThreshold', 'must be in (0, 1)');
+  wrap('transformer', () => checkPivotSearch(t.search));
   if (!['pivotmajor', 'major'].includes(t.losses.target)) throw new ConfigError('transformer.losses.target', `must be pivotmajor or major, got '${t.losses.target}'`);
   if (!['intersect', 'dice', 'jaccard'].includes(t.losses.setLoss)) throw new ConfigError('transformer.losses.setLoss', `must be intersect, dice or jaccard, got '${t.losses.setLoss}'`);
   if (!['all', 'accepted'].includes(t.losses.supervise)) throw new ConfigError('transformer.losses.supervise', `must be all or accepted, got '${t.losses.supervise}'`);

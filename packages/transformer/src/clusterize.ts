@@ -1,7 +1,8 @@
 import { ConfigError, Rng } from '@hypertrack/core';
 import { membersOf, resolveClusterOptions, weakComponents, type ClusterGraph, type ClusterOptions, type ClusterResult, type ClusterStats } from '@hypertrack/cluster';
 import { TUNE5_PIVOT_SEARCH, type PivotSearchConfig } from './config';
-import { bestPivotPath, hitNorms, micrograph, seedCandidates, type HitNorms, type LocalGraph } from './pivot-search';
+import { bestPivotPath, hitNorms, micrograph, monteCarloPivotPath, seedCandidates, type HitNorms, type LocalGraph } from './pivot-search';
+import { chooseHits } from './thresholds';
 
 /** What the pivot search reads: the scored edges and the hits' coordinates (for the seed choice). */
 export interface PivotGraph extends ClusterGraph {
@@ -80,7 +81,7 @@ export function* clusteringRounds(graph: PivotGraph, options: TransformerCluster
   const t0 = performance.now();
   const { threshold, minGraph } = resolveClusterOptions(options);
   const config: PivotSearchConfig = { ...TUNE5_PIVOT_SEARCH, ...options.search };
-  if (!(Number.isInteger(config.pivots) && config.pivots >= 1)) throw new ConfigError('search.pivots', `must be an integer >= 1, got ${config.pivots}`);
+  checkPivotSearch(config);
   const batchComponents = options.batchComponents ?? 256;
   if (!(Number.isInteger(batchComponents) && batchComponents >= 1)) throw new ConfigError('batchComponents', `must be an integer >= 1, got ${batchComponents}`);
   const components = weakComponents(graph, { threshold, minGraph, numbering: 'size' });
@@ -109,8 +110,8 @@ export function* clusteringRounds(graph: PivotGraph, options: TransformerCluster
           exhausted[c] = 1;
           return;
         }
-        const seeds = seedCandidates(local, config, rng.split(`c${first + c}r${round}`), normsOnce);
-        const path = bestPivotPath(local, seeds, config);
+        const r = rng.split(`c${first + c}r${round}`);
+        const path = config.randomPaths > 1 ? monteCarloPivotPath(local, config, r) : bestPivotPath(local, seedCandidates(local, config, r, normsOnce), config);
         if (path.nodes.length < config.pivots) {
           failures++;
           fail(local, path.nodes, failuresOf, config.maxFailures);
@@ -128,7 +129,7 @@ export function* clusteringRounds(graph: PivotGraph, options: TransformerCluster
       asked.forEach(({ component, pivots, nodes }, q) => {
         const local = chunk[component];
         const p = probabilities[q];
-        const chosen = nodes.filter((_, k) => p[k] > config.acceptThreshold);
+        const chosen = chooseHits(p, config).map((k) => nodes[k]);
         if (chosen.length < config.minClusterSize) {
           failures++;
           fail(local, pivots, failuresOf, config.maxFailures);
@@ -163,6 +164,27 @@ export function clusterWithSyncScorer(graph: PivotGraph, score: (queries: readon
   let step = rounds.next();
   while (!step.done) step = rounds.next(score(step.value));
   return step.value;
+}
+
+/** Checks a pivot search config once per clustering; a ConfigError names the key. */
+export function checkPivotSearch(config: PivotSearchConfig): void {
+  const integer = (key: keyof PivotSearchConfig, value: number) => {
+    if (!(Number.isInteger(value) && value >= 1)) throw new ConfigError(`search.${key}`, `must be an integer >= 1, got ${value}`);
+  };
+  integer('pivots', config.pivots);
+  integer('seedCandidates', config.seedCandidates);
+  integer('maxFailures', config.maxFailures);
+  integer('minClusterSize', config.minClusterSize);
+  integer('randomPaths', config.randomPaths);
+  integer('ktopMax', config.ktopMax);
+  if (!['random', 'max', 'min', 'max_T', 'min_T'].includes(config.seedStrategy)) throw new ConfigError('search.seedStrategy', `must be random, max, min, max_T or min_T, got '${config.seedStrategy}'`);
+  if (!['fixed', 'fisher', 'soft'].includes(config.thresholdAlgo)) throw new ConfigError('search.thresholdAlgo', `must be fixed, fisher or soft, got '${config.thresholdAlgo}'`);
+  if (!['pivot-spanned', 'full'].includes(config.micrograph)) throw new ConfigError('search.micrograph', `must be pivot-spanned or full, got '${config.micrograph}'`);
+  for (const key of ['acceptThreshold', 'softThreshold', 'diffuseThreshold'] as const) {
+    if (!(config[key] >= 0 && config[key] <= 1)) throw new ConfigError(`search.${key}`, `must be in [0, 1], got ${config[key]}`);
+  }
+  if (!(config.tau > 0)) throw new ConfigError('search.tau', `must be > 0, got ${config.tau}`);
+  if (config.fisherThresholds.some((t) => !(t >= 0 && t <= 1))) throw new ConfigError('search.fisherThresholds', 'every threshold must be in [0, 1]');
 }
 
 function fail(local: LocalGraph, nodes: readonly number[], failuresOf: Int32Array, maxFailures: number): void {

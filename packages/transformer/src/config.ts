@@ -24,8 +24,23 @@ export interface PivotSearchConfig {
   readonly diffuseThreshold: number;
   /** A node on this many failed walks or rejected clusters is deactivated (max_failures). */
   readonly maxFailures: number;
+  /** Walks per round: 1 is the greedy walk from each seed candidate; more are Monte-Carlo walks (random_paths). */
+  readonly randomPaths: number;
+  /**
+   * How a micrograph's hits are chosen from the model's probabilities (threshold_algo): 'fixed'
+   * above acceptThreshold; 'fisher' the top ktopMax hits above the threshold of fisherThresholds
+   * with the least within-class variance; 'soft' p * sigmoid((p - softThreshold) / tau) above softThreshold.
+   */
+  readonly thresholdAlgo: 'fixed' | 'fisher' | 'soft';
   /** Micrograph nodes with sigmoid(logit) above this join the cluster (fixed_threshold). */
   readonly acceptThreshold: number;
+  /** fisher: the candidate thresholds (the reference's default list is empty, quirk 6: we test 0.40, 0.41, ..., 0.60). */
+  readonly fisherThresholds: readonly number[];
+  /** fisher: at most this many of the highest probabilities are split (ktop_max). */
+  readonly ktopMax: number;
+  /** soft: the threshold (the reference's learnable thr, initialised at 0.5) and the temperature tau. */
+  readonly softThreshold: number;
+  readonly tau: number;
   /** A smaller accepted set is a failure (min_cluster_size). */
   readonly minClusterSize: number;
   /** 'pivot-spanned': active nodes with a kept edge from a pivot; 'full': all active nodes. */
@@ -38,7 +53,13 @@ export const TUNE5_PIVOT_SEARCH: PivotSearchConfig = Object.freeze({
   seedStrategy: 'random',
   diffuseThreshold: 0.4,
   maxFailures: 2,
+  randomPaths: 1,
+  thresholdAlgo: 'fixed',
   acceptThreshold: 0.5,
+  fisherThresholds: Object.freeze(Array.from({ length: 21 }, (_, k) => Math.round((0.4 + 0.01 * k) * 100) / 100)),
+  ktopMax: 30,
+  softThreshold: 0.5,
+  tau: 0.001,
   minClusterSize: 4,
   micrograph: 'pivot-spanned',
 });

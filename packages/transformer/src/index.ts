@@ -1,10 +1,12 @@
 export { TUNE5_TRANSFORMER, TUNE5_PIVOT_SEARCH, TUNE5_CLUSTER_LOSS, type TransformerConfig, type PivotSearchConfig, type ClusterLossConfig } from './config';
 export { STransformer } from './model';
-export { bestPivotPath, micrograph, seedCandidates, hitNorms, type HitNorms, type LocalGraph, type PivotPath } from './pivot-search';
+export { chooseHits, fisherThreshold } from './thresholds';
+export { bestPivotPath, monteCarloPivotPath, micrograph, seedCandidates, hitNorms, type HitNorms, type LocalGraph, type PivotPath } from './pivot-search';
 export {
   clusterWithScorer,
   clusterWithSyncScorer,
   clusteringRounds,
+  checkPivotSearch,
   type AcceptedCluster,
   type TransformerClusterResult,
   type PivotGraph,

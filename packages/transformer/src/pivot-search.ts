@@ -124,3 +124,45 @@ export function micrograph(graph: LocalGraph, pivots: readonly number[], mode: P
   for (let u = 0; u < seen.length; u++) if (seen[u] === 1) out.push(u);
   return out;
 }
+
+/**
+ * The Monte-Carlo pivot walks (reference 3.8 step 4b, random_paths > 1): `randomPaths` times, from
+ * a random active seed, step to an active out-neighbour of the last pivot, not yet a pivot, with
+ * probability above `diffuseThreshold`, drawn in proportion to that probability, until `pivots`
+ * nodes or no candidate is left. The walk with the strictly largest summed log-odds wins.
+ */
+export function monteCarloPivotPath(graph: LocalGraph, config: PivotSearchConfig, rng: Rng): PivotPath {
+  const active: number[] = [];
+  for (let u = 0; u < graph.active.length; u++) if (graph.active[u] === 1) active.push(u);
+  let best: PivotPath = { nodes: [], logOdds: -1e9 };
+  if (active.length === 0) return best;
+  for (let walk = 0; walk < config.randomPaths; walk++) {
+    const nodes = [active[rng.int(active.length)]];
+    let logOdds = 0;
+    while (nodes.length < config.pivots) {
+      const last = nodes[nodes.length - 1];
+      const candidates: number[] = [];
+      let total = 0;
+      for (let at = graph.start[last]; at < graph.start[last + 1]; at++) {
+        const v = graph.target[at];
+        if (graph.active[v] !== 1 || nodes.includes(v) || !(graph.prob[at] > config.diffuseThreshold)) continue;
+        candidates.push(at);
+        total += graph.prob[at];
+      }
+      if (candidates.length === 0) break;
+      let draw = rng.uniform() * total;
+      let pick = candidates[candidates.length - 1];
+      for (const at of candidates) {
+        draw -= graph.prob[at];
+        if (draw < 0) {
+          pick = at;
+          break;
+        }
+      }
+      nodes.push(graph.target[pick]);
+      logOdds += Math.log(graph.prob[pick] / (1 - graph.prob[pick] + 1e-3));
+    }
+    if (logOdds > best.logOdds) best = { nodes, logOdds };
+  }
+  return best;
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { clusterWithSyncScorer, type AcceptedCluster, type MicrographQuery, type TransformerClusterOptions, type TransformerClusterResult } from './clusterize';
 import { TUNE5_PIVOT_SEARCH } from './config';
+import { chooseHits } from './thresholds';
 import { micrographLogits, queryProbabilities } from './scorer';
 import { clusterFocalLoss, clusterTarget, diceLoss, eventClusterLosses, intersectLoss, intersectWeights, jaccardLoss, type ClusterTarget, type SetLoss } from './losses';
 import type { STransformer } from './model';
@@ -66,7 +67,8 @@ export function clusterLosses(model: STransformer, z: tf.Tensor2D, event: Cluste
   const result = clusterWithSyncScorer({ numHits: n, src: event.src, dst: event.dst, prob: event.prob, coords: event.coords }, score, options);
   const weightOf = event.hitWeights === undefined ? () => 1 / n : (h: number) => (event.hitWeights as Float32Array)[h];
   const setLoss = options.setLoss ?? 'intersect';
-  const supervised = options.supervise === 'accepted' ? result.accepted : everyQuery(queriesOf, probabilitiesOf, result.accepted, options.search?.acceptThreshold ?? TUNE5_PIVOT_SEARCH.acceptThreshold);
+  const search = { ...TUNE5_PIVOT_SEARCH, ...options.search };
+  const supervised = options.supervise === 'accepted' ? result.accepted : everyQuery(queriesOf, probabilitiesOf, result.accepted, (p) => chooseHits(p, search));
   const perCluster = supervised.map(({ trial, query, hits }) => {
     const q = queriesOf[trial][query];
     const logits = tf.reshape(tf.slice(logitsOf[trial], [query, 0], [1, q.nodes.length]), [q.nodes.length]) as tf.Tensor1D;
@@ -81,10 +83,10 @@ export function clusterLosses(model: STransformer, z: tf.Tensor2D, event: Cluste
 }
 
 /**
- * Every scored micrograph with the hits it chose (probability above the acceptance threshold):
- * the accepted clusters as they were accepted, the rejected ones with their too-small choice.
+ * Every scored micrograph with the hits it chose (the clustering's threshold rule): the accepted
+ * clusters as they were accepted, the rejected ones with their too-small choice.
  */
-function everyQuery(queriesOf: MicrographQuery[][], probabilitiesOf: Float32Array[][], accepted: readonly AcceptedCluster[], acceptThreshold: number): AcceptedCluster[] {
+function everyQuery(queriesOf: MicrographQuery[][], probabilitiesOf: Float32Array[][], accepted: readonly AcceptedCluster[], choose: (p: Float32Array) => number[]): AcceptedCluster[] {
   const acceptedAt = new Map(accepted.map((c) => [`${c.trial}:${c.query}`, c]));
   const all: AcceptedCluster[] = [];
   queriesOf.forEach((queries, trial) =>
@@ -94,8 +96,7 @@ function everyQuery(queriesOf: MicrographQuery[][], probabilitiesOf: Float32Arra
         all.push(kept);
         return;
       }
-      const p = probabilitiesOf[trial][query];
-      all.push({ trial, query, hits: q.nodes.filter((_, k) => p[k] > acceptThreshold) });
+      all.push({ trial, query, hits: Int32Array.from(choose(probabilitiesOf[trial][query]), (k) => q.nodes[k]) });
     }),
   );
   return all;
