@@ -133,6 +133,10 @@ describe('hypertrack train', () => {
     expect(again.stderr).toMatch(/the transformer trains along since step 1 \(training edge AUC [\d.]+\)/);
     expect(losses(resumed)).toEqual(losses(straight));
 
+    const withoutIt = await cli(...base(), '--logdir', resumed, '--iterations', '5', '--epoch', '-1');
+    expect(withoutIt.code).toBe(1);
+    expect(withoutIt.stderr).toMatch(/--cluster: .*step-000000004 trains the transformer along with the GNN \(since step 1\); go on with --cluster transformer/);
+
     // Inference with the checkpoint's transformer: the results row with time_cluster filled.
     const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--cluster', 'transformer', '--no-progress');
     expect(infer.code).toBe(0);
@@ -140,9 +144,11 @@ describe('hypertrack train', () => {
     expect(infer.stdout).toContain('cluster transformer, edge threshold 0.55');
     const row = infer.stdout.trim().split('\n').slice(-1)[0].split(/ {2,}/);
     expect(Number.parseFloat(row[12])).toBeGreaterThan(0);
-    const none = await cli('infer', '--vd-model', vdModel, '--gnn', join(dir, 'straight', 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--cluster', 'transformer', '--no-progress');
+    const edgeOnly = join(dir, 'edge-only');
+    expect((await cli(...base(), '--logdir', edgeOnly, '--iterations', '1')).code).toBe(0);
+    const none = await cli('infer', '--vd-model', vdModel, '--gnn', join(edgeOnly, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--cluster', 'transformer', '--no-progress');
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('step 4 holds no transformer: it was trained with --cluster none, or before the edge AUC reached --auc-threshold');
+    expect(none.stderr).toContain('step 1 holds no transformer: it was trained with --cluster none, or before the edge AUC reached --auc-threshold');
   });
 
   it('validates on every n-th step, and shows a time-limited run against its budget', async () => {

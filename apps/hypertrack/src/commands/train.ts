@@ -195,6 +195,9 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
       : await resumeTraining(trainer, from, { softReset: options.softReset, transfer: options.transferTag !== undefined, seed: options.seed, createLatentLoss: createTransformerLoss });
   if (from !== null) io.stderr.write(`resumed from ${from} at step ${trainer.step}${options.softReset ? ' (soft reset: weights only)' : ''}\n`);
   const joined = trainer.latentLoss;
+  if (joined !== null && options.cluster !== 'transformer') {
+    throw new ConfigError('--cluster', `${from} trains the ${joined.spec.name} along with the GNN (since step ${joined.since}); go on with --cluster transformer`);
+  }
   if (joined !== null) io.stderr.write(`the ${joined.spec.name} trains along since step ${joined.since}${joined.auc === null ? '' : ` (training edge AUC ${joined.auc.toFixed(4)})`}\n`);
   const phase =
     options.cluster === 'transformer'
