@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@hypertrack/nn';
 import { STransformer } from './model';
+import { micrographLogits } from './scorer';
 import { TUNE5_TRANSFORMER } from './config';
 
 beforeAll(async () => {
@@ -33,6 +34,18 @@ describe('STransformer', () => {
     const batched = tf.tidy(() => model.apply(tf.tensor3d(padded, [2, 6, 5]), tf.tensor3d(paddedPivots, [2, 3, 5]), nodeMask, pivotMask).dataSync());
     for (let q = 0; q < 4; q++) expect(batched[q]).toBeCloseTo(alone[q], 4);
     tf.dispose([nodeMask, pivotMask]);
+    model.dispose();
+  });
+
+  it('refuses a batch whose attention scores would pass the budget, before allocating them', () => {
+    const model = new STransformer(TUNE5_TRANSFORMER, 1);
+    const table = tf.zeros([2, 64]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    // One micrograph of 10,000 hits: 4 heads x 10^8 scores x 4 bytes = 1.5 GiB.
+    const huge = { nodes: new Int32Array(10_000), pivots: new Int32Array(3) };
+    expect(() => micrographLogits(model, table, [huge])).toThrow('batchComponents: 1 micrographs of up to 10000 hits need 1.5 GiB of attention scores (budget 1 GiB)');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(table);
     model.dispose();
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '@hypertrack/core';
 import { gatherRows } from '@hypertrack/nn';
 import type { MicrographQuery, MicrographScorer, TransformerGraph } from './clusterize';
 import type { STransformer } from './model';
@@ -13,6 +14,7 @@ export function micrographLogits(model: STransformer, table: tf.Tensor2D, querie
   const width = model.config.inDim;
   const padRow = table.shape[0] - 1;
   const batch = queries.length;
+  checkAttentionBudget(queries, model.config.heads);
   const padded = (pick: (q: MicrographQuery) => Int32Array) => {
     const length = Math.max(...queries.map((q) => pick(q).length));
     const index = new Int32Array(batch * length).fill(padRow);
@@ -29,6 +31,24 @@ export function micrographLogits(model: STransformer, table: tf.Tensor2D, querie
   const nodes = padded((q) => q.nodes);
   const pivots = padded((q) => q.pivots);
   return model.apply(nodes.rows, pivots.rows, nodes.mask, pivots.mask);
+}
+
+/** The largest attention score tensor a batch may make: [B, heads, Nq, Nq] float32. */
+export const ATTENTION_BUDGET_BYTES = 2 ** 30;
+
+/**
+ * Self-attention over a micrograph grows with its size squared: a batch whose score tensor would
+ * pass ATTENTION_BUDGET_BYTES fails before anything is allocated, saying what to lower.
+ */
+function checkAttentionBudget(queries: readonly MicrographQuery[], heads: number): void {
+  const longest = Math.max(...queries.map((q) => q.nodes.length));
+  const bytes = queries.length * heads * longest * longest * 4;
+  if (bytes > ATTENTION_BUDGET_BYTES) {
+    throw new ConfigError(
+      'batchComponents',
+      `${queries.length} micrographs of up to ${longest} hits need ${(bytes / 2 ** 30).toFixed(1)} GiB of attention scores (budget ${ATTENTION_BUDGET_BYTES / 2 ** 30} GiB): lower batchComponents, use the pivot-spanned micrograph, or raise the edge threshold`,
+    );
+  }
 }
 
 /** Each query's probabilities: the first |nodes| entries of its row of sigmoid(logits). */
