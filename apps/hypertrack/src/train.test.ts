@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ const losses = (logdir: string) =>
         iteration: number;
         loss: number;
         val_edge_auc: number;
+        trn_edge_auc: number;
         step_ms: number;
         vd_ms: number;
         tensors: number;
@@ -64,6 +66,14 @@ describe('hypertrack train', () => {
     expect(reference.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
     expect(reference.every((r) => Number.isFinite(r.loss) && r.val_edge_auc <= 1)).toBe(true);
     expect(readdirSync(join(straight, 'checkpoints', 'default'))).toEqual(['step-000000004']);
+    // The TensorBoard scalars of every step, as the independent reader sees them.
+    const [board] = readdirSync(join(straight, 'tensorboard'));
+    const boardEvents = execFileSync('/usr/bin/python3', [join(__dirname, '..', '..', '..', 'packages', 'report', 'src', 'tensorboard', 'read_events.py'), join(straight, 'tensorboard', board)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { step: number; scalars?: Array<[string, number]> });
+    const trainAuc = boardEvents.filter((e) => e.scalars !== undefined).map((e) => [e.step, e.scalars?.find(([tag]) => tag === 'auc/train')?.[1]]);
+    expect(trainAuc).toEqual(reference.map((r) => [r.iteration, Math.fround(r.trn_edge_auc as number)]));
     expect(readdirSync(join(straight, 'checkpoints', 'default', 'step-000000004')).sort()).toEqual(['model.safetensors', 'optimizer.safetensors', 'trainer.json']);
     const config = JSON.parse(readFileSync(join(straight, 'config.json'), 'utf8'));
     expect(config.model.hDim).toBe(8);

@@ -38,3 +38,9 @@ export { writeRunReport, type RunReportOptions, type RunReportFiles } from './ru
 // Event display export for HSF Phoenix
 export { toPhoenixEvent, PHOENIX_COLLECTIONS, type PhoenixExportOptions } from './phoenix/export';
 export type { PhoenixEvent, PhoenixEventFile, PhoenixHit, PhoenixTrack, Vec3 } from './phoenix/types';
+
+// TensorBoard event files (TFRecord framing, Event/Summary protobuf) for training runs
+export { TensorBoardWriter, tfRecord } from './tensorboard/event-file';
+export { crc32c, maskedCrc32c } from './tensorboard/crc32c';
+export { encodeEvent, type ScalarValue, type EventBody } from './tensorboard/protobuf';
+export { trainingScalars, TRAINING_SCALAR_TAGS } from './tensorboard/training-scalars';

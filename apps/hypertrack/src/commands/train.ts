@@ -19,7 +19,7 @@ import {
 import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
 import { createTransformerLoss, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, type Tune } from '@hypertrack/pipeline';
-import { RunFolderWriter } from '@hypertrack/report';
+import { RunFolderWriter, TensorBoardWriter, trainingScalars } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { integerOption, numberOption } from '../options';
@@ -76,7 +76,7 @@ export function trainCommand(io: CliIO): Command {
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
     .option('--allow-vd-overlap', 'train or validate on events that also trained the VD model (refused by default, when the model file records its events)', false)
     .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
-    .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/')
+    .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/, tensorboard/ (scalars for `tensorboard --logdir <dir>`)')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
     .option('--transfer-tag <tag>', 'start from the newest checkpoint of this tag (or checkpoint folder path), e.g. a lower pile-up stage')
     .option('--epoch <n>', '0: fresh start; -1: resume from the newest checkpoint of --save-tag; n: from step n', integerOption(-1), 0)
@@ -231,6 +231,9 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     timeBudgetSeconds: options.timeLimit,
   });
   let recent: StepRecord[] = [];
+  // A resumed run starts its own event file, whose first event tells TensorBoard to drop what the
+  // stopped run logged after this step.
+  const board = new TensorBoardWriter(join(options.logdir, 'tensorboard'), { resumeStep: from === null ? undefined : trainer.step });
   try {
     const result = await fit({
       trainer,
@@ -254,6 +257,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
         },
         onStepEnd: async (record, metrics) => {
           await run.appendMetrics(metrics as { iteration: number });
+          board.scalars(record.step, trainingScalars(metrics));
           recent.push(record);
           progress.tick();
           if (trainer.step % options.printEvery === 0) {
@@ -266,6 +270,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     progress.done();
     io.stdout.write(`${result.reason}: ${result.steps} steps; checkpoint ${result.checkpoint}\n`);
   } finally {
+    board.close();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     builder.close();
