@@ -1,6 +1,18 @@
 import { HyperTrackError } from '@hypertrack/core';
 
 /**
+ * A run stopped by SIGINT or SIGTERM after writing its checkpoint: the process exits with 128 plus
+ * the signal's number (130, 143), as shells expect of an interrupted program, never with success.
+ */
+export class StoppedBySignal extends Error {
+  readonly exitCode: number;
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`stopped by ${signal}`);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
+/**
  * Turns an error into one line on stderr and an exit code: 1 for bad input or options (our own
  * errors and Node's file-system errors), 2 for anything unexpected, whose stack is printed only
  * with HYPERTRACK_DEBUG=1.

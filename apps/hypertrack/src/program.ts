@@ -9,7 +9,7 @@ import { scoreCommand } from './commands/score';
 import { submissionCommand } from './commands/submission';
 import { trainCommand } from './commands/train';
 import { simulateCommand } from './commands/simulate';
-import { reportFailure } from './failure';
+import { reportFailure, StoppedBySignal } from './failure';
 import type { CliIO } from './io';
 
 export const VERSION = '0.1.0';
@@ -34,6 +34,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     // Commander has already printed its own one-line message (or the help) for its errors.
     if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof StoppedBySignal) return error.exitCode;
     return reportFailure(error, io.stderr);
   }
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +160,37 @@ describe('hypertrack train', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('step 1 holds no transformer: it was trained with --cluster none, or before the edge AUC reached --auc-threshold');
   });
+
+  it('stops on SIGTERM after the current step with a checkpoint and exit code 143, and resumes from it', async () => {
+    const logdir = join(dir, 'sigterm');
+    const root = join(__dirname, '..', '..', '..');
+    // From the sources, as `node main.cjs train ...` runs (with -e, argv[1] is the first argument: 'hypertrack' fills it).
+    const main = `require(${JSON.stringify(join(__dirname, 'main.ts'))})`;
+    const child = spawn(process.execPath, ['--conditions=@hypertrack/source', '--require', 'tsx/cjs', '-e', main, '--', 'hypertrack', ...base(), '--logdir', logdir, '--iterations', '100000', '--print-every', '1'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const first = stdout === '';
+        stdout += chunk.toString();
+        if (first && /^step \d+, /m.test(stdout)) child.kill('SIGTERM');
+      });
+      child.on('exit', (exitCode) => resolve(exitCode));
+    });
+    expect(stderr).toContain('SIGTERM: stopping after this step and writing a checkpoint');
+    expect(code).toBe(143);
+    const stopped = stdout.match(/stopped by signal: (\d+) steps; checkpoint (\S+)/);
+    expect(stopped).not.toBeNull();
+    const steps = Number(stopped?.[1]);
+    expect(readdirSync(join(logdir, 'checkpoints', 'default'))).toEqual([`step-${String(steps).padStart(9, '0')}`]);
+    const resumed = await cli(...base(), '--logdir', logdir, '--iterations', String(steps + 1), '--epoch', '-1');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(`at step ${steps}`);
+  }, 120_000);
 
   it('validates on every n-th step, and shows a time-limited run against its budget', async () => {
     const logdir = join(dir, 'every');

@@ -22,6 +22,7 @@ import { createTransformerLoss, loadTune, overrideTune, refuseVdOverlap, transfo
 import { RunFolderWriter, TensorBoardWriter, trainingScalars } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
+import { StoppedBySignal } from '../failure';
 import { integerOption, numberOption } from '../options';
 
 interface TrainOptions {
@@ -136,7 +137,35 @@ function withFlags(tune: Tune, o: TrainOptions): Tune {
   });
 }
 
+/**
+ * SIGINT and SIGTERM are caught from the first moment: the run stops after its current step,
+ * writes a checkpoint and exits with 130 or 143; a second signal exits at once (checkpoints and
+ * metrics lines are written whole or not at all, so nothing is corrupted).
+ */
 async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
+  const stop = new AbortController();
+  let caught: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (caught !== null) {
+      io.stderr.write(`${signal} again: exiting now; resume from the last checkpoint with --epoch -1\n`);
+      process.exit(new StoppedBySignal(signal).exitCode);
+    }
+    caught = signal;
+    stop.abort();
+    io.stderr.write(`${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again exits at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await trainUntilStopped(options, io, stop.signal);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  if (caught !== null) throw new StoppedBySignal(caught);
+}
+
+async function trainUntilStopped(options: TrainOptions, io: CliIO, signal: AbortSignal): Promise<void> {
   if (options.cluster !== 'none' && options.cluster !== 'transformer') {
     throw new ConfigError(
       '--cluster',
@@ -215,10 +244,6 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   await run.keepMetricsBefore(trainer.step);
   await run.config({ ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel });
 
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   // A run bounded only by --time-limit fills its bar with time; one bounded by neither has no
   // end to show and prints its summary lines alone.
   // Counting only this run's steps keeps the rate and ETA true after a resume.
@@ -247,7 +272,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
       maxEdgesKey: '--max-edges',
       iterations: options.iterations,
       timeLimitSeconds: options.timeLimit,
-      signal: stop.signal,
+      signal,
       checkpoints: { dir: tagDir, periodSeconds: options.savePeriod },
       latentLoss: phase,
       callbacks: {
@@ -271,8 +296,6 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     io.stdout.write(`${result.reason}: ${result.steps} steps; checkpoint ${result.checkpoint}\n`);
   } finally {
     board.close();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
     builder.close();
     await trainer.close();
     model.dispose();
