@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './program';
 import { loadTune, TUNE5 } from '@hypertrack/pipeline';
@@ -243,6 +243,14 @@ describe('hypertrack train', () => {
     const leakVal = await cli(...base().map((a) => (a === '5' ? '0' : a)), '--logdir', logdir);
     expect(leakVal.code).toBe(1);
     expect(leakVal.stderr).toContain('--val-events: 1 of these events (0) also trained the VD model');
+    // One trainer per run folder: a live owner's lock is refused, naming it.
+    const owned = join(dir, 'owned');
+    mkdirSync(owned);
+    writeFileSync(join(owned, '.hypertrack.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), since: '2026-12-03T20:00:00.000Z', purpose: 'trainer' }));
+    const second = await cli(...base(), '--logdir', owned, '--iterations', '1');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`--logdir: ${owned} is in use by another trainer (pid ${process.ppid} on ${hostname()}`);
+    expect(readdirSync(owned)).toEqual(['.hypertrack.lock']);
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ training: { learningRat: 1 } }));
     const badKey = await cli(...base().filter((a) => a !== smallConfig && a !== '--config'), '--config', typo, '--logdir', logdir);

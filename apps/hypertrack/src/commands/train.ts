@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, createProgress, InputError, removeAbandonedTemporaries, Rng } from '@hypertrack/core';
+import { ConfigError, createProgress, InputError, lockFolder, removeAbandonedTemporaries, Rng, type FolderLock } from '@hypertrack/core';
 import {
   EdgePredictor,
   GnnTrainer,
@@ -156,16 +155,19 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // One trainer per run folder: trainUntilStopped takes the lock once the flags are checked.
+  const held: FolderLock[] = [];
   try {
-    await trainUntilStopped(options, io, stop.signal);
+    await trainUntilStopped(options, io, stop.signal, (lock) => held.push(lock));
   } finally {
+    for (const lock of held) lock.release();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
   if (caught !== null) throw new StoppedBySignal(caught);
 }
 
-async function trainUntilStopped(options: TrainOptions, io: CliIO, signal: AbortSignal): Promise<void> {
+async function trainUntilStopped(options: TrainOptions, io: CliIO, signal: AbortSignal, hold: (lock: FolderLock) => void): Promise<void> {
   if (options.cluster !== 'none' && options.cluster !== 'transformer') {
     throw new ConfigError(
       '--cluster',
@@ -212,7 +214,7 @@ async function trainUntilStopped(options: TrainOptions, io: CliIO, signal: Abort
     io.stderr.write(`gradients on ${options.workers} worker thread${options.workers === 1 ? '' : 's'} (${backend.name} each)\n`);
   }
   const tagDir = join(options.logdir, 'checkpoints', options.saveTag);
-  await mkdir(options.logdir, { recursive: true });
+  hold(lockFolder(options.logdir, 'trainer'));
   const run = new RunFolderWriter(options.logdir);
   for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
   for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
