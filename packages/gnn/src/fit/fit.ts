@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, Rng, type EventStream } from '@hypertrack/core';
+import { ConfigError, HyperTrackError, Rng, type EventStream } from '@hypertrack/core';
 import type { GraphBuilder } from '@hypertrack/voxdyn';
 import { saveCheckpoint } from '../train/checkpoint';
 import { loadLatentLoss, type LatentLossExtension, type LatentLossSpec } from '../train/latent-loss';
@@ -67,6 +67,8 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
   /** Checkpoints: every `periodSeconds` and always at the end. */
   readonly checkpoints: { readonly dir: string; readonly periodSeconds: number };
+  /** Stop (with a checkpoint) after this many skipped steps in a row, whose loss or gradient was not finite. Default 20. */
+  readonly maxSkippedInARow?: number;
   /** Switch the transformer phase on when the edge AUC is high enough (absent: the GNN alone, `--cluster none`). */
   readonly latentLoss?: LatentLossPhase;
   readonly callbacks?: FitCallbacks;
@@ -104,6 +106,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     return { prepared, rfactor };
   };
 
+  let skippedInARow = 0;
+  const maxSkipped = options.maxSkippedInARow ?? 20;
   while (trainer.step < target && performance.now() - started < limitMs && !options.signal?.aborted) {
     const step = trainer.step;
     const rng = root.split(step);
@@ -145,7 +149,10 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       tensors: tf.memory().numTensors,
       tensor_mb: tf.memory().numBytes / 2 ** 20,
       ...record.extension,
+      skipped: record.skipped ? 1 : 0,
     };
+    skippedInARow = record.skipped ? skippedInARow + 1 : 0;
+    if (record.skipped) callbacks.onNote?.(`step ${record.step}: loss ${record.loss} or gradient norm ${record.gradNorm} is not finite; the update was skipped (${skippedInARow} in a row)`);
     const phase = options.latentLoss;
     if (phase !== undefined) {
       metrics[`${phase.spec.name}_active`] = trainer.latentLoss === null ? 0 : 1;
@@ -171,6 +178,13 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       metrics.val_event = state.currentValEvent;
     }
     await callbacks.onStepEnd?.(record, metrics);
+    if (skippedInARow >= maxSkipped) {
+      const path = await saveCheckpoint(options.checkpoints.dir, trainer, extra());
+      await callbacks.onCheckpoint?.(path);
+      throw new HyperTrackError(
+        `${skippedInARow} steps in a row had a non-finite loss or gradient (the last at step ${record.step}); stopped with the checkpoint ${path}, the weights of the last good update. Lower the learning rate or --max-grad-norm, or look for bad input events`,
+      );
+    }
     if (performance.now() - lastSave >= options.checkpoints.periodSeconds * 1000) {
       // Saved before the optional callback: `f?.(g())` would skip g() too when f is absent.
       const path = await saveCheckpoint(options.checkpoints.dir, trainer, extra());

@@ -28,6 +28,8 @@ export interface StepRecord {
   readonly hits: number;
   readonly edges: number;
   readonly ms: number;
+  /** True when the loss or the gradient was not finite: no update was made (the step still counts). */
+  readonly skipped: boolean;
   /** The latent loss's scalars, averaged over the batch (absent before it joins). */
   readonly extension?: Readonly<Record<string, number>>;
 }
@@ -160,19 +162,26 @@ export class GnnTrainer {
         else for (let i = 0; i < total.length; i++) total[i] += grad[i];
       }
     }
-    writeNamed(buffers, meanBuffers(results.map((r) => r.buffers), startBuffers, batch.length));
+    const loss = results.reduce((s, r) => s + r.losses.value, 0);
     const grads = new Map<string, tf.Tensor>();
     for (const [name, values] of summed) grads.set(name, tf.tensor(values, params.get(name)?.shape));
     const lr = this.lrAt(this.steps);
     const { grads: clipped, norm } = clipGradNorm(grads, this.config.maxGradNorm);
-    this.optimizer.step(clipped, lr);
+    // A non-finite loss or gradient would poison every weight it reaches: the step is skipped
+    // whole (no update, running statistics kept), counted and reported; the run goes on.
+    const skipped = !Number.isFinite(loss) || !Number.isFinite(norm);
+    if (!skipped) {
+      writeNamed(buffers, meanBuffers(results.map((r) => r.buffers), startBuffers, batch.length));
+      this.optimizer.step(clipped, lr);
+    }
     tf.dispose([...grads.values(), ...clipped.values()]);
 
     const contrastive = results.map((r) => r.losses.edgeContrastive).filter((v): v is number => v !== null);
     const record: StepRecord = {
       step: this.steps,
       lr,
-      loss: results.reduce((s, r) => s + r.losses.value, 0),
+      loss,
+      skipped,
       edgeBCE: results.reduce((s, r) => s + r.losses.edgeBCE, 0) / batch.length,
       edgeContrastive: contrastive.length > 0 ? contrastive.reduce((s, v) => s + v, 0) / contrastive.length : null,
       gradNorm: norm,

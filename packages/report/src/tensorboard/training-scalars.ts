@@ -31,6 +31,7 @@ export const TRAINING_SCALAR_TAGS: Readonly<Record<string, string>> = Object.fre
   vd_ms: 'time/graph_ms',
   transformer_active: 'transformer/active',
   transformer_joined_auc: 'transformer/switch_auc',
+  skipped: 'optimizer/skipped_step',
 });
 
 /** The scalars of one metrics line, in the table's order (absent and null values are skipped). */

@@ -1,0 +1,81 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, type TrackMLEvent } from '@hypertrack/core';
+import { defaultSimulationConfig, simulateEvent } from '@hypertrack/detsim';
+import { eventPoints } from '@hypertrack/event';
+import { initBackend } from '@hypertrack/nn';
+import { GraphBuilder, trainVoxdyn, type VoxdynModel } from '@hypertrack/voxdyn';
+import { EdgePredictor, GnnTrainer, TUNE5_GNN, TUNE5_TRAINING, fit, type LatentLossExtension, type StepMetrics } from '../index';
+
+const simulation = defaultSimulationConfig({ pileup: 3, noiseFraction: 0.05 });
+const events = new Map([0, 1, 5, 6].map((id) => [id, simulateEvent(id, simulation, Rng.fromSeed(3).split(id)).event]));
+const source = { eventIds: [...events.keys()], load: async (id: number) => events.get(id) as TrackMLEvent };
+let vd: VoxdynModel;
+let dir: string;
+beforeAll(async () => {
+  await initBackend({ prefer: 'wasm' });
+  vd = await trainVoxdyn([0, 1].map((id) => ({ id, ...eventPoints(events.get(id) as TrackMLEvent) })), { ncell: 256, dim: 3, node2node: 'hyper', niter: 3, seed: 1 });
+  dir = await mkdtemp(join(tmpdir(), 'hypertrack-fit-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A latent loss that is NaN on the calls listed. */
+function poisoned(bad: (call: number) => boolean): LatentLossExtension {
+  const w = tf.variable(tf.scalar(1));
+  let call = 0;
+  return {
+    parameters: new Map([['poison.w', w]]),
+    loss: (z) => ({ total: tf.mul(tf.mul(w, tf.mean(z)), bad(call++) ? Number.NaN : 0) as tf.Scalar, scalars: {} }),
+    dispose: () => w.dispose(),
+  };
+}
+
+const SMALL = { ...TUNE5_GNN, nstack: 2, hDim: 8, mDim: 8, zDim: 5, correlateHidden: [4] };
+const DATA = { rfactorStart: 0.3, rfactorEnd: 0.3, noiseRatio: 0.05, node2node: 'hyper' as const, ncell: 256, batchSize: 1, period: 1 };
+
+it('skips the updates of steps with a non-finite loss, and stops with a checkpoint when too many come in a row', async () => {
+  const trainer = new GnnTrainer(new EdgePredictor(SMALL, 1), TUNE5_TRAINING);
+  // NaN on the second step only: skipped, counted, and the run goes on.
+  await trainer.addLatentLoss({ name: 'poison', module: 'unused', factory: 'unused', options: null }, poisoned((call) => call === 1), { since: 0, auc: null });
+  const builder = new GraphBuilder(vd, {});
+  const lines: StepMetrics[] = [];
+  const notes: string[] = [];
+  const weight = () => Array.from(trainer.model.namedParameters().get('conv_gnn_edx.0.nn.0.0.weight')?.dataSync() ?? []);
+  const after: number[][] = [];
+  try {
+    await fit({
+      trainer, data: DATA, builder, events: source, trainIds: [5, 6], state: { seed: 1, currentEvent: null, currentValEvent: null },
+      maxEdges: 1e6, iterations: 3, checkpoints: { dir: join(dir, 'once'), periodSeconds: 1e9 },
+      callbacks: { onStepEnd: (_, m) => {
+          lines.push(m);
+          after.push(weight());
+        }, onNote: (n) => void notes.push(n) },
+    });
+    expect(lines.map((l) => l.skipped)).toEqual([0, 1, 0]);
+    expect(after[1]).toEqual(after[0]);
+    expect(after[2]).not.toEqual(after[1]);
+    expect(trainer.optimizer.stepCount).toBe(2);
+    expect(trainer.step).toBe(3);
+    expect(notes.some((n) => /^step 1: loss NaN or gradient norm NaN is not finite; the update was skipped \(1 in a row\)$/.test(n))).toBe(true);
+  } finally {
+    await trainer.close();
+  }
+
+  // NaN every time: the third skip in a row stops the run, with the last good weights saved.
+  const doomed = new GnnTrainer(new EdgePredictor(SMALL, 1), TUNE5_TRAINING);
+  await doomed.addLatentLoss({ name: 'poison', module: 'unused', factory: 'unused', options: null }, poisoned(() => true), { since: 0, auc: null });
+  try {
+    await expect(
+      fit({
+        trainer: doomed, data: DATA, builder, events: source, trainIds: [5, 6], state: { seed: 1, currentEvent: null, currentValEvent: null },
+        maxEdges: 1e6, iterations: 10, maxSkippedInARow: 3, checkpoints: { dir: join(dir, 'doomed'), periodSeconds: 1e9 },
+      }),
+    ).rejects.toThrow(/^3 steps in a row had a non-finite loss or gradient \(the last at step 2\); stopped with the checkpoint .*step-000000003, the weights of the last good update/);
+    expect(await readdir(join(dir, 'doomed'))).toEqual(['step-000000003']);
+  } finally {
+    builder.close();
+    await doomed.close();
+  }
+});
