@@ -108,6 +108,16 @@ describe('hypertrack train', () => {
     expect((await cli(...common)).stdout).toContain('edge threshold 0.8,');
     expect((await cli(...common, '--edge-threshold', '0.6')).stdout).toContain('edge threshold 0.6,');
 
+    // A resume with other settings is refused, naming them, unless asked for.
+    const changed = await cli(...base(), '--logdir', resumed, '--iterations', '5', '--epoch', '-1', '--learning-rate', '0.001', '--seed', '7');
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain(`--allow-changes: resuming ${resumed} with other settings than it ran with (training.learningRate: 0.003 -> 0.001; seed: 12345 -> 7); pass --allow-changes to go on with them`);
+    const allowed = await cli(...base(), '--logdir', resumed, '--iterations', '5', '--epoch', '-1', '--learning-rate', '0.001', '--allow-changes');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toContain('note: resuming with changed settings (training.learningRate: 0.003 -> 0.001); the old config is config-before-step-4.json');
+    expect(JSON.parse(readFileSync(join(resumed, 'config-before-step-4.json'), 'utf8')).training.learningRate).toBe(0.003);
+    expect(JSON.parse(readFileSync(join(resumed, 'config.json'), 'utf8')).training.learningRate).toBe(0.001);
+
     const fresh = await cli(...base(), '--logdir', resumed, '--iterations', '4');
     expect(fresh.code).toBe(1);
     expect(fresh.stderr).toContain('already holds checkpoints: resume with --epoch -1');

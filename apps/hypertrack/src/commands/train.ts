@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, createProgress, InputError, lockFolder, removeAbandonedTemporaries, Rng, type FolderLock } from '@hypertrack/core';
+import { ConfigError, createProgress, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type FolderLock } from '@hypertrack/core';
 import {
   EdgePredictor,
   GnnTrainer,
@@ -22,6 +24,7 @@ import { RunFolderWriter, TensorBoardWriter, trainingScalars } from '@hypertrack
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { StoppedBySignal } from '../failure';
+import { configChanges } from './config-changes';
 import { integerOption, numberOption } from '../options';
 
 interface TrainOptions {
@@ -64,6 +67,7 @@ interface TrainOptions {
   maxEdges: number;
   workers: number;
   allowVdOverlap: boolean;
+  allowChanges: boolean;
   progress: boolean;
 }
 
@@ -75,6 +79,7 @@ export function trainCommand(io: CliIO): Command {
     .option('--events <ranges>', 'training events, e.g. 20-99 (default: all of --in except --val-events); events that also trained the VD model are refused: on those its graph holds every true pair (TPR 1), unlike on new events')
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
     .option('--allow-vd-overlap', 'train or validate on events that also trained the VD model (refused by default, when the model file records its events)', false)
+    .option('--allow-changes', 'resume a run with settings that differ from its config.json (refused by default, naming them; the old config is kept as config-before-step-<n>.json)', false)
     .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
     .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/, tensorboard/ (scalars for `tensorboard --logdir <dir>`)')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
@@ -244,7 +249,21 @@ async function trainUntilStopped(options: TrainOptions, io: CliIO, signal: Abort
         )
       : undefined;
   await run.keepMetricsBefore(trainer.step);
-  await run.config({ ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel });
+  const runConfig = { ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel };
+  const recordedFile = join(options.logdir, 'config.json');
+  if (from !== null && options.transferTag === undefined && existsSync(recordedFile)) {
+    const recorded = JSON.parse(await readFile(recordedFile, 'utf8')) as unknown;
+    // The backend is how, not what: resuming on another one is fine.
+    const changes = configChanges(recorded, runConfig, ['backend']);
+    if (changes.length > 0 && !options.allowChanges) {
+      throw new ConfigError('--allow-changes', `resuming ${options.logdir} with other settings than it ran with (${changes.join('; ')}); pass --allow-changes to go on with them`);
+    }
+    if (changes.length > 0) {
+      await writeFileAtomic(join(options.logdir, `config-before-step-${trainer.step}.json`), `${JSON.stringify(recorded, null, 2)}\n`);
+      io.stderr.write(`note: resuming with changed settings (${changes.join('; ')}); the old config is config-before-step-${trainer.step}.json\n`);
+    }
+  }
+  await run.config(runConfig);
 
   // A run bounded only by --time-limit fills its bar with time; one bounded by neither has no
   // end to show and prints its summary lines alone.
