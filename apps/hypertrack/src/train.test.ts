@@ -202,6 +202,22 @@ describe('hypertrack train', () => {
     expect(resumed.stderr).toContain(`at step ${steps}`);
   }, 120_000);
 
+  it('draws a seed with --randomized-seed, prints it and stores it, and that seed reproduces the run', async () => {
+    const drawn = join(dir, 'randomized');
+    const run = await cli(...base(), '--logdir', drawn, '--iterations', '2', '--randomized-seed');
+    expect(run.code).toBe(0);
+    const seed = Number(run.stdout.match(/^seed (\d+) \(randomized; reproduce the run with --seed \1\)$/m)?.[1]);
+    expect(seed).toBeGreaterThanOrEqual(0);
+    expect(seed).toBeLessThanOrEqual(10_000);
+    expect(JSON.parse(readFileSync(join(drawn, 'config.json'), 'utf8')).seed).toBe(seed);
+    const again = join(dir, 'randomized-again');
+    expect((await cli(...base(), '--logdir', again, '--iterations', '2', '--seed', String(seed))).code).toBe(0);
+    expect(losses(again)).toEqual(losses(drawn));
+    const both = await cli(...base(), '--logdir', join(dir, 'both'), '--randomized-seed', '--seed', '3');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('--randomized-seed: draws the seed: leave out --seed');
+  });
+
   it('validates on every n-th step, and shows a time-limited run against its budget', async () => {
     const logdir = join(dir, 'every');
     const withProgress = base().filter((arg) => arg !== '--no-progress');

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,7 +41,8 @@ interface TrainOptions {
   softReset: boolean;
   cluster: string;
   aucThreshold?: number;
-  seed: number;
+  seed?: number;
+  randomizedSeed: boolean;
   iterations?: number;
   timeLimit?: number;
   savePeriod: number;
@@ -88,7 +90,8 @@ export function trainCommand(io: CliIO): Command {
     .option('--soft-reset', 'when resuming or transferring, load only the weights (fresh optimizer and schedule)', false)
     .option('--cluster <algo>', 'clustering during training: none (edge losses only) or transformer (the transformer joins once the training edge AUC passes --auc-threshold, and trains end to end with the GNN)', 'none')
     .option('--auc-threshold <auc>', 'with --cluster transformer: the training edge AUC that switches the transformer on, with a fresh optimizer and schedule (default: the tune\'s transformer.aucThreshold, 0.998)', numberOption(0, 1))
-    .option('--seed <s>', 'random seed: iteration t draws everything from the stream (seed, t)', integerOption(0), 12345)
+    .option('--seed <s>', 'random seed: iteration t draws everything from the stream (seed, t) (default: 12345)', integerOption(0))
+    .option('--randomized-seed', 'draw the seed at random in 0-10000 (printed, and stored in config.json to reproduce the run with --seed)', false)
     .option('--iterations <n>', 'stop when this many optimisation steps are done (counting resumed ones)', integerOption(1))
     .option('--time-limit <seconds>', 'stop after this much wall time (a checkpoint is written)', numberOption(0, 1e9))
     .option('--save-period <seconds>', 'seconds between checkpoints (one is always written at the end)', numberOption(0, 1e9), 1200)
@@ -172,7 +175,11 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   if (caught !== null) throw new StoppedBySignal(caught);
 }
 
-async function trainUntilStopped(options: TrainOptions, io: CliIO, signal: AbortSignal, hold: (lock: FolderLock) => void): Promise<void> {
+async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSignal, hold: (lock: FolderLock) => void): Promise<void> {
+  if (given.randomizedSeed && given.seed !== undefined) throw new ConfigError('--randomized-seed', 'draws the seed: leave out --seed');
+  const seed = given.randomizedSeed ? randomInt(0, 10_001) : (given.seed ?? 12345);
+  if (given.randomizedSeed) io.stdout.write(`seed ${seed} (randomized; reproduce the run with --seed ${seed})\n`);
+  const options = { ...given, seed };
   if (options.cluster !== 'none' && options.cluster !== 'transformer') {
     throw new ConfigError(
       '--cluster',
