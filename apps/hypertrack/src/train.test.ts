@@ -65,7 +65,7 @@ describe('hypertrack train', () => {
     expect(new Set(counts).size).toBe(1);
     expect(reference.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
     expect(reference.every((r) => Number.isFinite(r.loss) && r.val_edge_auc <= 1)).toBe(true);
-    expect(readdirSync(join(straight, 'checkpoints', 'default'))).toEqual(['step-000000004']);
+    expect(readdirSync(join(straight, 'checkpoints', 'default'))).toEqual(['latest_checkpoint', 'step-000000004']);
     // The TensorBoard scalars of every step, as the independent reader sees them.
     const [board] = readdirSync(join(straight, 'tensorboard'));
     const boardEvents = execFileSync('/usr/bin/python3', [join(__dirname, '..', '..', '..', 'packages', 'report', 'src', 'tensorboard', 'read_events.py'), join(straight, 'tensorboard', board)], { encoding: 'utf8' })
@@ -81,7 +81,9 @@ describe('hypertrack train', () => {
 
     const resumed = join(dir, 'resumed');
     expect((await cli(...base(), '--logdir', resumed, '--iterations', '2', '--validate')).code).toBe(0);
-    const again = await cli(...base(), '--logdir', resumed, '--iterations', '4', '--validate', '--epoch', '-1');
+    // Without --epoch a run folder with checkpoints resumes from the newest (latest_checkpoint).
+    expect(readFileSync(join(resumed, 'checkpoints', 'default', 'latest_checkpoint'), 'utf8')).toBe('step-000000002\n');
+    const again = await cli(...base(), '--logdir', resumed, '--iterations', '4', '--validate');
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('resumed from');
     expect(losses(resumed)).toEqual(reference);
@@ -118,7 +120,7 @@ describe('hypertrack train', () => {
     expect(JSON.parse(readFileSync(join(resumed, 'config-before-step-4.json'), 'utf8')).training.learningRate).toBe(0.003);
     expect(JSON.parse(readFileSync(join(resumed, 'config.json'), 'utf8')).training.learningRate).toBe(0.001);
 
-    const fresh = await cli(...base(), '--logdir', resumed, '--iterations', '4');
+    const fresh = await cli(...base(), '--logdir', resumed, '--iterations', '4', '--epoch', '0');
     expect(fresh.code).toBe(1);
     expect(fresh.stderr).toContain('already holds checkpoints: resume with --epoch -1');
   });
@@ -196,7 +198,7 @@ describe('hypertrack train', () => {
     const stopped = stdout.match(/stopped by signal: (\d+) steps; checkpoint (\S+)/);
     expect(stopped).not.toBeNull();
     const steps = Number(stopped?.[1]);
-    expect(readdirSync(join(logdir, 'checkpoints', 'default'))).toEqual([`step-${String(steps).padStart(9, '0')}`]);
+    expect(readdirSync(join(logdir, 'checkpoints', 'default'))).toEqual(['latest_checkpoint', `step-${String(steps).padStart(9, '0')}`]);
     const resumed = await cli(...base(), '--logdir', logdir, '--iterations', String(steps + 1), '--epoch', '-1');
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain(`at step ${steps}`);

@@ -37,7 +37,7 @@ describe('a run killed while it re-saves its last step', () => {
         expect(checkpoint.optimizer.size).toBeGreaterThan(0);
         checkpoint.dispose();
         // Nothing of the killed process is left behind.
-        expect(readdirSync(dir)).toEqual(['step-000000005']);
+        expect(readdirSync(dir).sort()).toEqual(['latest_checkpoint', 'step-000000005']);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -75,7 +75,7 @@ describe('a run killed while it re-saves its last step', () => {
       cpSync(join(dir, 'step-000000005'), join(dir, `step-000000006.partial-${dead}`), { recursive: true });
       cpSync(join(dir, 'step-000000005'), join(dir, `step-000000007.partial-${process.pid}`), { recursive: true });
       expect(await tidyCheckpoints(dir)).toEqual([`removed step-000000006.partial-${dead} (left by a killed run)`]);
-      expect(readdirSync(dir).sort()).toEqual(['step-000000005', `step-000000007.partial-${process.pid}`, 'step-000000009']);
+      expect(readdirSync(dir).sort()).toEqual(['latest_checkpoint', 'step-000000005', `step-000000007.partial-${process.pid}`, 'step-000000009']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

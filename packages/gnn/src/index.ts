@@ -26,6 +26,7 @@ export {
   loadEdgePredictor,
   checkpointName,
   latentLossFile,
+  LATEST_POINTER,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   type Checkpoint,

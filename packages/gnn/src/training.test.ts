@@ -108,6 +108,10 @@ describe('checkpoints', () => {
     expect(trainer.step).toBe(0);
     weightsOnly.dispose();
     await mkdir(join(dir, 'step-000000099.partial-1'));
+    // The newest is the one written last (latest_checkpoint): a run resumed from step 7 goes on from there.
+    expect(await latestCheckpoint(dir)).toBe(join(dir, 'step-000000007'));
+    // Without the pointer (a folder of an older version, or copied by hand), the highest complete step.
+    await rm(join(dir, 'latest_checkpoint'));
     expect(await latestCheckpoint(dir)).toBe(join(dir, 'step-000000012'));
     const meta = join(dir, 'step-000000012', 'trainer.json');
     await writeFile(meta, JSON.stringify({ format: 'hypertrack-gnn-checkpoint', version: 2 }));

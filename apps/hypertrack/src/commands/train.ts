@@ -37,7 +37,7 @@ interface TrainOptions {
   logdir: string;
   saveTag: string;
   transferTag?: string;
-  epoch: number;
+  epoch?: number;
   softReset: boolean;
   cluster: string;
   aucThreshold?: number;
@@ -86,7 +86,7 @@ export function trainCommand(io: CliIO): Command {
     .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/, tensorboard/ (scalars for `tensorboard --logdir <dir>`)')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
     .option('--transfer-tag <tag>', 'start from the newest checkpoint of this tag (or checkpoint folder path), e.g. a lower pile-up stage')
-    .option('--epoch <n>', '0: fresh start; -1: resume from the newest checkpoint of --save-tag; n: from step n', integerOption(-1), 0)
+    .option('--epoch <n>', 'default: resume from the newest checkpoint of --save-tag if there is one, else start fresh; 0: a fresh start (refused over checkpoints); -1: the newest checkpoint (refused without one); n: from step n', integerOption(-1))
     .option('--soft-reset', 'when resuming or transferring, load only the weights (fresh optimizer and schedule)', false)
     .option('--cluster <algo>', 'clustering during training: none (edge losses only) or transformer (the transformer joins once the training edge AUC passes --auc-threshold, and trains end to end with the GNN)', 'none')
     .option('--auc-threshold <auc>', 'with --cluster transformer: the training edge AUC that switches the transformer on, with a fresh optimizer and schedule (default: the tune\'s transformer.aucThreshold, 0.998)', numberOption(0, 1))
@@ -231,7 +231,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
   for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
   for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
 
-  const from = await startingCheckpoint({ tagDir, epoch: options.epoch, transferFrom: options.transferTag, checkpointsDir: join(options.logdir, 'checkpoints') });
+  const from = await startingCheckpoint({ tagDir, epoch: options.epoch ?? 'auto', transferFrom: options.transferTag, checkpointsDir: join(options.logdir, 'checkpoints') });
   const state: FitState =
     from === null
       ? { seed: options.seed, currentEvent: null, currentValEvent: null }

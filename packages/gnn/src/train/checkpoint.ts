@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, folderEntries, InputError, isProcessAlive } from '@hypertrack/core';
+import { ConfigError, folderEntries, InputError, isProcessAlive, removeAbandonedTemporaries, writeFileAtomic } from '@hypertrack/core';
 import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
 import type { GnnConfig } from '../config';
 import { EdgePredictor } from '../model';
@@ -103,6 +103,7 @@ export async function saveCheckpoint(dir: string, trainer: GnnTrainer, extra: Re
     if (replacing) await rename(final, aside);
     await rename(temporary, final);
     if (replacing) await rm(aside, { recursive: true, force: true });
+    await writeFileAtomic(join(dir, LATEST_POINTER), `${checkpointName(trainer.step)}\n`);
     return final;
   } finally {
     tf.dispose([...model.values(), ...optimizer.values()]);
@@ -119,11 +120,21 @@ function isComplete(folder: string): boolean {
   return existsSync(join(folder, META_FILE)) && existsSync(join(folder, MODEL_FILE));
 }
 
+/** The file naming the newest checkpoint of a folder, rewritten atomically after every save. */
+export const LATEST_POINTER = 'latest_checkpoint';
+
 /**
- * The complete checkpoint folder with the highest step under `dir`, or null when there is none.
- * Incomplete step folders are skipped.
+ * The newest complete checkpoint folder under `dir`: the one `latest_checkpoint` names when it is
+ * complete, else the highest step found (a folder copied by hand, or a pointer not yet written);
+ * null when there is none.
  */
 export async function latestCheckpoint(dir: string): Promise<string | null> {
+  try {
+    const named = (await readFile(join(dir, LATEST_POINTER), 'utf8')).trim();
+    if (STEP_FOLDER.test(named) && isComplete(join(dir, named))) return join(dir, named);
+  } catch {
+    // No pointer (an older run): the scan below finds the newest.
+  }
   const names = await folderEntries(dir);
   const steps = names.filter((name) => STEP_FOLDER.test(name)).sort();
   for (let k = steps.length - 1; k >= 0; k--) if (isComplete(join(dir, steps[k]))) return join(dir, steps[k]);
@@ -158,6 +169,8 @@ export async function tidyCheckpoints(dir: string): Promise<string[]> {
       done.push(`removed ${name} (left by a killed run)`);
     }
   }
+  // A latest_checkpoint pointer half-written by a killed run (the old one is still in place).
+  for (const name of await removeAbandonedTemporaries(dir)) done.push(`removed ${name} (left by a killed run)`);
   return done;
 }
 
@@ -262,8 +275,8 @@ export async function loadEdgePredictor(path: string): Promise<{ model: EdgePred
 export interface StartingPoint {
   /** The run's checkpoint folder (`<logdir>/checkpoints/<tag>`). */
   readonly tagDir: string;
-  /** 0: a fresh start; -1: the newest checkpoint of `tagDir`; n: step n of `tagDir`. */
-  readonly epoch: number;
+  /** 'auto': the newest checkpoint of `tagDir` if it has one, else a fresh start; 0: a fresh start; -1: the newest checkpoint; n: step n. */
+  readonly epoch: number | 'auto';
   /** Start from another stage instead: a checkpoint folder, a folder of step folders, or a tag under `checkpointsDir`. */
   readonly transferFrom?: string;
   readonly checkpointsDir: string;
@@ -283,6 +296,7 @@ export async function startingCheckpoint(start: StartingPoint): Promise<string |
     if (latest === null) throw new ConfigError('--transfer-tag', `no checkpoint under ${dir}`);
     return latest;
   }
+  if (start.epoch === 'auto') return latestCheckpoint(start.tagDir);
   if (start.epoch === 0) {
     if ((await latestCheckpoint(start.tagDir)) !== null) {
       throw new ConfigError('--epoch', `${start.tagDir} already holds checkpoints: resume with --epoch -1, or choose another --save-tag`);
