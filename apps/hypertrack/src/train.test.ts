@@ -109,6 +109,7 @@ describe('hypertrack train', () => {
     const common = ['infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--no-progress', '--config', tune];
     expect((await cli(...common)).stdout).toContain('edge threshold 0.8,');
     expect((await cli(...common, '--edge-threshold', '0.6')).stdout).toContain('edge threshold 0.6,');
+    expect((await cli(...common, '--set', 'cluster.edgeThreshold=0.7')).stdout).toContain('edge threshold 0.7,');
 
     // A resume with other settings is refused, naming them, unless asked for.
     const changed = await cli(...base(), '--logdir', resumed, '--iterations', '5', '--epoch', '-1', '--learning-rate', '0.001', '--seed', '7');
@@ -279,6 +280,9 @@ describe('hypertrack train', () => {
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`--logdir: ${owned} is in use by another trainer (pid ${process.ppid} on ${hostname()}`);
     expect(readdirSync(owned)).toEqual(['.hypertrack.lock']);
+    const setTypo = await cli(...base(), '--logdir', logdir, '--set', 'training.learningRat=1');
+    expect(setTypo.code).toBe(1);
+    expect(setTypo.stderr).toContain("--set: column 'training.learningRat': unknown key");
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ training: { learningRat: 1 } }));
     const badKey = await cli(...base().filter((a) => a !== smallConfig && a !== '--config'), '--config', typo, '--logdir', logdir);

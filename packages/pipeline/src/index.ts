@@ -13,7 +13,7 @@ export { Reconstruction, type EventReconstruction, type ReconstructionStages, ty
 export { gnnEdgeScorer, type EdgeScorer, type ScoringGraph } from './edge-scorer';
 export { RunEvaluation, graphFigures, type EventResultRow, type GraphResultRow } from './evaluation';
 export { refuseVdOverlap, vdOverlapNote } from './vd-overlap';
-export { TUNE5, loadTune, checkTune, overrideTune, tuneReconstructionSettings, tuneTransformerConfig, type Tune, type TuneClusterConfig, type TuneTransformerConfig, type TuneOverrides } from './tune';
+export { TUNE5, loadTune, applyOverride, checkTune, overrideTune, tuneReconstructionSettings, tuneTransformerConfig, type Tune, type TuneClusterConfig, type TuneTransformerConfig, type TuneOverrides } from './tune';
 export { transformerLatentLoss, transformerLossSpec, transformerPhase, createTransformerLoss, TRANSFORMER_PREFIX, type TransformerLossOptions } from './transformer-phase';
 export { loadTransformer, transformerStage, type LoadedTransformer } from './transformer-model';
 export { splitByEvent, clusterLabels, SubmissionScoring, type EventSubmission, type SubmissionEventScore } from './submission';

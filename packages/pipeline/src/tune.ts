@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parse, parseDocument } from 'yaml';
 import { DEFAULT_EDGE_THRESHOLD, DEFAULT_MIN_GRAPH } from '@hypertrack/cluster';
 import { ConfigError, InputError } from '@hypertrack/core';
 import {
@@ -125,24 +126,63 @@ export function checkTune(config: Tune): void {
   }
 }
 
-/** Reads a tune file (JSON) over the tune-5 defaults; without a file, tune-5 itself. */
-export async function loadTune(file?: string): Promise<Tune> {
-  if (file === undefined) return TUNE5;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new InputError({ file }, 'cannot read the config file');
+/**
+ * Reads a tune file over the tune-5 defaults (YAML for .yaml / .yml, else JSON; YAML is a superset
+ * of JSON, so one parser reads both), then the `--set key=value` overrides in order; without a
+ * file, tune-5 itself. Unknown keys and wrong types are errors naming the file and dotted key, or
+ * the override.
+ */
+export async function loadTune(file?: string, overrides: readonly string[] = []): Promise<Tune> {
+  let config: Tune = TUNE5;
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new InputError({ file }, 'cannot read the config file');
+    }
+    config = overlay(TUNE5, parseConfigText(text, file), '', file) as Tune;
   }
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text) as Json;
-  } catch (error) {
-    throw new InputError({ file }, `not valid JSON: ${(error as Error).message}`);
-  }
-  const config = overlay(TUNE5, parsed, '', file) as Tune;
+  for (const override of overrides) config = applyOverride(config, override);
   checkTune(config);
   return config;
+}
+
+function parseConfigText(text: string, file: string): Json {
+  const yaml = /\.ya?ml$/i.test(file);
+  if (!yaml) {
+    try {
+      return JSON.parse(text) as Json;
+    } catch (error) {
+      throw new InputError({ file }, `not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const document = parseDocument(text);
+  const error = document.errors[0];
+  if (error !== undefined) {
+    const line = error.linePos?.[0];
+    throw new InputError({ file, line: line?.line, column: line === undefined ? undefined : String(line.col) }, `not valid YAML: ${error.message.split('\n')[0]}`);
+  }
+  return document.toJS() as Json;
+}
+
+/**
+ * One command-line override `dotted.key=value` (the value read as YAML: 0.001, true, [30, 30],
+ * pivotmajor), checked against the tune's keys and types like a file.
+ */
+export function applyOverride(tune: Tune, override: string): Tune {
+  const at = override.indexOf('=');
+  if (at <= 0) throw new ConfigError('--set', `expected key=value (e.g. training.learningRate=0.001), got '${override}'`);
+  const key = override.slice(0, at).trim();
+  let value: Json;
+  try {
+    value = parse(override.slice(at + 1)) as Json;
+  } catch (error) {
+    throw new ConfigError('--set', `${key}: cannot read the value: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const patch = key.split('.').reduceRight<Json>((inner, part) => ({ [part]: inner }), value);
+  // Errors read as a file's would, with the flag in place of the file: "--set: column 'training.x': unknown key".
+  return overlay(tune, patch, '', '--set') as Tune;
 }
 
 /** Values to put over a tune, section by section; undefined leaves the tune's value. */

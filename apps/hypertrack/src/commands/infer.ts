@@ -29,6 +29,7 @@ import { integerOption, numberOption } from '../options';
 
 interface InferOptions {
   config?: string;
+  set: string[];
   in: string;
   events?: string;
   preOnly: boolean;
@@ -56,7 +57,8 @@ const D = RECONSTRUCTION_DEFAULTS;
 export function inferCommand(io: CliIO): Command {
   return new Command('infer')
     .description('reconstruct events: Voxel-Dynamics graph, GNN edge probabilities, clustering, and the results row (VD TPR/FPR, GNN TPR/FPR/AUC, DMS, efficiency, purity, latency per stage)')
-    .option('--config <file>', 'tune file (JSON, as for train): its cluster section sets the edge threshold and min graph; flags go over it')
+    .option('--config <file>', 'tune file (YAML or JSON, as for train): its cluster section sets the edge threshold and min graph; flags go over it')
+    .option('--set <key=value>', 'override one tune key, e.g. --set cluster.edgeThreshold=0.7 (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--pre-only', 'run only the graph constructor and report its edge efficiency (TPR), FPR, purity, edges per hit and time', false)
     .option('--vd-model <file>', 'Voxel-Dynamics model written by pretrain-voxdyn')
     .option('--model <file>', 'the same as --vd-model')
@@ -94,7 +96,7 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   const vdPath = options.vdModel ?? options.model;
   if (vdPath === undefined) throw new ConfigError('--vd-model', 'required: the Voxel-Dynamics model (pretrain-voxdyn)');
   if (!options.preOnly && options.gnn === undefined) throw new ConfigError('--gnn', 'required without --pre-only: a GNN checkpoint (hypertrack train) or a shipped model folder');
-  const fromTune = options.config === undefined ? {} : tuneReconstructionSettings(await loadTune(options.config));
+  const fromTune = options.config === undefined && options.set.length === 0 ? {} : tuneReconstructionSettings(await loadTune(options.config, options.set));
   const settings = mergeReconstructionSettings(fromTune, settingsOf(options));
   const algorithm = settings.cluster?.algorithm;
   const available = [...Object.keys(clusterers), 'transformer', 'none'];

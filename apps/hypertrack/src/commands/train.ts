@@ -30,6 +30,7 @@ import { integerOption, numberOption } from '../options';
 
 interface TrainOptions {
   config?: string;
+  set: string[];
   in: string;
   events?: string;
   valEvents?: string;
@@ -76,7 +77,8 @@ interface TrainOptions {
 export function trainCommand(io: CliIO): Command {
   return new Command('train')
     .description('train the GNN edge predictor on events through the Voxel-Dynamics graph (reference section 4; --cluster none)')
-    .option('--config <file>', 'tune file (JSON) over the tune-5 defaults, e.g. configs/tune-5.json')
+    .option('--config <file>', 'tune file (YAML or JSON) over the tune-5 defaults, e.g. configs/tune-5.json; unknown keys are refused')
+    .option('--set <key=value>', 'override one tune key after the file, e.g. --set training.learningRate=0.001 (repeatable; the value is read as YAML)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .requiredOption('--in <path>', 'training events: a folder of TrackML CSV files or an Arrow store')
     .option('--events <ranges>', 'training events, e.g. 20-99 (default: all of --in except --val-events); events that also trained the VD model are refused: on those its graph holds every true pair (TPR 1), unlike on new events')
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
@@ -187,7 +189,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
     );
   }
   if (options.cluster !== 'transformer' && options.aucThreshold !== undefined) throw new ConfigError('--auc-threshold', 'needs --cluster transformer');
-  const config = withFlags(await loadTune(options.config), options);
+  const config = withFlags(await loadTune(options.config, options.set), options);
   const backend = await initBackend({ prefer: options.backend, log: (line) => io.stderr.write(`${line}\n`) });
 
   const vd = await loadModel(options.vdModel);

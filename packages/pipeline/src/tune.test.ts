@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TUNE5, applyOverride, loadTune } from './tune';
+
+describe('tune files and overrides', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hypertrack-tune-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads YAML as JSON, over tune-5, and the --set overrides after it', async () => {
+    const yaml = join(dir, 'tune.yaml');
+    writeFileSync(yaml, ['# a mu = 20 stage', 'param: my-tune', 'training:', '  learningRate: 0.002', 'model:', '  correlateHidden: [16, 16]', 'transformer:', '  search:', '    randomPaths: 8', ''].join('\n'));
+    const json = join(dir, 'tune.json');
+    writeFileSync(json, JSON.stringify({ param: 'my-tune', training: { learningRate: 0.002 }, model: { correlateHidden: [16, 16] }, transformer: { search: { randomPaths: 8 } } }));
+    const [fromYaml, fromJson] = [await loadTune(yaml), await loadTune(json)];
+    expect(fromYaml).toEqual(fromJson);
+    expect([fromYaml.param, fromYaml.training.learningRate, fromYaml.model.correlateHidden, fromYaml.transformer.search.randomPaths, fromYaml.training.optimizer]).toEqual([
+      'my-tune',
+      0.002,
+      [16, 16],
+      8,
+      TUNE5.training.optimizer,
+    ]);
+    const over = await loadTune(yaml, ['training.learningRate=5e-4', 'transformer.losses.target=major', 'model.bn=false']);
+    expect([over.training.learningRate, over.transformer.losses.target, over.model.bn]).toEqual([5e-4, 'major', false]);
+  });
+
+  it('names the file, line and key of what is wrong', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'training:\n  learningRate: [1\n');
+    await expect(loadTune(bad)).rejects.toThrow(new RegExp(`^${bad}:\\d+: .*not valid YAML`));
+    const typo = join(dir, 'typo.yml');
+    writeFileSync(typo, 'training:\n  learningRat: 1\n');
+    await expect(loadTune(typo)).rejects.toThrow(`${typo}: column 'training.learningRat': unknown key`);
+    expect(() => applyOverride(TUNE5, 'training.learningRat=1')).toThrow(/^--set: column 'training\.learningRat': unknown key \(known here: optimizer, learningRate, /);
+    expect(() => applyOverride(TUNE5, 'training.learningRate=fast')).toThrow("--set: column 'training.learningRate': expected a number, got \"fast\"");
+    expect(() => applyOverride(TUNE5, 'learningRate')).toThrow("--set: expected key=value (e.g. training.learningRate=0.001), got 'learningRate'");
+    await expect(loadTune(undefined, ['training.learningRate=-1'])).rejects.toThrow("training: training config 'learningRate' must be a positive number, got -1");
+  });
+});
