@@ -303,6 +303,18 @@ describe('hypertrack train', () => {
     expect(pre.stderr).not.toContain('also trained the VD model');
   });
 
+  it('shows every flag in --help, grouped as the config is, with the tune-5 defaults', async () => {
+    const help = await cli('train', '--help');
+    expect(help.code).toBe(0);
+    const headings = help.stdout.split('\n').filter((line) => /^[A-Z][^:]*:$/.test(line));
+    expect(headings).toEqual(['Configuration:', 'Events and graph:', 'Run folder and checkpoints:', 'Length, seeds and validation:', 'Optimisation (tune section training):', 'Model:', 'Transformer:', 'Hardware and output:', 'Options:']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--learning-rate <lr> learning rate (tune training.learningRate; tune-5: 0.0005)');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--save-period <seconds> seconds between checkpoints (one is always written at the end) (default: 1200)');
+    const both = await cli(...base(), '--logdir', join(dir, 'single'), '--single-worker', '--workers', '2');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('--single-worker: contradicts --workers; give one of them');
+  });
+
   it('ships configs/tune-5.json equal to the built-in tune-5', () => {
     const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'configs', 'tune-5.json'), 'utf8'));
     expect(file).toEqual(JSON.parse(JSON.stringify(TUNE5)));

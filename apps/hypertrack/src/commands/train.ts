@@ -20,7 +20,7 @@ import {
 } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
-import { createTransformerLoss, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, type Tune } from '@hypertrack/pipeline';
+import { createTransformerLoss, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, TUNE5, type Tune } from '@hypertrack/pipeline';
 import { RunFolderWriter, TensorBoardWriter, trainingScalars } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
@@ -69,6 +69,7 @@ interface TrainOptions {
   printEvery: number;
   maxEdges: number;
   workers: number;
+  singleWorker: boolean;
   allowVdOverlap: boolean;
   allowChanges: boolean;
   progress: boolean;
@@ -76,48 +77,57 @@ interface TrainOptions {
 
 export function trainCommand(io: CliIO): Command {
   return new Command('train')
-    .description('train the GNN edge predictor on events through the Voxel-Dynamics graph (reference section 4; --cluster none)')
+    .description('train the GNN edge predictor on events through the Voxel-Dynamics graph (reference section 4), and with --cluster transformer the transformer end to end after the AUC switch')
+    .optionsGroup('Configuration:')
     .option('--config <file>', 'tune file (YAML or JSON) over the tune-5 defaults, e.g. configs/tune-5.json; unknown keys are refused')
     .option('--set <key=value>', 'override one tune key after the file, e.g. --set training.learningRate=0.001 (repeatable; the value is read as YAML)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .optionsGroup('Events and graph:')
     .requiredOption('--in <path>', 'training events: a folder of TrackML CSV files or an Arrow store')
     .option('--events <ranges>', 'training events, e.g. 20-99 (default: all of --in except --val-events); events that also trained the VD model are refused: on those its graph holds every true pair (TPR 1), unlike on new events')
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
     .option('--allow-vd-overlap', 'train or validate on events that also trained the VD model (refused by default, when the model file records its events)', false)
-    .option('--allow-changes', 'resume a run with settings that differ from its config.json (refused by default, naming them; the old config is kept as config-before-step-<n>.json)', false)
     .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
+    .option('--rfactor-start <r>', `pile-up fraction range start (mu = 200 r) (tune data.rfactorStart; tune-5: ${String(TUNE5.data.rfactorStart)})`, numberOption(1e-6, 1))
+    .option('--rfactor-end <r>', `pile-up fraction range end (tune data.rfactorEnd; tune-5: ${String(TUNE5.data.rfactorEnd)})`, numberOption(1e-6, 1))
+    .option('--noise-ratio <f>', `noise fraction of the reduced events (tune data.noiseRatio; tune-5: ${String(TUNE5.data.noiseRatio)})`, numberOption(-1, 1, { exclusiveMax: true }))
+    .option('--period <p>', `probability of switching to a new event each iteration (tune data.period; tune-5: ${String(TUNE5.data.period)})`, numberOption(0, 1))
+    .option('--node2node <mode>', 'truth topology: hyper, eom or cricket (must match --vd-model)')
+    .option('--ncell <n>', 'Voronoi cells (must match --vd-model)', integerOption(1))
+    .option('--max-edges <n>', 'edge budget per training event (the wasm heap holds about 4 GiB); larger graphs are redrawn', integerOption(1), 2_000_000)
+    .optionsGroup('Run folder and checkpoints:')
     .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/, tensorboard/ (scalars for `tensorboard --logdir <dir>`)')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
     .option('--transfer-tag <tag>', 'start from the newest checkpoint of this tag (or checkpoint folder path), e.g. a lower pile-up stage')
     .option('--epoch <n>', 'default: resume from the newest checkpoint of --save-tag if there is one, else start fresh; 0: a fresh start (refused over checkpoints); -1: the newest checkpoint (refused without one); n: from step n', integerOption(-1))
     .option('--soft-reset', 'when resuming or transferring, load only the weights (fresh optimizer and schedule)', false)
-    .option('--cluster <algo>', 'clustering during training: none (edge losses only) or transformer (the transformer joins once the training edge AUC passes --auc-threshold, and trains end to end with the GNN)', 'none')
-    .option('--auc-threshold <auc>', 'with --cluster transformer: the training edge AUC that switches the transformer on, with a fresh optimizer and schedule (default: the tune\'s transformer.aucThreshold, 0.998)', numberOption(0, 1))
-    .option('--seed <s>', 'random seed: iteration t draws everything from the stream (seed, t) (default: 12345)', integerOption(0))
-    .option('--randomized-seed', 'draw the seed at random in 0-10000 (printed, and stored in config.json to reproduce the run with --seed)', false)
+    .option('--allow-changes', 'resume a run with settings that differ from its config.json (refused by default, naming them; the old config is kept as config-before-step-<n>.json)', false)
+    .option('--save-period <seconds>', 'seconds between checkpoints (one is always written at the end)', numberOption(0, 1e9), 1200)
+    .optionsGroup('Length, seeds and validation:')
     .option('--iterations <n>', 'stop when this many optimisation steps are done (counting resumed ones)', integerOption(1))
     .option('--time-limit <seconds>', 'stop after this much wall time (a checkpoint is written)', numberOption(0, 1e9))
-    .option('--save-period <seconds>', 'seconds between checkpoints (one is always written at the end)', numberOption(0, 1e9), 1200)
+    .option('--seed <s>', 'random seed: iteration t draws everything from the stream (seed, t) (default: 12345)', integerOption(0))
+    .option('--randomized-seed', 'draw the seed at random in 0-10000 (printed, and stored in config.json to reproduce the run with --seed)', false)
     .option('--validate', 'evaluate one validation event per iteration (val_edge_auc in metrics.jsonl)', false)
     .option('--validate-every <n>', 'with --validate, evaluate on every n-th iteration only (a mu = 20 evaluation costs about half a training step)', integerOption(1), 1)
-    .option('--backend <name>', 'tensor backend: node-gpu, node, wasm or cpu (default: the fastest installed)')
-    .option('--optimizer <name>', 'AdamW, Adam or SGD')
-    .option('--learning-rate <lr>', 'learning rate', numberOption(0, 10))
-    .option('--scheduler-type <name>', 'warm-cos, cos, exp, step or constant')
-    .option('--scheduler-period <n>', 'scheduler period in iterations', integerOption(1))
-    .option('--weight-decay-w <wd>', 'AdamW decay of weights', numberOption(0, 1))
-    .option('--weight-decay-b <wd>', 'AdamW decay of biases and LayerNorm', numberOption(0, 1))
-    .option('--epsilon <eps>', 'optimizer epsilon', numberOption(0, 1))
-    .option('--max-grad-norm <n>', 'gradient clipping (global L2 norm)', numberOption(0, 1e9))
-    .option('--batch-size <n>', 'events per optimisation step', integerOption(1))
-    .option('--rfactor-start <r>', 'pile-up fraction range start (mu = 200 r)', numberOption(1e-6, 1))
-    .option('--rfactor-end <r>', 'pile-up fraction range end', numberOption(1e-6, 1))
-    .option('--noise-ratio <f>', 'noise fraction of the reduced events', numberOption(-1, 1, { exclusiveMax: true }))
-    .option('--period <p>', 'probability of switching to a new event each iteration', numberOption(0, 1))
-    .option('--node2node <mode>', 'truth topology: hyper, eom or cricket (must match --vd-model)')
-    .option('--ncell <n>', 'Voronoi cells (must match --vd-model)', integerOption(1))
+    .optionsGroup('Optimisation (tune section training):')
+    .option('--optimizer <name>', `AdamW, Adam or SGD (tune training.optimizer; tune-5: ${String(TUNE5.training.optimizer)})`)
+    .option('--learning-rate <lr>', `learning rate (tune training.learningRate; tune-5: ${String(TUNE5.training.learningRate)})`, numberOption(0, 10))
+    .option('--scheduler-type <name>', `warm-cos, cos, exp, step or constant (tune training.scheduler; tune-5: ${String(TUNE5.training.scheduler)})`)
+    .option('--scheduler-period <n>', `scheduler period in iterations (tune training.schedulerPeriod; tune-5: ${String(TUNE5.training.schedulerPeriod)})`, integerOption(1))
+    .option('--weight-decay-w <wd>', `AdamW decay of weights (tune training.weightDecayW; tune-5: ${String(TUNE5.training.weightDecayW)})`, numberOption(0, 1))
+    .option('--weight-decay-b <wd>', `AdamW decay of biases and LayerNorm (tune training.weightDecayB; tune-5: ${String(TUNE5.training.weightDecayB)})`, numberOption(0, 1))
+    .option('--epsilon <eps>', `optimizer epsilon (tune training.epsilon; tune-5: ${String(TUNE5.training.epsilon)})`, numberOption(0, 1))
+    .option('--max-grad-norm <n>', `gradient clipping (global L2 norm) (tune training.maxGradNorm; tune-5: ${String(TUNE5.training.maxGradNorm)})`, numberOption(0, 1e9))
+    .option('--batch-size <n>', `events per optimisation step (tune data.batchSize; tune-5: ${String(TUNE5.data.batchSize)})`, integerOption(1))
+    .optionsGroup('Model:')
     .option('--hit-features <kind>', `GNN input per hit: ${HIT_FEATURES.join(' or ')} (tune-5: xyz; sets model.hitFeatures and coordDim)`)
-    .option('--max-edges <n>', 'edge budget per training event (the wasm heap holds about 4 GiB); larger graphs are redrawn', integerOption(1), 2_000_000)
+    .optionsGroup('Transformer:')
+    .option('--cluster <algo>', 'clustering during training: none (edge losses only) or transformer (the transformer joins once the training edge AUC passes --auc-threshold, and trains end to end with the GNN)', 'none')
+    .option('--auc-threshold <auc>', 'with --cluster transformer: the training edge AUC that switches the transformer on, with a fresh optimizer and schedule (default: the tune\'s transformer.aucThreshold, 0.998)', numberOption(0, 1))
+    .optionsGroup('Hardware and output:')
+    .option('--backend <name>', 'tensor backend: node-gpu, node, wasm or cpu (default: the fastest installed)')
     .option('--workers <n>', 'worker threads computing event gradients in parallel (one backend each; use with --batch-size n on n cores); 0 = the main thread', integerOption(0, 64), 0)
+    .option('--single-worker', 'compute every gradient on the main thread (the same as --workers 0)', false)
     .option('--print-every <n>', 'print a summary line every n iterations', integerOption(1), 50)
     .option('--no-progress', 'do not report progress')
     .action(async (options: TrainOptions) => runTrain(options, io));
@@ -223,6 +233,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
 
   const model = new EdgePredictor(resolved.model, Rng.fromSeed(options.seed).split('init').nextUint32());
   const trainer = new GnnTrainer(model, resolved.training);
+  if (options.singleWorker && options.workers > 0) throw new ConfigError('--single-worker', 'contradicts --workers; give one of them');
   if (options.workers > 0) {
     await trainer.useWorkers(options.workers, backend.name);
     io.stderr.write(`gradients on ${options.workers} worker thread${options.workers === 1 ? '' : 's'} (${backend.name} each)\n`);
