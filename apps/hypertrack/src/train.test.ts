@@ -315,6 +315,50 @@ describe('hypertrack train', () => {
     expect(both.stderr).toContain('--single-worker: contradicts --workers; give one of them');
   });
 
+  it('runs a progressive recipe stage after stage from one config, and resumes inside a stage', async () => {
+    const recipe = join(dir, 'progressive.yaml');
+    writeFileSync(
+      recipe,
+      [
+        'tune: small.json',
+        'stages:',
+        '  - name: low',
+        '    set: { data.rfactorStart: 0.1, data.rfactorEnd: 0.1 }',
+        '    steps: 3',
+        '  - name: high',
+        '    set: { data.rfactorStart: 0.25, data.rfactorEnd: 0.25, training.learningRate: 0.001 }',
+        '    steps: 2',
+        '',
+      ].join('\n'),
+    );
+    const flags = (logdir: string) => ['train', '--in', events, '--events', '3-4', '--vd-model', vdModel, '--config', recipe, '--logdir', logdir, '--save-period', '0', '--no-progress'];
+    const logdir = join(dir, 'recipe');
+    const run = await cli(...flags(logdir));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`stage 1/2 'low' starts in ${join(logdir, '1-low')}`);
+    expect(run.stdout).toContain(`stage 2/2 'high' starts from stage 'low' at step 3 in ${join(logdir, '2-high')}`);
+    expect(run.stdout).toContain('recipe done: low to step 3 (iterations reached), high to step 5 (iterations reached)');
+    const high = losses(join(logdir, '2-high'));
+    // The steps go on from stage 1's, at stage 2's learning rate (under the warm-cos schedule).
+    expect(high.map((l) => l.iteration)).toEqual([3, 4]);
+    for (const line of high) expect((line as unknown as { lr: number }).lr).toBeCloseTo(0.001, 6);
+    expect(JSON.parse(readFileSync(join(logdir, '2-high', 'config.json'), 'utf8')).data.rfactorStart).toBe(0.25);
+    // Stopped inside stage 2 (its last step and completion undone): the same command goes on from step 4.
+    const progress = JSON.parse(readFileSync(join(logdir, 'stages.json'), 'utf8'));
+    expect(progress.started).toEqual({ low: 0, high: 3 });
+    writeFileSync(join(logdir, 'stages.json'), JSON.stringify({ ...progress, completed: progress.completed.slice(0, 1) }));
+    rmSync(join(logdir, '2-high', 'checkpoints', 'default', 'step-000000005'), { recursive: true });
+    rmSync(join(logdir, '2-high', 'checkpoints', 'default', 'latest_checkpoint'));
+    const again = await cli(...flags(logdir));
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain("stage 1/2 'low'");
+    expect(again.stdout).toContain(`stage 2/2 'high' resumes in ${join(logdir, '2-high')}`);
+    expect(losses(join(logdir, '2-high'))).toEqual(high);
+    const flagged = await cli(...flags(join(dir, 'recipe-bad')), '--iterations', '4');
+    expect(flagged.code).toBe(1);
+    expect(flagged.stderr).toContain(`--iterations: the recipe ${recipe} sets where each stage starts and ends`);
+  });
+
   it('ships configs/tune-5.json equal to the built-in tune-5', () => {
     const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'configs', 'tune-5.json'), 'utf8'));
     expect(file).toEqual(JSON.parse(JSON.stringify(TUNE5)));

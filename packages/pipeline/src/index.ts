@@ -19,3 +19,4 @@ export { loadTransformer, transformerStage, type LoadedTransformer } from './tra
 export { splitByEvent, clusterLabels, SubmissionScoring, type EventSubmission, type SubmissionEventScore } from './submission';
 export { voxdynTrainingEvents } from './voxdyn-events';
 export { formatEventRows, formatGraphRows, formatScores } from './tables';
+export { loadRecipe, type Recipe, type RecipeStage } from './recipe';

@@ -41,3 +41,38 @@ describe('tune files and overrides', () => {
     await expect(loadTune(undefined, ['training.learningRate=-1'])).rejects.toThrow("training: training config 'learningRate' must be a positive number, got -1");
   });
 });
+
+describe('progressive recipes', () => {
+  it('reads the shipped configs/progressive.yaml: three stages over tune-6, each with its graph and end', async () => {
+    const { loadRecipe } = await import('./recipe');
+    const recipe = await loadRecipe(join(__dirname, '..', '..', '..', 'configs', 'progressive.yaml'));
+    expect(recipe?.stages.map((s) => [s.name, s.tune.param, s.tune.data.rfactorStart, s.tune.data.ncell, s.tune.training.learningRate, s.steps])).toEqual([
+      ['mu2', 'tune-6', 0.01, 16384, 0.002, 4000],
+      ['mu20', 'tune-6', 0.1, 65536, 0.0005, 4000],
+      ['mu40', 'tune-6', 0.2, 65536, 0.0005, 2000],
+    ]);
+    expect(await loadRecipe(join(__dirname, '..', '..', '..', 'configs', 'tune-6.json'))).toBeNull();
+  });
+
+  it('names the file and the stage key of what is wrong', async () => {
+    const { loadRecipe } = await import('./recipe');
+    const dir = mkdtempSync(join(tmpdir(), 'hypertrack-recipe-'));
+    try {
+      const write = (text: string) => {
+        const file = join(dir, `r${Math.random().toString(36).slice(2)}.yaml`);
+        writeFileSync(file, text);
+        return file;
+      };
+      const noEnd = write('stages:\n  - name: a\n');
+      await expect(loadRecipe(noEnd)).rejects.toThrow(`${noEnd}: column 'stages[0].steps': a stage needs an end: steps, timeLimit or valAucGoal`);
+      const twice = write('stages:\n  - { name: a, steps: 1 }\n  - { name: a, steps: 2 }\n');
+      await expect(loadRecipe(twice)).rejects.toThrow(`${twice}: column 'stages[1].name': 'a' names two stages`);
+      const typo = write('stages:\n  - { name: a, steps: 1, set: { training.learningRat: 1 } }\n');
+      await expect(loadRecipe(typo)).rejects.toThrow(`${typo}: stages[0].set: --set: column 'training.learningRat': unknown key`);
+      const extra = write('stages:\n  - { name: a, step: 1 }\n');
+      await expect(loadRecipe(extra)).rejects.toThrow(`${extra}: column 'stages[0].step': unknown key (known: name, set, vdModel, steps, timeLimit, valAucGoal)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,25 +16,27 @@ import {
   tidyCheckpoints,
   type FitState,
   type HitFeatures,
+  type FitResult,
   type StepRecord,
 } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
-import { createTransformerLoss, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, TUNE5, type Tune } from '@hypertrack/pipeline';
+import { applyOverride, createTransformerLoss, loadRecipe, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, TUNE5, type Tune } from '@hypertrack/pipeline';
 import { RunFolderWriter, TensorBoardWriter, trainingScalars } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { StoppedBySignal } from '../failure';
+import { runRecipe } from './train-recipe';
 import { configChanges } from './config-changes';
 import { integerOption, numberOption } from '../options';
 
-interface TrainOptions {
+export interface TrainOptions {
   config?: string;
   set: string[];
   in: string;
   events?: string;
   valEvents?: string;
-  vdModel: string;
+  vdModel?: string;
   logdir: string;
   saveTag: string;
   transferTag?: string;
@@ -86,7 +88,7 @@ export function trainCommand(io: CliIO): Command {
     .option('--events <ranges>', 'training events, e.g. 20-99 (default: all of --in except --val-events); events that also trained the VD model are refused: on those its graph holds every true pair (TPR 1), unlike on new events')
     .option('--val-events <ranges>', 'validation events, e.g. 80-99')
     .option('--allow-vd-overlap', 'train or validate on events that also trained the VD model (refused by default, when the model file records its events)', false)
-    .requiredOption('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn); it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
+    .option('--vd-model <file>', 'Voxel-Dynamics model (pretrain-voxdyn), required unless each stage of a recipe names its own; it sets node2node and ncell (--node2node or --ncell flags that contradict it are an error)')
     .option('--rfactor-start <r>', `pile-up fraction range start (mu = 200 r) (tune data.rfactorStart; tune-5: ${String(TUNE5.data.rfactorStart)})`, numberOption(1e-6, 1))
     .option('--rfactor-end <r>', `pile-up fraction range end (tune data.rfactorEnd; tune-5: ${String(TUNE5.data.rfactorEnd)})`, numberOption(1e-6, 1))
     .option('--noise-ratio <f>', `noise fraction of the reduced events (tune data.noiseRatio; tune-5: ${String(TUNE5.data.noiseRatio)})`, numberOption(-1, 1, { exclusiveMax: true }))
@@ -178,7 +180,12 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   // One trainer per run folder: trainUntilStopped takes the lock once the flags are checked.
   const held: FolderLock[] = [];
   try {
-    await trainUntilStopped(options, io, stop.signal, (lock) => held.push(lock));
+    const recipe = options.config === undefined ? null : await loadRecipe(options.config);
+    if (recipe === null) await trainUntilStopped(options, io, stop.signal, (lock) => held.push(lock));
+    else {
+      const hold = (lock: FolderLock) => held.push(lock);
+      await runRecipe(recipe, options, io, hold, (stageOptions, stage) => trainUntilStopped(stageOptions, io, stop.signal, hold, stage));
+    }
   } finally {
     for (const lock of held) lock.release();
     process.removeListener('SIGINT', onSignal);
@@ -187,11 +194,18 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   if (caught !== null) throw new StoppedBySignal(caught);
 }
 
-async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSignal, hold: (lock: FolderLock) => void): Promise<void> {
+/** What a stage of a recipe fixes for its run: its tune, and a validation AUC that ends it. */
+export interface StageRun {
+  readonly tune: Tune;
+  readonly valAucGoal?: number;
+}
+
+async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSignal, hold: (lock: FolderLock) => void, stage?: StageRun): Promise<FitResult> {
   if (given.randomizedSeed && given.seed !== undefined) throw new ConfigError('--randomized-seed', 'draws the seed: leave out --seed');
   const seed = given.randomizedSeed ? randomInt(0, 10_001) : (given.seed ?? 12345);
   if (given.randomizedSeed) io.stdout.write(`seed ${seed} (randomized; reproduce the run with --seed ${seed})\n`);
-  const options = { ...given, seed };
+  if (given.vdModel === undefined) throw new ConfigError('--vd-model', 'required: the Voxel-Dynamics model the graphs are built with (pretrain-voxdyn)');
+  const options = { ...given, seed, vdModel: given.vdModel };
   if (options.cluster !== 'none' && options.cluster !== 'transformer') {
     throw new ConfigError(
       '--cluster',
@@ -199,7 +213,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
     );
   }
   if (options.cluster !== 'transformer' && options.aucThreshold !== undefined) throw new ConfigError('--auc-threshold', 'needs --cluster transformer');
-  const config = withFlags(await loadTune(options.config, options.set), options);
+  const config = withFlags(stage === undefined ? await loadTune(options.config, options.set) : options.set.reduce(applyOverride, stage.tune), options);
   const backend = await initBackend({ prefer: options.backend, log: (line) => io.stderr.write(`${line}\n`) });
 
   const vd = await loadModel(options.vdModel);
@@ -313,6 +327,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
       maxEdgesKey: '--max-edges',
       iterations: options.iterations,
       timeLimitSeconds: options.timeLimit,
+      goal: stage?.valAucGoal === undefined ? undefined : (metrics) => typeof metrics.val_edge_auc === 'number' && metrics.val_edge_auc >= (stage.valAucGoal as number),
       signal,
       checkpoints: { dir: tagDir, periodSeconds: options.savePeriod },
       latentLoss: phase,
@@ -335,6 +350,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
     });
     progress.done();
     io.stdout.write(`${result.reason}: ${result.steps} steps; checkpoint ${result.checkpoint}\n`);
+    return result;
   } finally {
     board.close();
     builder.close();

@@ -63,6 +63,8 @@ export interface FitOptions {
   readonly iterations?: number;
   /** Stop after this much wall time. */
   readonly timeLimitSeconds?: number;
+  /** Stop after the first step whose metrics line meets this goal (e.g. a validation AUC). */
+  readonly goal?: (metrics: StepMetrics) => boolean;
   /** Stop after the current step when aborted (a signal handler's AbortController). */
   readonly signal?: AbortSignal;
   /** Checkpoints: every `periodSeconds` and always at the end. */
@@ -76,7 +78,7 @@ export interface FitOptions {
 
 export interface FitResult {
   readonly steps: number;
-  readonly reason: 'iterations reached' | 'time limit reached' | 'stopped by signal';
+  readonly reason: 'iterations reached' | 'time limit reached' | 'goal reached' | 'stopped by signal';
   /** The checkpoint written at the end. */
   readonly checkpoint: string;
 }
@@ -108,7 +110,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
 
   let skippedInARow = 0;
   const maxSkipped = options.maxSkippedInARow ?? 20;
-  while (trainer.step < target && performance.now() - started < limitMs && !options.signal?.aborted) {
+  let goalReached = false;
+  while (trainer.step < target && performance.now() - started < limitMs && !options.signal?.aborted && !goalReached) {
     const step = trainer.step;
     const rng = root.split(step);
     const batch = [];
@@ -178,6 +181,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       metrics.val_event = state.currentValEvent;
     }
     await callbacks.onStepEnd?.(record, metrics);
+    goalReached = options.goal?.(metrics) ?? false;
     if (skippedInARow >= maxSkipped) {
       const path = await saveCheckpoint(options.checkpoints.dir, trainer, extra());
       await callbacks.onCheckpoint?.(path);
@@ -194,7 +198,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   }
   const checkpoint = await saveCheckpoint(options.checkpoints.dir, trainer, extra());
   await callbacks.onCheckpoint?.(checkpoint);
-  const reason = options.signal?.aborted ? 'stopped by signal' : trainer.step >= target ? 'iterations reached' : 'time limit reached';
+  const reason = options.signal?.aborted ? 'stopped by signal' : goalReached ? 'goal reached' : trainer.step >= target ? 'iterations reached' : 'time limit reached';
   return { steps: trainer.step, reason, checkpoint };
 }
 
