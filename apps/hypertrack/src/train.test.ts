@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './program';
 import { loadTune, TUNE5 } from '@hypertrack/pipeline';
+import { traceProblems } from '@hypertrack/report';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -357,6 +358,35 @@ describe('hypertrack train', () => {
     const flagged = await cli(...flags(join(dir, 'recipe-bad')), '--iterations', '4');
     expect(flagged.code).toBe(1);
     expect(flagged.stderr).toContain(`--iterations: the recipe ${recipe} sets where each stage starts and ends`);
+  });
+
+  it('profiles every stage of every iteration as a Chrome trace that sums to the iteration time', async () => {
+    const logdir = join(dir, 'profile');
+    const run = await cli(...base(), '--logdir', logdir, '--iterations', '3', '--validate', '--profile');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^profile over 3 iterations \([\d.]+ ms each\):$/m);
+    expect(run.stdout).toMatch(/^ {2}backward +[\d.]+ ms\/iteration +[\d.]+%$/m);
+    const trace = JSON.parse(readFileSync(join(logdir, 'profile', 'trace.json'), 'utf8')) as { traceEvents: Array<{ name: string; cat?: string; ph: string; ts: number; dur?: number; tid: number }> };
+    expect(traceProblems(trace)).toEqual([]);
+    const spans = trace.traceEvents.filter((e) => e.ph === 'X');
+    const iterations = spans.filter((e) => e.cat === 'iteration');
+    expect(iterations.map((e) => e.name)).toEqual(['iteration 0', 'iteration 1', 'iteration 2']);
+    const within = (outer: { ts: number; dur?: number }) => (e: { ts: number; dur?: number }) => e.ts >= outer.ts && e.ts + (e.dur ?? 0) <= outer.ts + (outer.dur ?? 0) + 1;
+    const sum = (events: Array<{ dur?: number }>) => events.reduce((s, e) => s + (e.dur ?? 0), 0);
+    for (const iteration of iterations) {
+      const stages = spans.filter((e) => e.cat === 'stage' && within(iteration)(e));
+      expect(stages.map((e) => e.name)).toEqual(['data', 'graph', 'train step', 'validation']);
+      expect(Math.abs(sum(stages) - (iteration.dur ?? 0))).toBeLessThanOrEqual(0.05 * (iteration.dur ?? 0));
+      const step = stages[2];
+      const parts = spans.filter((e) => e.cat === 'train step' && within(step)(e));
+      expect(parts.map((e) => e.name)).toEqual(['gradients', 'reduce', 'optimizer']);
+      expect(Math.abs(sum(parts) - (step.dur ?? 0))).toBeLessThanOrEqual(0.05 * (step.dur ?? 0) + 1);
+      // The event's own stages on its lane, within the gradients.
+      const event = spans.filter((e) => e.cat === 'event' && e.tid === 1 && within(parts[0])(e));
+      expect(event.map((e) => e.name)).toEqual(['prepare', 'forward', 'edge losses', 'backward', 'auc']);
+      expect(sum(event)).toBeLessThanOrEqual((parts[0].dur ?? 0) + 1);
+    }
+    expect(trace.traceEvents.filter((e) => e.ph === 'C')).toHaveLength(3);
   });
 
   it('ships configs/tune-5.json equal to the built-in tune-5', () => {

@@ -33,12 +33,12 @@ export {
   type CheckpointMeta,
   type RestoreOptions,
 } from './train/checkpoint';
-export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses } from './train/gradients';
+export { eventGradients, eventLoss, sampledEdgeAuc, type EventLosses, type StageTimes } from './train/gradients';
 export { loadLatentLoss, type LatentLossExtension, type LatentLossSpec, type ActiveLatentLoss } from './train/latent-loss';
 export { GradientWorkers } from './train/worker-pool';
 export { runGradientTask, readNamed, writeNamed, type GradientTask, type GradientResult, type NamedArrays } from './train/gradient-task';
 export { pairGeometry, PAIR_GEOMETRY_DIM } from './pair-geometry';
 export { TUNE5_DATA, checkDataConfig, type DataConfig } from './fit/data-config';
 export { EventPool, graphExample, type GraphExample } from './fit/examples';
-export { fit, formatStepSummary, type LatentLossPhase, type FitOptions, type FitResult, type FitCallbacks, type FitState, type StepMetrics } from './fit/fit';
+export { fit, formatStepSummary, type IterationTiming, type LatentLossPhase, type FitOptions, type FitResult, type FitCallbacks, type FitState, type StepMetrics } from './fit/fit';
 export { resumeTraining, type ResumeOptions } from './fit/resume';

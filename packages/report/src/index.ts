@@ -44,3 +44,6 @@ export { TensorBoardWriter, tfRecord } from './tensorboard/event-file';
 export { crc32c, maskedCrc32c } from './tensorboard/crc32c';
 export { encodeEvent, type ScalarValue, type EventBody } from './tensorboard/protobuf';
 export { trainingScalars, TRAINING_SCALAR_TAGS } from './tensorboard/training-scalars';
+
+// Training profiles as Chrome traces (Perfetto, chrome://tracing)
+export { TrainingProfile, traceProblems, type ProfiledIteration, type TraceEvent } from './profile/chrome-trace';

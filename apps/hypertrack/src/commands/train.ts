@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, createProgress, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type FolderLock } from '@hypertrack/core';
 import {
   EdgePredictor,
@@ -22,7 +23,7 @@ import {
 import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
 import { applyOverride, createTransformerLoss, loadRecipe, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, TUNE5, type Tune } from '@hypertrack/pipeline';
-import { RunFolderWriter, TensorBoardWriter, trainingScalars } from '@hypertrack/report';
+import { RunFolderWriter, TensorBoardWriter, TrainingProfile, trainingScalars } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { StoppedBySignal } from '../failure';
@@ -69,6 +70,7 @@ export interface TrainOptions {
   ncell?: number;
   hitFeatures?: string;
   printEvery: number;
+  profile: boolean;
   maxEdges: number;
   workers: number;
   singleWorker: boolean;
@@ -131,6 +133,7 @@ export function trainCommand(io: CliIO): Command {
     .option('--workers <n>', 'worker threads computing event gradients in parallel (one backend each; use with --batch-size n on n cores); 0 = the main thread', integerOption(0, 64), 0)
     .option('--single-worker', 'compute every gradient on the main thread (the same as --workers 0)', false)
     .option('--print-every <n>', 'print a summary line every n iterations', integerOption(1), 50)
+    .option('--profile', 'time every stage of every iteration (data, graph, forward, losses, transformer, backward, optimizer, validation) and the memory: <logdir>/profile/trace.json for Perfetto or chrome://tracing, and the top stages printed at the end', false)
     .option('--no-progress', 'do not report progress')
     .action(async (options: TrainOptions) => runTrain(options, io));
 }
@@ -314,6 +317,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
   // A resumed run starts its own event file, whose first event tells TensorBoard to drop what the
   // stopped run logged after this step.
   const board = new TensorBoardWriter(join(options.logdir, 'tensorboard'), { resumeStep: from === null ? undefined : trainer.step });
+  const profile = options.profile ? new TrainingProfile() : null;
   try {
     const result = await fit({
       trainer,
@@ -336,7 +340,14 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
         onLatentLossJoined: (step, auc) => {
           io.stdout.write(`step ${step + 1}: training edge AUC ${auc.toFixed(4)} > ${resolved.transformer.aucThreshold}: the transformer joins (GNN + transformer end to end, fresh optimizer and schedule)\n`);
         },
-        onStepEnd: async (record, metrics) => {
+        onStepEnd: async (record, metrics, timing) => {
+          profile?.add({
+            step: record.step,
+            ...timing,
+            trainStep: record.timing,
+            parallelEvents: options.workers > 0,
+            memory: { tensorMiB: tf.memory().numBytes / 2 ** 20, rssMiB: process.memoryUsage.rss() / 2 ** 20 },
+          });
           await run.appendMetrics(metrics as { iteration: number });
           board.scalars(record.step, trainingScalars(metrics));
           recent.push(record);
@@ -353,6 +364,12 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
     return result;
   } finally {
     board.close();
+    if (profile !== null) {
+      const file = join(options.logdir, 'profile', 'trace.json');
+      await mkdir(dirname(file), { recursive: true });
+      await writeFileAtomic(file, JSON.stringify(profile));
+      io.stdout.write(`${[...profile.summary(10), `trace: ${file} (open it in https://ui.perfetto.dev or chrome://tracing)`].join('\n')}\n`);
+    }
     builder.close();
     await trainer.close();
     model.dispose();

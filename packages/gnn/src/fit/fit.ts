@@ -18,10 +18,22 @@ export interface FitState {
 /** One line of metrics.jsonl: the step's losses, rates, sizes and times (null: not measured). */
 export type StepMetrics = Record<string, number | null>;
 
+/**
+ * Where one iteration's wall time went: it began at `startMs` (performance.now()) and ran the
+ * `stages` one after the other (data: loading and pile-up reduction; graph: the Voxel-Dynamics
+ * graph; train step: gradients, reduction, optimizer, see the record's timing; validation), in
+ * `totalMs` in all. A profiler lays them out as a timeline.
+ */
+export interface IterationTiming {
+  readonly startMs: number;
+  readonly totalMs: number;
+  readonly stages: ReadonlyArray<{ readonly name: string; readonly ms: number }>;
+}
+
 /** Called by `fit` as it goes (tfjs-layers' callbacks, for one GNN run). */
 export interface FitCallbacks {
   /** After every step, with the step's record and its metrics line (validation included). */
-  onStepEnd?(record: StepRecord, metrics: StepMetrics): void | Promise<void>;
+  onStepEnd?(record: StepRecord, metrics: StepMetrics, timing: IterationTiming): void | Promise<void>;
   /** After a checkpoint is written. */
   onCheckpoint?(path: string): void | Promise<void>;
   /** A note worth a line (an event redrawn over the edge budget). */
@@ -116,6 +128,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     const rng = root.split(step);
     const batch = [];
     let vdMs = 0;
+    const iterationStart = performance.now();
     for (let b = 0; b < data.batchSize; b++) {
       // An event whose graph exceeds the edge budget is replaced by another draw (the original
       // skips events that fail), from a stream of its own so the run stays reproducible.
@@ -133,7 +146,9 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         if (attempt >= 20) throw new ConfigError(key, `20 draws in a row exceed ${options.maxEdges} edges: lower the rfactor range or use a finer VD model (more cells)`);
       }
     }
+    const drawMs = performance.now() - iterationStart;
     const record = await trainer.trainStep(batch, rng.split('step'));
+    const validationStart = performance.now();
     const metrics: StepMetrics = {
       iteration: record.step,
       loss: record.loss,
@@ -180,7 +195,17 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       }
       metrics.val_event = state.currentValEvent;
     }
-    await callbacks.onStepEnd?.(record, metrics);
+    const iterationEnd = performance.now();
+    await callbacks.onStepEnd?.(record, metrics, {
+      startMs: iterationStart,
+      totalMs: iterationEnd - iterationStart,
+      stages: [
+        { name: 'data', ms: drawMs - vdMs },
+        { name: 'graph', ms: vdMs },
+        { name: 'train step', ms: validationStart - iterationStart - drawMs },
+        { name: 'validation', ms: iterationEnd - validationStart },
+      ],
+    });
     goalReached = options.goal?.(metrics) ?? false;
     if (skippedInARow >= maxSkipped) {
       const path = await saveCheckpoint(options.checkpoints.dir, trainer, extra());

@@ -21,7 +21,12 @@ export interface EventLosses {
   readonly edgeAucNoSelf: number;
   /** What a LatentLossExtension reported (absent without one). */
   readonly extension?: Readonly<Record<string, number>>;
+  /** Milliseconds of each stage of this event, in the order they ran (prepare, forward, edge losses, transformer, backward, auc). */
+  readonly stageMs?: Readonly<Record<string, number>>;
 }
+
+/** Where eventLoss notes the time of its stages (filled in place). */
+export type StageTimes = Record<string, number>;
 
 /**
  * The weighted edge losses of one event (reference 4.3 a and b, weights of 3.9): tensors for the
@@ -34,10 +39,18 @@ export function eventLoss(
   config: TrainerConfig,
   rng: Rng,
   extension?: LatentLossExtension,
+  times: StageTimes = {},
 ): { total: tf.Scalar; edgeBCE: tf.Scalar; edgeContrastive: tf.Scalar | null; logitValues: Float32Array; extension?: Readonly<Record<string, number>> } {
   const { edgeBCE: wBCE, edgeContrastive: wContrastive } = config.lossWeights;
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    times[stage] = (times[stage] ?? 0) + now - t;
+    t = now;
+  };
   const { z, logits } = model.forward(graph);
   const logitValues = Float32Array.from(logits.dataSync() as Float32Array);
+  lap('forward');
   const edgeBCE = edgeFocalLoss(logits, example.labels, config.focal);
   const edgeContrastive =
     wContrastive > 0
@@ -48,11 +61,14 @@ export function eventLoss(
     return (edgeContrastive === null ? focalPart : tf.add(focalPart, tf.mul(edgeContrastive, wContrastive))) as tf.Scalar;
   });
   logits.dispose();
+  edgeBCE.dataSync();
+  lap('edge losses');
   // z stays to the enclosing gradient scope, as before (ops on the tape may hold it).
   if (extension === undefined) return { total: edgeTotal, edgeBCE, edgeContrastive, logitValues };
   const probabilities = Float32Array.from(logitValues, (l) => 1 / (1 + Math.exp(-l)));
   const extra = extension.loss(z, probabilities, example, rng.split('extension'));
   const total = tf.add(edgeTotal, extra.total) as tf.Scalar;
+  lap('transformer');
   return { total, edgeBCE, edgeContrastive, logitValues, extension: extra.scalars };
 }
 
@@ -92,8 +108,16 @@ export function eventGradients(
   rng: Rng,
   extension?: LatentLossExtension,
 ): { grads: Map<string, tf.Tensor>; losses: EventLosses } {
+  const times: StageTimes = {};
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    times[stage] = (times[stage] ?? 0) + now - t;
+    t = now;
+  };
   model.train();
   const graph = prepareGraph(example);
+  lap('prepare');
   const parameters = new Map(model.namedParameters());
   for (const [name, variable] of extension?.parameters ?? []) {
     if (parameters.has(name)) throw new RangeError(`the latent-loss extension's parameter '${name}' collides with the GNN's`);
@@ -103,28 +127,37 @@ export function eventGradients(
     // tfjs runs the loss closure inside a tidy scope: read what we report before it ends.
     type Seen = { edgeBCE: number; edgeContrastive: number | null; logitValues: Float32Array; extension?: Readonly<Record<string, number>> };
     let seen: Seen | null = null;
+    let closureEnd = 0;
     const { value, grads } = namedGradients(() => {
-      const parts = eventLoss(model, example, graph, config, rng.split('contrastive'), extension);
+      const parts = eventLoss(model, example, graph, config, rng.split('contrastive'), extension, times);
       seen = {
         edgeBCE: parts.edgeBCE.dataSync()[0],
         edgeContrastive: parts.edgeContrastive === null ? null : parts.edgeContrastive.dataSync()[0],
         logitValues: parts.logitValues,
         extension: parts.extension,
       };
-      return tf.div(parts.total, batchSize) as tf.Scalar;
+      const scaled = tf.div(parts.total, batchSize) as tf.Scalar;
+      closureEnd = performance.now();
+      return scaled;
     }, parameters);
     const done = seen as Seen | null;
     if (done === null) throw new Error('loss closure did not run');
     const total = value.dataSync()[0];
     value.dispose();
+    // The closure's own stages are in `times`; what follows it until here is the backward pass.
+    t = closureEnd;
+    lap('backward');
+    const auc = sampledEdgeAuc(done.logitValues, example.labels, example, config.aucEdges, rng.split('auc'));
+    lap('auc');
     return {
       grads,
       losses: {
         value: total,
         edgeBCE: done.edgeBCE,
         edgeContrastive: done.edgeContrastive,
-        ...sampledEdgeAuc(done.logitValues, example.labels, example, config.aucEdges, rng.split('auc')),
+        ...auc,
         ...(done.extension === undefined ? {} : { extension: done.extension }),
+        stageMs: times,
       },
     };
   } finally {

@@ -30,6 +30,11 @@ export interface StepRecord {
   readonly ms: number;
   /** True when the loss or the gradient was not finite: no update was made (the step still counts). */
   readonly skipped: boolean;
+  /**
+   * Where the step's time went, in order: the events' gradients (each event's own stages in
+   * `events`, on the main thread or a worker each), their reduction, and the optimizer update.
+   */
+  readonly timing: { readonly gradientsMs: number; readonly reduceMs: number; readonly optimizerMs: number; readonly events: ReadonlyArray<Readonly<Record<string, number>>> };
   /** The latent loss's scalars, averaged over the batch (absent before it joins). */
   readonly extension?: Readonly<Record<string, number>>;
 }
@@ -153,6 +158,7 @@ export class GnnTrainer {
     const startBuffers = readNamed(buffers);
     const tasks: GradientTask[] = batch.map((example, b) => ({ params: startParams, buffers: startBuffers, example, batchSize: batch.length, rng: rng.split(b).snapshot() }));
     const results = this.workers !== null ? await this.workers.run(tasks) : tasks.map((task) => runGradientTask(this.model, this.config, task, extension));
+    const gradientsDone = performance.now();
 
     const summed = new Map<string, Float32Array>();
     for (const result of results) {
@@ -166,6 +172,7 @@ export class GnnTrainer {
     const grads = new Map<string, tf.Tensor>();
     for (const [name, values] of summed) grads.set(name, tf.tensor(values, params.get(name)?.shape));
     const lr = this.lrAt(this.steps);
+    const reduceDone = performance.now();
     const { grads: clipped, norm } = clipGradNorm(grads, this.config.maxGradNorm);
     // A non-finite loss or gradient would poison every weight it reaches: the step is skipped
     // whole (no update, running statistics kept), counted and reported; the run goes on.
@@ -175,6 +182,7 @@ export class GnnTrainer {
       this.optimizer.step(clipped, lr);
     }
     tf.dispose([...grads.values(), ...clipped.values()]);
+    const optimizerDone = performance.now();
 
     const contrastive = results.map((r) => r.losses.edgeContrastive).filter((v): v is number => v !== null);
     const record: StepRecord = {
@@ -182,6 +190,7 @@ export class GnnTrainer {
       lr,
       loss,
       skipped,
+      timing: { gradientsMs: gradientsDone - started, reduceMs: reduceDone - gradientsDone, optimizerMs: optimizerDone - reduceDone, events: results.map((r) => r.losses.stageMs ?? {}) },
       edgeBCE: results.reduce((s, r) => s + r.losses.edgeBCE, 0) / batch.length,
       edgeContrastive: contrastive.length > 0 ? contrastive.reduce((s, v) => s + v, 0) / contrastive.length : null,
       gradNorm: norm,
