@@ -389,6 +389,38 @@ describe('hypertrack train', () => {
     expect(trace.traceEvents.filter((e) => e.ph === 'C')).toHaveLength(3);
   });
 
+  it('starts from another run with --checkpoint (weights) or --resume (everything), and makes a dated run folder when none is given', async () => {
+    const source = join(dir, 'source');
+    expect((await cli(...base(), '--logdir', source, '--iterations', '2')).code).toBe(0);
+    const step2 = join(source, 'checkpoints', 'default');
+    const weights = await cli(...base(), '--logdir', join(dir, 'from-weights'), '--iterations', '1', '--checkpoint', step2);
+    expect(weights.code).toBe(0);
+    expect(weights.stderr).toContain(`resumed from ${join(step2, 'step-000000002')} at step 0 (weights only: fresh optimizer and schedule)`);
+    // --resume in a new folder goes on exactly as the source run itself would.
+    const moved = join(dir, 'moved');
+    expect((await cli(...base(), '--logdir', moved, '--iterations', '4', '--resume', step2)).code).toBe(0);
+    expect((await cli(...base(), '--logdir', source, '--iterations', '4')).code).toBe(0);
+    expect(losses(moved)).toEqual(losses(source).slice(2));
+    const two = await cli(...base(), '--logdir', join(dir, 'two'), '--resume', step2, '--checkpoint', step2);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toContain('--resume: give one starting point: --checkpoint is given too');
+
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const debug = await cli(...base().filter((a) => a !== '--val-events' && a !== '5'), '--debug', '--save-every', '2');
+      expect(debug.code).toBe(0);
+      const folder = debug.stdout.match(/^run folder: (logs\/\d{4}_\d{4}_\d{4}_\d{2}_debug_small) \(give --logdir \1 to resume it\)$/m)?.[1] as string;
+      expect(folder).toBeDefined();
+      expect(debug.stdout).toContain('iterations reached: 3 steps');
+      expect(debug.stdout.match(/^step \d, /gm)).toHaveLength(3);
+      expect(readdirSync(join(dir, folder)).sort()).toEqual(['checkpoints', 'config.json', 'metrics.jsonl']);
+      expect(readdirSync(join(dir, folder, 'checkpoints', 'default'))).toEqual(['latest_checkpoint', 'step-000000002', 'step-000000003']);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('ships configs/tune-5.json equal to the built-in tune-5', () => {
     const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'configs', 'tune-5.json'), 'utf8'));
     expect(file).toEqual(JSON.parse(JSON.stringify(TUNE5)));

@@ -30,11 +30,13 @@ export async function runRecipe(
   hold: (lock: FolderLock) => void,
   runStage: (options: TrainOptions, stage: StageRun) => Promise<FitResult>,
 ): Promise<void> {
-  for (const flag of ['transferTag', 'epoch', 'iterations', 'timeLimit'] as const) {
+  for (const flag of ['transferTag', 'epoch', 'iterations', 'timeLimit', 'checkpoint', 'resume'] as const) {
     if (options[flag] !== undefined) throw new ConfigError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, `the recipe ${recipe.file} sets where each stage starts and ends`);
   }
-  hold(lockFolder(options.logdir, 'training recipe'));
-  const progressPath = join(options.logdir, PROGRESS_FILE);
+  const root = options.logdir;
+  if (root === undefined) throw new ConfigError('--logdir', `the recipe ${recipe.file} needs its run folder: give --logdir (the same command again resumes it)`);
+  hold(lockFolder(root, 'training recipe'));
+  const progressPath = join(root, PROGRESS_FILE);
   const progress: RecipeProgress = existsSync(progressPath) ? (JSON.parse(await readFile(progressPath, 'utf8')) as RecipeProgress) : { started: {}, completed: [] };
   const save = () => writeFileAtomic(progressPath, `${JSON.stringify(progress, null, 2)}\n`);
   let previous: RecipeProgress['completed'][number] | null = null;
@@ -45,7 +47,7 @@ export async function runRecipe(
       continue;
     }
     if (stage.valAucGoal !== undefined && !options.validate) throw new ConfigError('--validate', `stage '${stage.name}' ends at a validation AUC of ${stage.valAucGoal}: it needs --validate`);
-    const logdir = join(options.logdir, `${k + 1}-${stage.name}`);
+    const logdir = join(root, `${k + 1}-${stage.name}`);
     const resuming = (await latestCheckpoint(join(logdir, 'checkpoints', options.saveTag))) !== null;
     if (!resuming || progress.started[stage.name] === undefined) {
       progress.started[stage.name] = previous?.endStep ?? 0;

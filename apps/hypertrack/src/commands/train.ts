@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, createProgress, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type FolderLock } from '@hypertrack/core';
+import { ConfigError, createProgress, HyperTrackError, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type FolderLock } from '@hypertrack/core';
 import {
   EdgePredictor,
   GnnTrainer,
@@ -38,7 +38,11 @@ export interface TrainOptions {
   events?: string;
   valEvents?: string;
   vdModel?: string;
-  logdir: string;
+  logdir?: string;
+  checkpoint?: string;
+  resume?: string;
+  saveEvery?: number;
+  debug: boolean;
   saveTag: string;
   transferTag?: string;
   epoch?: number;
@@ -99,13 +103,16 @@ export function trainCommand(io: CliIO): Command {
     .option('--ncell <n>', 'Voronoi cells (must match --vd-model)', integerOption(1))
     .option('--max-edges <n>', 'edge budget per training event (the wasm heap holds about 4 GiB); larger graphs are redrawn', integerOption(1), 2_000_000)
     .optionsGroup('Run folder and checkpoints:')
-    .requiredOption('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/, tensorboard/ (scalars for `tensorboard --logdir <dir>`)')
+    .option('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/, tensorboard/ (scalars for `tensorboard --logdir <dir>`) (default: logs/<YYYY_MMDD_HHMM_SS>_<config name>; give it again to resume)')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
     .option('--transfer-tag <tag>', 'start from the newest checkpoint of this tag (or checkpoint folder path), e.g. a lower pile-up stage')
     .option('--epoch <n>', 'default: resume from the newest checkpoint of --save-tag if there is one, else start fresh; 0: a fresh start (refused over checkpoints); -1: the newest checkpoint (refused without one); n: from step n', integerOption(-1))
     .option('--soft-reset', 'when resuming or transferring, load only the weights (fresh optimizer and schedule)', false)
+    .option('--checkpoint <path>', 'start from the weights of this checkpoint (a step folder, or a folder of them: the newest) with a fresh optimizer, schedule and step count')
+    .option('--resume <path>', 'go on from this checkpoint with its whole state: weights, optimizer, schedule, step, the current events and the transformer phase')
     .option('--allow-changes', 'resume a run with settings that differ from its config.json (refused by default, naming them; the old config is kept as config-before-step-<n>.json)', false)
     .option('--save-period <seconds>', 'seconds between checkpoints (one is always written at the end)', numberOption(0, 1e9), 1200)
+    .option('--save-every <n>', 'also write a checkpoint every n steps', integerOption(1))
     .optionsGroup('Length, seeds and validation:')
     .option('--iterations <n>', 'stop when this many optimisation steps are done (counting resumed ones)', integerOption(1))
     .option('--time-limit <seconds>', 'stop after this much wall time (a checkpoint is written)', numberOption(0, 1e9))
@@ -133,9 +140,34 @@ export function trainCommand(io: CliIO): Command {
     .option('--workers <n>', 'worker threads computing event gradients in parallel (one backend each; use with --batch-size n on n cores); 0 = the main thread', integerOption(0, 64), 0)
     .option('--single-worker', 'compute every gradient on the main thread (the same as --workers 0)', false)
     .option('--print-every <n>', 'print a summary line every n iterations', integerOption(1), 50)
+    .option('--debug', 'a tiny run with extra checks: 3 steps unless --iterations says, validation and a summary every step, every step checked for leaked tensors and non-finite metrics; no TensorBoard files', false)
     .option('--profile', 'time every stage of every iteration (data, graph, forward, losses, transformer, backward, optimizer, validation) and the memory: <logdir>/profile/trace.json for Perfetto or chrome://tracing, and the top stages printed at the end', false)
     .option('--no-progress', 'do not report progress')
     .action(async (options: TrainOptions) => runTrain(options, io));
+}
+
+/** A new run's folder when --logdir is not given: logs/<YYYY_MMDD_HHMM_SS>_<config name>. */
+function defaultLogdir(config: string | undefined, debug: boolean): string {
+  const now = new Date();
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}_${two(now.getMonth() + 1)}${two(now.getDate())}_${two(now.getHours())}${two(now.getMinutes())}_${two(now.getSeconds())}`;
+  const name = config === undefined ? 'tune-5' : basename(config).replace(/\.(ya?ml|json)$/i, '');
+  return join('logs', `${stamp}_${debug ? 'debug_' : ''}${name}`);
+}
+
+/**
+ * --debug's checks after every step: no metric is NaN or infinite, and the number of live tensors
+ * stays what it was after the first step (a leak grows it). Returns that count.
+ */
+function debugChecks(metrics: Record<string, number | null>, tensorsAfterFirst: number | null): number {
+  for (const [key, value] of Object.entries(metrics)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new HyperTrackError(`--debug: step ${metrics.iteration}: ${key} is ${value}`);
+  }
+  const tensors = metrics.tensors as number;
+  if (tensorsAfterFirst !== null && tensors !== tensorsAfterFirst) {
+    throw new HyperTrackError(`--debug: step ${metrics.iteration} left ${tensors} tensors alive, the first step ${tensorsAfterFirst}: a tensor leaks`);
+  }
+  return tensorsAfterFirst ?? tensors;
 }
 
 /** The tune with the flags that were given on top. */
@@ -208,7 +240,13 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
   const seed = given.randomizedSeed ? randomInt(0, 10_001) : (given.seed ?? 12345);
   if (given.randomizedSeed) io.stdout.write(`seed ${seed} (randomized; reproduce the run with --seed ${seed})\n`);
   if (given.vdModel === undefined) throw new ConfigError('--vd-model', 'required: the Voxel-Dynamics model the graphs are built with (pretrain-voxdyn)');
-  const options = { ...given, seed, vdModel: given.vdModel };
+  const starts = (['transferTag', 'checkpoint', 'resume'] as const).filter((key) => given[key] !== undefined);
+  if (starts.length > 1) throw new ConfigError(`--${starts[1] === 'transferTag' ? 'transfer-tag' : starts[1]}`, `give one starting point: --${starts[0] === 'transferTag' ? 'transfer-tag' : starts[0]} is given too`);
+  if (starts.length > 0 && given.epoch !== undefined) throw new ConfigError('--epoch', 'picks a step of the run folder; it does not go with --transfer-tag, --checkpoint or --resume');
+  const logdir = given.logdir ?? defaultLogdir(given.config, given.debug);
+  if (given.logdir === undefined) io.stdout.write(`run folder: ${logdir} (give --logdir ${logdir} to resume it)\n`);
+  const debug = given.debug ? { iterations: given.iterations ?? 3, validate: given.valEvents !== undefined, printEvery: 1 } : {};
+  const options = { ...given, ...debug, seed, vdModel: given.vdModel, logdir };
   if (options.cluster !== 'none' && options.cluster !== 'transformer') {
     throw new ConfigError(
       '--cluster',
@@ -261,12 +299,15 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
   for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
   for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
 
-  const from = await startingCheckpoint({ tagDir, epoch: options.epoch ?? 'auto', transferFrom: options.transferTag, checkpointsDir: join(options.logdir, 'checkpoints') });
+  const elsewhere = options.resume ?? options.checkpoint ?? options.transferTag;
+  const from = await startingCheckpoint({ tagDir, epoch: options.epoch ?? 'auto', transferFrom: elsewhere, checkpointsDir: join(options.logdir, 'checkpoints') });
+  // --checkpoint: weights only; --resume: everything, the run's event sequence included; --transfer-tag: another stage's state.
+  const softReset = options.softReset || options.checkpoint !== undefined;
   const state: FitState =
     from === null
       ? { seed: options.seed, currentEvent: null, currentValEvent: null }
-      : await resumeTraining(trainer, from, { softReset: options.softReset, transfer: options.transferTag !== undefined, seed: options.seed, createLatentLoss: createTransformerLoss });
-  if (from !== null) io.stderr.write(`resumed from ${from} at step ${trainer.step}${options.softReset ? ' (soft reset: weights only)' : ''}\n`);
+      : await resumeTraining(trainer, from, { softReset, transfer: options.transferTag !== undefined || options.checkpoint !== undefined, seed: options.seed, createLatentLoss: createTransformerLoss });
+  if (from !== null) io.stderr.write(`resumed from ${from} at step ${trainer.step}${softReset ? ' (weights only: fresh optimizer and schedule)' : ''}\n`);
   const joined = trainer.latentLoss;
   if (joined !== null && options.cluster !== 'transformer') {
     throw new ConfigError('--cluster', `${from} trains the ${joined.spec.name} along with the GNN (since step ${joined.since}); go on with --cluster transformer`);
@@ -316,7 +357,8 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
   let recent: StepRecord[] = [];
   // A resumed run starts its own event file, whose first event tells TensorBoard to drop what the
   // stopped run logged after this step.
-  const board = new TensorBoardWriter(join(options.logdir, 'tensorboard'), { resumeStep: from === null ? undefined : trainer.step });
+  const board = options.debug ? null : new TensorBoardWriter(join(options.logdir, 'tensorboard'), { resumeStep: from === null ? undefined : trainer.step });
+  let tensorsAfterFirst: number | null = null;
   const profile = options.profile ? new TrainingProfile() : null;
   try {
     const result = await fit({
@@ -333,7 +375,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
       timeLimitSeconds: options.timeLimit,
       goal: stage?.valAucGoal === undefined ? undefined : (metrics) => typeof metrics.val_edge_auc === 'number' && metrics.val_edge_auc >= (stage.valAucGoal as number),
       signal,
-      checkpoints: { dir: tagDir, periodSeconds: options.savePeriod },
+      checkpoints: { dir: tagDir, periodSeconds: options.savePeriod, everySteps: options.saveEvery },
       latentLoss: phase,
       callbacks: {
         onNote: (message) => io.stderr.write(`note: ${message}\n`),
@@ -349,7 +391,8 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
             memory: { tensorMiB: tf.memory().numBytes / 2 ** 20, rssMiB: process.memoryUsage.rss() / 2 ** 20 },
           });
           await run.appendMetrics(metrics as { iteration: number });
-          board.scalars(record.step, trainingScalars(metrics));
+          board?.scalars(record.step, trainingScalars(metrics));
+          if (options.debug) tensorsAfterFirst = debugChecks(metrics, tensorsAfterFirst);
           recent.push(record);
           progress.tick();
           if (trainer.step % options.printEvery === 0) {
@@ -363,7 +406,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
     io.stdout.write(`${result.reason}: ${result.steps} steps; checkpoint ${result.checkpoint}\n`);
     return result;
   } finally {
-    board.close();
+    board?.close();
     if (profile !== null) {
       const file = join(options.logdir, 'profile', 'trace.json');
       await mkdir(dirname(file), { recursive: true });

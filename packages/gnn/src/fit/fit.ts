@@ -32,6 +32,8 @@ export interface IterationTiming {
 
 /** Called by `fit` as it goes (tfjs-layers' callbacks, for one GNN run). */
 export interface FitCallbacks {
+  /** Before every step, with the number of steps done (imaginaire's start-of-iteration hook). */
+  onStepStart?(step: number): void | Promise<void>;
   /** After every step, with the step's record and its metrics line (validation included). */
   onStepEnd?(record: StepRecord, metrics: StepMetrics, timing: IterationTiming): void | Promise<void>;
   /** After a checkpoint is written. */
@@ -79,8 +81,8 @@ export interface FitOptions {
   readonly goal?: (metrics: StepMetrics) => boolean;
   /** Stop after the current step when aborted (a signal handler's AbortController). */
   readonly signal?: AbortSignal;
-  /** Checkpoints: every `periodSeconds` and always at the end. */
-  readonly checkpoints: { readonly dir: string; readonly periodSeconds: number };
+  /** Checkpoints: every `periodSeconds`, every `everySteps` steps if given, and always at the end. */
+  readonly checkpoints: { readonly dir: string; readonly periodSeconds: number; readonly everySteps?: number };
   /** Stop (with a checkpoint) after this many skipped steps in a row, whose loss or gradient was not finite. Default 20. */
   readonly maxSkippedInARow?: number;
   /** Switch the transformer phase on when the edge AUC is high enough (absent: the GNN alone, `--cluster none`). */
@@ -125,6 +127,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   let goalReached = false;
   while (trainer.step < target && performance.now() - started < limitMs && !options.signal?.aborted && !goalReached) {
     const step = trainer.step;
+    await callbacks.onStepStart?.(step);
     const rng = root.split(step);
     const batch = [];
     let vdMs = 0;
@@ -214,7 +217,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         `${skippedInARow} steps in a row had a non-finite loss or gradient (the last at step ${record.step}); stopped with the checkpoint ${path}, the weights of the last good update. Lower the learning rate or --max-grad-norm, or look for bad input events`,
       );
     }
-    if (performance.now() - lastSave >= options.checkpoints.periodSeconds * 1000) {
+    const everySteps = options.checkpoints.everySteps;
+    if (performance.now() - lastSave >= options.checkpoints.periodSeconds * 1000 || (everySteps !== undefined && trainer.step % everySteps === 0)) {
       // Saved before the optional callback: `f?.(g())` would skip g() too when f is absent.
       const path = await saveCheckpoint(options.checkpoints.dir, trainer, extra());
       lastSave = performance.now();
