@@ -204,6 +204,31 @@ describe('hypertrack train', () => {
     const resumed = await cli(...base(), '--logdir', logdir, '--iterations', String(steps + 1), '--epoch', '-1');
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain(`at step ${steps}`);
+
+    // A second signal exits at once, and what is on disk still resumes.
+    const twice = spawn(process.execPath, ['--conditions=@hypertrack/source', '--require', 'tsx/cjs', '-e', main, '--', 'hypertrack', ...base(), '--logdir', logdir, '--iterations', '100000', '--print-every', '1'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let twiceErr = '';
+    let signalled = false;
+    twice.stderr.on('data', (chunk: Buffer) => {
+      twiceErr += chunk.toString();
+      if (twiceErr.includes('SIGINT: stopping after this step')) twice.kill('SIGINT');
+    });
+    const twiceCode = await new Promise<number | null>((resolve) => {
+      twice.stdout.on('data', (chunk: Buffer) => {
+        if (!signalled && /^step \d+, /m.test(chunk.toString())) {
+          signalled = true;
+          twice.kill('SIGINT');
+        }
+      });
+      twice.on('exit', (exitCode) => resolve(exitCode));
+    });
+    expect(twiceCode).toBe(130);
+    expect(twiceErr).toContain('SIGINT again: exiting now; the same command resumes from the last checkpoint');
+    const after = await cli(...base(), '--logdir', logdir, '--iterations', String(steps + 2));
+    expect(after.code).toBe(0);
   }, 120_000);
 
   it('draws a seed with --randomized-seed, prints it and stores it, and that seed reproduces the run', async () => {

@@ -203,7 +203,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
   let caught: 'SIGINT' | 'SIGTERM' | null = null;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (caught !== null) {
-      io.stderr.write(`${signal} again: exiting now; resume from the last checkpoint with --epoch -1\n`);
+      io.stderr.write(`${signal} again: exiting now; the same command resumes from the last checkpoint\n`);
       process.exit(new StoppedBySignal(signal).exitCode);
     }
     caught = signal;
