@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -247,4 +248,21 @@ describe('hypertrack CLI', () => {
       expect(run).toMatchObject({ code: 1, stderr: `hypertrack: error: ${missing}: not found\n` });
     });
   });
+});
+
+describe('the hypertrack command as npm links it', () => {
+  // node_modules/.bin/hypertrack exists after `npm install` alone (the root depends on this
+  // workspace), and before any build it runs the sources: `npx hypertrack --help` in a fresh clone.
+  const root = join(__dirname, '..', '..', '..');
+  const launcher = join(root, 'node_modules', '.bin', 'hypertrack');
+  const run = (args: string[]) => spawnSync(launcher, args, { cwd: root, encoding: 'utf8', env: { ...process.env, HYPERTRACK_FROM_SOURCES: '1' } });
+
+  it('runs from the sources with the same output and exit codes', () => {
+    expect(existsSync(launcher)).toBe(true);
+    const version = run(['--version']);
+    expect([version.status, version.stdout.trim()]).toEqual([0, JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version]);
+    const bad = run(['train', '--in', 'nowhere', '--logdir', join(tmpdir(), 'unused'), '--bogus']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("error: unknown option '--bogus'");
+  }, 60_000);
 });
