@@ -83,9 +83,9 @@ export function findInt32(lookup: Int32Lookup, value: number): number {
 }
 
 /** Dense ids of any integer column (Int32, BigInt64 or BigUint64). */
-export function denseIds(values: IntegerColumn): DenseIds {
+export function denseIds(values: IntegerColumn, name?: string): DenseIds {
   if (values instanceof Int32Array) return lookupInt32(values).ids;
-  return denseIdsOfWords(keyWords(values));
+  return denseIdsOfWords(keyWords(values, name));
 }
 
 /** Dense ids of 64-bit keys already split into words. */

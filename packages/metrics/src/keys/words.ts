@@ -1,3 +1,4 @@
+import { ConfigError } from '@hypertrack/core';
 /**
  * 64-bit keys (TrackML particle ids, submission track ids, hit ids) as pairs of uint32 words, so
  * that hashing and sorting never box a BigInt per element. `hi` is biased for signed inputs (sign
@@ -15,7 +16,18 @@ const SIGN = 0x80000000;
 
 export type IntegerColumn = Int32Array | BigInt64Array | BigUint64Array;
 
-export function keyWords(values: IntegerColumn): KeyWords {
+/**
+ * A column given as anything but Int32Array, BigInt64Array or BigUint64Array (a plain array from
+ * JavaScript, a Float64Array) is refused by name: read as words it would silently become zeros.
+ */
+export function checkIntegerColumn(values: unknown, name: string): asserts values is IntegerColumn {
+  if (values instanceof Int32Array || values instanceof BigInt64Array || values instanceof BigUint64Array) return;
+  const kind = Array.isArray(values) ? 'a plain Array' : values === null || typeof values !== 'object' ? String(values) : (values.constructor?.name ?? 'an object');
+  throw new ConfigError(name, `must be an Int32Array, BigInt64Array or BigUint64Array, got ${kind} (64-bit ids: BigUint64Array.from(ids, BigInt))`);
+}
+
+export function keyWords(values: IntegerColumn, name = 'an id column'): KeyWords {
+  checkIntegerColumn(values, name);
   const n = values.length;
   const lo = new Uint32Array(n);
   const hi = new Uint32Array(n);

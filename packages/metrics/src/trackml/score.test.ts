@@ -55,6 +55,12 @@ describe('trackmlScore on a hand-made event', () => {
     expect(trackmlScore(index, { hitId, trackId }).score).toBe(0.5);
   });
 
+  it('refuses id columns that are not integer typed arrays, by name, instead of reading them as zeros', () => {
+    const plain = { ...truth, particleId: Array.from(truth.particleId) as unknown as BigUint64Array };
+    expect(() => trackmlScore(plain, { hitId, trackId })).toThrow('truth particleId: must be an Int32Array, BigInt64Array or BigUint64Array, got a plain Array (64-bit ids: BigUint64Array.from(ids, BigInt))');
+    expect(() => trackmlScore(truth, { hitId, trackId: Float64Array.from(trackId, Number) as unknown as Int32Array })).toThrow('submission trackId: must be an Int32Array, BigInt64Array or BigUint64Array, got Float64Array');
+  });
+
   it('treats noise as particle 0, as the official library does: it only matters if noise has weight', () => {
     // All noise hits in one track: majority particle 0 with 2/2 of the track and 2/2 of the noise.
     const noisy = { ...truth, weight: Float64Array.from(truth.weight, (w, i) => (truth.particleId[i] === 0n ? 7 : w)) };

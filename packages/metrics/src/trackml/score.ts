@@ -56,7 +56,7 @@ export function trackmlScore(truth: TrackMLTruth | TrackMLTruthIndex, submission
   const n = index.numHits;
   const rowOfEntry = matchSubmissionRows(index, submission);
 
-  const tracks = denseIds(submission.trackId);
+  const tracks = denseIds(submission.trackId, 'submission trackId');
   const numTracks = tracks.count;
   const trackOfRow = new Int32Array(n);
   for (let j = 0; j < n; j++) trackOfRow[rowOfEntry[j]] = tracks.id[j];

@@ -1,7 +1,7 @@
 import { checkLength, checkWeights, inputError } from '../checks';
 import { denseIdsOfWords, lookupInt32, type Int32Lookup } from '../keys/dense-ids';
 import { stableOrderByUint32 } from '../keys/radix-sort';
-import { keyWords, wordsToBigUint64 } from '../keys/words';
+import { checkIntegerColumn, keyWords, wordsToBigUint64 } from '../keys/words';
 
 /** The three truth columns the score reads; a `TruthTable` of @hypertrack/core fits as is. */
 export interface TrackMLTruth {
@@ -34,6 +34,7 @@ export interface TrackMLTruthIndex {
 }
 
 export function indexTruth(truth: TrackMLTruth): TrackMLTruthIndex {
+  checkIntegerColumn(truth.hitId, 'truth hitId');
   const n = truth.hitId.length;
   checkLength('truth', 'particle_id', truth.particleId.length, n, 'hit_id');
   checkLength('truth', 'weight', truth.weight.length, n, 'hit_id');
@@ -48,7 +49,7 @@ export function indexTruth(truth: TrackMLTruth): TrackMLTruthIndex {
 
   // Distinct particle ids, then ranked by id with a radix sort of their (hi, lo) words: the rank
   // order is what breaks majority ties towards the smaller particle_id.
-  const words = keyWords(truth.particleId);
+  const words = keyWords(truth.particleId, 'truth particleId');
   const particles = denseIdsOfWords(words);
   const particleOfRow = particles.id;
   const u = particles.count;
