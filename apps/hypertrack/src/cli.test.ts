@@ -121,7 +121,8 @@ describe('hypertrack CLI', () => {
   it('scores the truth as 1 and a perturbed submission lower, and writes the run files', async () => {
     const csv = join(dir, 'csv');
     expect((await cli('simulate', '--events', '2', '--pileup', '10', '--out', csv, '--no-progress')).code).toBe(0);
-    const truthSub = join(dir, 'truth.csv');
+    // Its folder does not exist yet: writing creates it.
+    const truthSub = join(dir, 'subs', 'deep', 'truth.csv');
     expect((await cli('submission', '--truth', csv, '--out', truthSub, '--no-progress')).code).toBe(0);
     expect(readFileSync(truthSub, 'utf8').split('\n')[0]).toBe('event_id,hit_id,track_id');
     const perfect = await cli('score', '--truth', csv, '--submission', truthSub, '--no-progress');
@@ -185,6 +186,10 @@ describe('hypertrack CLI', () => {
     const logged = JSON.parse(readFileSync(join(dir, 'run', 'vd', 'events.jsonl'), 'utf8'));
     expect(logged.tpr).toBeGreaterThan(0.5);
     expect(logged.tpr).toBeLessThanOrEqual(1);
+    // Without --ncell, the default 65,536 cells are more than these events' hits: said before any k-means.
+    const tooMany = await cli('pretrain-voxdyn', '--in', arrow, '--events', '0', '--out', join(dir, 'too-many'), '--no-progress');
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toMatch(/^hypertrack: error: --ncell: 65536 cells \(the default\) need at least 65536 hits, but the 1 training event\(s\) have \d+: lower --ncell \(e\.g\. \d+\) or train on more events$/m);
     const noPre = await cli('infer', '--model', model, '--in', arrow);
     expect(noPre.code).toBe(1);
     expect(noPre.stderr).toContain('--gnn: required without --pre-only');

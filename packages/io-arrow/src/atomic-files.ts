@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -10,8 +11,9 @@ import { basename, dirname, join } from 'node:path';
 export class AtomicFiles {
   private readonly pending: { temp: string; target: string }[] = [];
 
-  /** A temporary sibling path of `target` to write; `commit` moves it to `target`. */
+  /** A temporary sibling path of `target` to write (its folder is created); `commit` moves it to `target`. */
   temp(target: string): string {
+    mkdirSync(dirname(target), { recursive: true });
     const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     this.pending.push({ temp, target });
     return temp;

@@ -48,7 +48,13 @@ export function pretrainVoxdynCommand(io: CliIO): Command {
       const ncells = options.ncell ?? [65536];
       const source = await openEvents(options.in, { events: options.events, eventsKey: '--events' });
       const events = await voxdynTrainingEvents(source, options.in, options.progress ? io.stderr : undefined);
+      const points = events.reduce((sum, e) => sum + e.points.length / 3, 0);
       for (const ncell of ncells) {
+        // k-means needs a hit per cell at least; the C-matrix wants many more (the original uses 2,400 events).
+        if (ncell > points) {
+          const given = options.ncell === undefined ? ' (the default)' : '';
+          throw new ConfigError('--ncell', `${ncell} cells${given} need at least ${ncell} hits, but the ${events.length} training event(s) have ${points}: lower --ncell (e.g. ${2 ** Math.max(4, Math.floor(Math.log2(points / 20)))}) or train on more events`);
+        }
         const started = performance.now();
         const model = await trainVoxdyn(events, {
           ncell,
