@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +12,7 @@ import {
   TUNE5_TRAINING,
   latestCheckpoint,
   loadCheckpoint,
+  loadEdgePredictor,
   prepareGraph,
   restoreTrainer,
   saveCheckpoint,
@@ -114,8 +115,12 @@ describe('checkpoints', () => {
     await rm(join(dir, 'latest_checkpoint'));
     expect(await latestCheckpoint(dir)).toBe(join(dir, 'step-000000012'));
     const meta = join(dir, 'step-000000012', 'trainer.json');
+    const saved = JSON.parse(await readFile(meta, 'utf8'));
     await writeFile(meta, JSON.stringify({ format: 'hypertrack-gnn-checkpoint', version: 2 }));
     await expect(loadCheckpoint(join(dir, 'step-000000012'))).rejects.toThrow(/checkpoint version 2; this build reads version 1/);
+    // A model config the GNN cannot build (nstack -1) is an error naming the file, not a crash.
+    await writeFile(meta, JSON.stringify({ ...saved, gnn: { ...saved.gnn, nstack: -1 } }));
+    await expect(loadEdgePredictor(join(dir, 'step-000000012'))).rejects.toThrow(new RegExp(`^${meta.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: column 'gnn': .*nstack`));
     await writeFile(meta, '{"format": "something-else"');
     await expect(loadCheckpoint(join(dir, 'step-000000012'))).rejects.toThrow(/trainer\.json.*cannot read/);
     trainer.model.dispose();

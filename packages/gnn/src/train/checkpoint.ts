@@ -258,7 +258,12 @@ export async function loadEdgePredictor(path: string): Promise<{ model: EdgePred
     folder = latest;
   }
   const meta = await readMeta(join(folder, META_FILE));
-  const model = new EdgePredictor(meta.gnn, 0);
+  let model: EdgePredictor;
+  try {
+    model = new EdgePredictor(meta.gnn, 0);
+  } catch (error) {
+    throw new InputError({ file: join(folder, META_FILE), column: 'gnn' }, (error as Error).message);
+  }
   const state = await loadStateDict(join(folder, MODEL_FILE));
   try {
     model.loadStateDict(state);

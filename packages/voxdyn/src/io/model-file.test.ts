@@ -49,6 +49,8 @@ describe('model file', () => {
       `${path}: not a voxdyn model: the file does not start with 'HTVOXDYN'`,
     );
     await expect(loadBytes(new Uint8Array(5))).rejects.toBeInstanceOf(InputError);
+    // Written with a bad value (its checksum is right): refused by file and centroid.
+    await expect(loadBytes(encodeModel({ ...model, centroids: Float32Array.from([0, 1, 2, Number.NaN, 4.5, -5]) }))).rejects.toThrow(`${path}: corrupt voxdyn model: centroid 1 has the value NaN`);
     await expect(loadModel(join(dir, 'missing.vdm'))).rejects.toThrow(`${join(dir, 'missing.vdm')}: cannot read voxdyn model:`);
   });
 

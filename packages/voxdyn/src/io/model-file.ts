@@ -100,6 +100,9 @@ export function decodeModel(bytes: Uint8Array, file: string): VoxdynModel {
   const indptr = new Int32Array(take(ncell + 1));
   const indices = new Int32Array(take(nnz));
   const counts = new Uint32Array(take(nnz));
+  // The checksum guards against damage, not against a file written with bad values.
+  const bad = centroids.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) fail(`corrupt voxdyn model: centroid ${Math.floor(bad / dim)} has the value ${centroids[bad]}`);
   const cmatrix = { ncell, indptr, indices, counts };
   checkCMatrix(cmatrix, file);
   return { ncell, dim, node2node, centroids, cmatrix, stats: header.stats };
