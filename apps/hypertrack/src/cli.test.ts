@@ -130,6 +130,15 @@ describe('hypertrack CLI', () => {
     const rows = perfect.stdout.trim().split('\n');
     expect(rows[0].split(/ +/)).toEqual(['event', 'hits', 'tracks', 'TrackML', 'DMS', 'eff', 'pur']);
     for (const row of rows.slice(1, 3)) expect(row.split(/ +/).slice(3)).toEqual(['1.0000', '1.0000', '1.0000', '1.0000']);
+    // The same tracks under negative ids (TrackML allows any integer): still a perfect score, and
+    // DMS, efficiency and purity agree with it (they counted negative ids as unassigned before).
+    const negated = join(dir, 'subs', 'negated.csv');
+    const lines = readFileSync(truthSub, 'utf8').trim().split('\n');
+    writeFileSync(negated, `${[lines[0], ...lines.slice(1).map((line) => line.replace(/,(\d+)$/, (_, id: string) => (id === '0' ? ',0' : `,-${id}`)))].join('\n')}\n`);
+    const negative = await cli('score', '--truth', csv, '--submission', negated, '--no-progress');
+    expect(negative.code).toBe(0);
+    const negativeRows = negative.stdout.trim().split('\n');
+    for (const [k, row] of negativeRows.slice(1, 3).entries()) expect(row.split(/ +/)).toEqual(rows[k + 1].split(/ +/));
 
     const merged = join(dir, 'merged.csv.gz');
     expect((await cli('submission', '--truth', csv, '--out', merged, '--merge', '1', '--no-progress')).code).toBe(0);

@@ -1,7 +1,6 @@
 import { InputError, type SubmissionTable, type TrackMLEvent } from '@hypertrack/core';
 import { particleIndexOfHits } from '@hypertrack/event';
 import {
-  denseLabels,
   doubleMajority,
   efficiencyEventOf,
   hitMixing,
@@ -44,14 +43,23 @@ export function splitByEvent(submission: SubmissionTable): Map<number, EventSubm
 export function clusterLabels(event: TrackMLEvent, part: EventSubmission, noiseTrackId: number, file: string): Int32Array {
   const rowOfHit = new Map<number, number>();
   event.hits.hitId.forEach((id, row) => rowOfHit.set(id, row));
-  const labels = denseLabels(part.trackId).labels;
+  // Every track id is a track, negative ones too (the TrackML score counts them); only the noise id
+  // is not. Labels follow the ids' order.
+  const distinct = [...new Set(part.trackId)].filter((id) => id !== noiseTrackId).sort((a, b) => a - b);
+  const labelOf = new Map(distinct.map((id, label) => [id, label]));
   const out = new Int32Array(event.hits.hitId.length).fill(-1);
   for (let k = 0; k < part.hitId.length; k++) {
     const row = rowOfHit.get(part.hitId[k]);
     if (row === undefined) throw new InputError({ file }, `event ${event.eventId}: hit_id ${part.hitId[k]} is not in the event`);
-    if (part.trackId[k] !== noiseTrackId) out[row] = labels[k];
+    if (part.trackId[k] !== noiseTrackId) out[row] = labelOf.get(part.trackId[k]) as number;
   }
   return out;
+}
+
+/** The distinct track ids of a submission's event, the noise id left out. */
+function countTracks(trackId: Int32Array, noiseTrackId: number): number {
+  const distinct = new Set(trackId);
+  return distinct.size - (distinct.has(noiseTrackId) ? 1 : 0);
 }
 
 /** One event's scores, as `score` prints them and writes to score/events.jsonl (NaN is written as null). */
@@ -93,7 +101,7 @@ export class SubmissionScoring {
     const match = doubleMajority(particleIndexOfHits(event), clusterLabels(event, part, this.noiseTrackId, this.file), truth.weight);
     this.majorities.push(match);
     this.efficiencyEvents.push(efficiencyEventOf(event.particles, match));
-    const score = { eventId: event.eventId, hits: part.hitId.length, tracks: denseLabels(part.trackId).original.length, trackmlScore: official.score, dms: match.dms, efficiency: match.efficiency, purity: match.purity };
+    const score = { eventId: event.eventId, hits: part.hitId.length, tracks: countTracks(part.trackId, this.noiseTrackId), trackmlScore: official.score, dms: match.dms, efficiency: match.efficiency, purity: match.purity };
     this.scores.push(score);
     return score;
   }
