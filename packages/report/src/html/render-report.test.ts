@@ -67,7 +67,7 @@ describe('renderReport', () => {
     const dms = results.columns.find((c) => c.key === 'dms');
     expect(dms?.text).toBe('0.915(5)');
     expect(full).toContain('<td>0.915(5)</td>');
-    expect(full).toContain('<th>time_VD (s)</th>');
+    expect(full).toContain('<th>time_VD (ms)</th>');
     // The AUC column has no finite value.
     expect(full).toMatch(/<th class="key">events used<\/th>(<td>2<\/td>){4}<td>0<\/td>/);
     expect(full).toContain('<tr><td class="key">1001</td><td>130</td><td>11</td><td>–</td><td>0.9200</td><td>0.9400</td><td>0.9600</td></tr>');

@@ -41,12 +41,12 @@ function metadataTable(metadata: Readonly<Record<string, string | number | boole
   return `<table class="meta">${rows.join('')}</table>`;
 }
 
-/** Latency columns of the results row are in seconds. */
+/** Latency columns of the results row are in milliseconds (as infer measures and prints them). */
 const isTime = (key: string) => key.startsWith('time');
 
 function resultsTable(results: ResultsSummary): string {
   const cells = results.columns.map((c) => (c.count > 0 && Number.isFinite(c.mean) ? escapeHtml(c.text) : '–'));
-  const headers = results.columns.map((c) => `<th>${escapeHtml(c.header)}${isTime(c.key) ? ' (s)' : ''}</th>`);
+  const headers = results.columns.map((c) => `<th>${escapeHtml(c.header)}${isTime(c.key) ? ' (ms)' : ''}</th>`);
   const counts = results.columns.map((c) => `<td>${c.count}</td>`);
   return [
     `<p class="note">Mean over ${results.events} event${results.events === 1 ? '' : 's'}, with the standard deviation over events in value(uncertainty) notation: 0.9712(34) means 0.9712 ± 0.0034. – marks a column with no finite value.</p>`,
