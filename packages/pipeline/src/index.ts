@@ -20,3 +20,5 @@ export { splitByEvent, clusterLabels, SubmissionScoring, type EventSubmission, t
 export { voxdynTrainingEvents } from './voxdyn-events';
 export { formatEventRows, formatGraphRows, formatScores } from './tables';
 export { loadRecipe, type Recipe, type RecipeStage } from './recipe';
+export { runRecipe, type RecipeRunOptions, type StageStart } from './recipe-run';
+export { configChanges } from './config-changes';

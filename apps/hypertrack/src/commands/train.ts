@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, createProgress, HyperTrackError, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type FolderLock } from '@hypertrack/core';
+import { ConfigError, createProgress, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type FolderLock } from '@hypertrack/core';
 import {
   EdgePredictor,
   GnnTrainer,
@@ -22,16 +22,14 @@ import {
 } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
-import { applyOverride, createTransformerLoss, loadRecipe, loadTune, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, TUNE5, type Tune } from '@hypertrack/pipeline';
+import { applyOverride, configChanges, createTransformerLoss, loadRecipe, loadTune, runRecipe, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, TUNE5, type Tune } from '@hypertrack/pipeline';
 import { RunFolderWriter, TensorBoardWriter, TrainingProfile, trainingScalars } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { StoppedBySignal } from '../failure';
-import { runRecipe } from './train-recipe';
-import { configChanges } from './config-changes';
 import { integerOption, numberOption } from '../options';
 
-export interface TrainOptions {
+interface TrainOptions {
   config?: string;
   set: string[];
   in: string;
@@ -155,21 +153,6 @@ function defaultLogdir(config: string | undefined, debug: boolean): string {
   return join('logs', `${stamp}_${debug ? 'debug_' : ''}${name}`);
 }
 
-/**
- * --debug's checks after every step: no metric is NaN or infinite, and the number of live tensors
- * stays what it was after the first step (a leak grows it). Returns that count.
- */
-function debugChecks(metrics: Record<string, number | null>, tensorsAfterFirst: number | null): number {
-  for (const [key, value] of Object.entries(metrics)) {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new HyperTrackError(`--debug: step ${metrics.iteration}: ${key} is ${value}`);
-  }
-  const tensors = metrics.tensors as number;
-  if (tensorsAfterFirst !== null && tensors !== tensorsAfterFirst) {
-    throw new HyperTrackError(`--debug: step ${metrics.iteration} left ${tensors} tensors alive, the first step ${tensorsAfterFirst}: a tensor leaks`);
-  }
-  return tensorsAfterFirst ?? tensors;
-}
-
 /** The tune with the flags that were given on top. */
 function withFlags(tune: Tune, o: TrainOptions): Tune {
   if (o.hitFeatures !== undefined && !(HIT_FEATURES as readonly string[]).includes(o.hitFeatures)) {
@@ -218,8 +201,26 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
     const recipe = options.config === undefined ? null : await loadRecipe(options.config);
     if (recipe === null) await trainUntilStopped(options, io, stop.signal, (lock) => held.push(lock));
     else {
+      for (const flag of ['transferTag', 'epoch', 'iterations', 'timeLimit', 'checkpoint', 'resume'] as const) {
+        if (options[flag] !== undefined) throw new ConfigError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, `the recipe ${recipe.file} sets where each stage starts and ends`);
+      }
+      if (options.logdir === undefined) throw new ConfigError('--logdir', `the recipe ${recipe.file} needs its run folder: give --logdir (the same command again resumes it)`);
       const hold = (lock: FolderLock) => held.push(lock);
-      await runRecipe(recipe, options, io, hold, (stageOptions, stage) => trainUntilStopped(stageOptions, io, stop.signal, hold, stage));
+      await runRecipe(recipe, {
+        logdir: options.logdir,
+        saveTag: options.saveTag,
+        validate: options.validate,
+        hold,
+        print: (line) => io.stdout.write(`${line}\n`),
+        runStage: ({ stage, logdir, transferFrom, iterations }) =>
+          trainUntilStopped(
+            { ...options, logdir, config: undefined, vdModel: stage.vdModel ?? options.vdModel, transferTag: transferFrom, iterations, timeLimit: stage.timeLimit },
+            io,
+            stop.signal,
+            hold,
+            { tune: stage.tune, valAucGoal: stage.valAucGoal },
+          ),
+      });
     }
   } finally {
     for (const lock of held) lock.release();
@@ -230,7 +231,7 @@ async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
 }
 
 /** What a stage of a recipe fixes for its run: its tune, and a validation AUC that ends it. */
-export interface StageRun {
+interface StageRun {
   readonly tune: Tune;
   readonly valAucGoal?: number;
 }
@@ -358,7 +359,6 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
   // A resumed run starts its own event file, whose first event tells TensorBoard to drop what the
   // stopped run logged after this step.
   const board = options.debug ? null : new TensorBoardWriter(join(options.logdir, 'tensorboard'), { resumeStep: from === null ? undefined : trainer.step });
-  let tensorsAfterFirst: number | null = null;
   const profile = options.profile ? new TrainingProfile() : null;
   try {
     const result = await fit({
@@ -377,6 +377,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
       signal,
       checkpoints: { dir: tagDir, periodSeconds: options.savePeriod, everySteps: options.saveEvery },
       latentLoss: phase,
+      debugChecks: options.debug,
       callbacks: {
         onNote: (message) => io.stderr.write(`note: ${message}\n`),
         onLatentLossJoined: (step, auc) => {
@@ -392,7 +393,6 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
           });
           await run.appendMetrics(metrics as { iteration: number });
           board?.scalars(record.step, trainingScalars(metrics));
-          if (options.debug) tensorsAfterFirst = debugChecks(metrics, tensorsAfterFirst);
           recent.push(record);
           progress.tick();
           if (trainer.step % options.printEvery === 0) {

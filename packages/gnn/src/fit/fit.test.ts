@@ -79,3 +79,24 @@ it('skips the updates of steps with a non-finite loss, and stops with a checkpoi
     await doomed.close();
   }
 });
+
+it('with debug checks, names the step that leaks a tensor', async () => {
+  const trainer = new GnnTrainer(new EdgePredictor(SMALL, 1), TUNE5_TRAINING);
+  const w = tf.variable(tf.scalar(1));
+  const leaky: LatentLossExtension = {
+    parameters: new Map([['leak.w', w]]),
+    // One tensor kept alive per step, as a forgotten intermediate would be.
+    loss: (z) => ({ total: tf.mul(w, tf.mul(tf.mean(z), tf.sum(tf.keep(tf.zeros([1]))))) as tf.Scalar, scalars: {} }),
+    dispose: () => w.dispose(),
+  };
+  await trainer.addLatentLoss({ name: 'leak', module: 'unused', factory: 'unused', options: null }, leaky, { since: 0, auc: null });
+  const builder = new GraphBuilder(vd, {});
+  try {
+    const run = (debugChecks: boolean, folder: string) =>
+      fit({ trainer, data: DATA, builder, events: source, trainIds: [5, 6], state: { seed: 1, currentEvent: null, currentValEvent: null }, maxEdges: 1e6, iterations: trainer.step + 3, debugChecks, checkpoints: { dir: folder, periodSeconds: 1e9 } });
+    await expect(run(true, join(dir, 'leak'))).rejects.toThrow(/^debug check: step 1 left \d+ tensors alive, the first step \d+: a tensor leaks$/);
+  } finally {
+    builder.close();
+    await trainer.close();
+  }
+});

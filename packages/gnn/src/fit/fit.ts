@@ -83,6 +83,11 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
   /** Checkpoints: every `periodSeconds`, every `everySteps` steps if given, and always at the end. */
   readonly checkpoints: { readonly dir: string; readonly periodSeconds: number; readonly everySteps?: number };
+  /**
+   * Check every step (a debug run): no metric is NaN or infinite, and the number of live tensors
+   * stays what it was after the first step (a leak grows it); either is an error naming the step.
+   */
+  readonly debugChecks?: boolean;
   /** Stop (with a checkpoint) after this many skipped steps in a row, whose loss or gradient was not finite. Default 20. */
   readonly maxSkippedInARow?: number;
   /** Switch the transformer phase on when the edge AUC is high enough (absent: the GNN alone, `--cluster none`). */
@@ -123,6 +128,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   };
 
   let skippedInARow = 0;
+  let tensorsAfterFirst: number | null = null;
   const maxSkipped = options.maxSkippedInARow ?? 20;
   let goalReached = false;
   while (trainer.step < target && performance.now() - started < limitMs && !options.signal?.aborted && !goalReached) {
@@ -198,6 +204,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       }
       metrics.val_event = state.currentValEvent;
     }
+    if (options.debugChecks) tensorsAfterFirst = debugChecks(metrics, tensorsAfterFirst);
     const iterationEnd = performance.now();
     await callbacks.onStepEnd?.(record, metrics, {
       startMs: iterationStart,
@@ -229,6 +236,18 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   await callbacks.onCheckpoint?.(checkpoint);
   const reason = options.signal?.aborted ? 'stopped by signal' : goalReached ? 'goal reached' : trainer.step >= target ? 'iterations reached' : 'time limit reached';
   return { steps: trainer.step, reason, checkpoint };
+}
+
+/** The debug checks of one step's metrics line; returns the tensor count to hold the next steps to. */
+function debugChecks(metrics: StepMetrics, tensorsAfterFirst: number | null): number {
+  for (const [key, value] of Object.entries(metrics)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new HyperTrackError(`debug check: step ${metrics.iteration}: ${key} is ${value}`);
+  }
+  const tensors = metrics.tensors as number;
+  if (tensorsAfterFirst !== null && tensors !== tensorsAfterFirst) {
+    throw new HyperTrackError(`debug check: step ${metrics.iteration} left ${tensors} tensors alive, the first step ${tensorsAfterFirst}: a tensor leaks`);
+  }
+  return tensorsAfterFirst ?? tensors;
 }
 
 /**

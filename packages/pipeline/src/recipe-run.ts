@@ -3,9 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, lockFolder, writeFileAtomic, type FolderLock } from '@hypertrack/core';
 import { latestCheckpoint, type FitResult } from '@hypertrack/gnn';
-import type { Recipe } from '@hypertrack/pipeline';
-import type { CliIO } from '../io';
-import type { StageRun, TrainOptions } from './train';
+import type { Recipe, RecipeStage } from './recipe';
 
 /** `<logdir>/stages.json`: where each stage started, and the stages that are done. */
 interface RecipeProgress {
@@ -15,27 +13,41 @@ interface RecipeProgress {
 
 const PROGRESS_FILE = 'stages.json';
 
+/** What one stage's run is given: its folder, where it starts, and when it ends. */
+export interface StageStart {
+  readonly stage: RecipeStage;
+  /** `<logdir>/<k>-<name>`. */
+  readonly logdir: string;
+  /** The previous stage's last checkpoint, when this stage starts from it (not when it resumes its own). */
+  readonly transferFrom?: string;
+  /** The step count to stop at (the stage's start plus its steps). */
+  readonly iterations?: number;
+}
+
+export interface RecipeRunOptions {
+  /** The recipe's run folder. */
+  readonly logdir: string;
+  /** Where the stages keep their checkpoints (`checkpoints/<saveTag>` in their folders). */
+  readonly saveTag: string;
+  /** Whether validation runs (a stage with a validation-AUC goal needs it). */
+  readonly validate: boolean;
+  readonly hold: (lock: FolderLock) => void;
+  readonly print: (line: string) => void;
+  /** Runs one stage to its end (a `fit` with the stage's tune); 'stopped by signal' stops the recipe. */
+  readonly runStage: (start: StageStart) => Promise<FitResult>;
+}
+
 /**
  * Runs a progressive recipe (the training guide's transfer from low to high pile-up): stage k
  * trains in `<logdir>/<k>-<name>` and starts from the previous stage's last checkpoint (weights,
  * optimizer, step count), until its own steps, time or validation-AUC goal. `stages.json` records
- * where each stage started and which are done, so the same command, run again after a stop or a
- * kill, resumes inside the stage it was in (from that stage's newest checkpoint) and skips the
- * finished ones.
+ * where each stage started and which are done, so running the recipe again after a stop or a kill
+ * resumes inside the stage it was in (from that stage's newest checkpoint) and skips the finished
+ * ones.
  */
-export async function runRecipe(
-  recipe: Recipe,
-  options: TrainOptions,
-  io: CliIO,
-  hold: (lock: FolderLock) => void,
-  runStage: (options: TrainOptions, stage: StageRun) => Promise<FitResult>,
-): Promise<void> {
-  for (const flag of ['transferTag', 'epoch', 'iterations', 'timeLimit', 'checkpoint', 'resume'] as const) {
-    if (options[flag] !== undefined) throw new ConfigError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, `the recipe ${recipe.file} sets where each stage starts and ends`);
-  }
+export async function runRecipe(recipe: Recipe, options: RecipeRunOptions): Promise<void> {
   const root = options.logdir;
-  if (root === undefined) throw new ConfigError('--logdir', `the recipe ${recipe.file} needs its run folder: give --logdir (the same command again resumes it)`);
-  hold(lockFolder(root, 'training recipe'));
+  options.hold(lockFolder(root, 'training recipe'));
   const progressPath = join(root, PROGRESS_FILE);
   const progress: RecipeProgress = existsSync(progressPath) ? (JSON.parse(await readFile(progressPath, 'utf8')) as RecipeProgress) : { started: {}, completed: [] };
   const save = () => writeFileAtomic(progressPath, `${JSON.stringify(progress, null, 2)}\n`);
@@ -54,23 +66,17 @@ export async function runRecipe(
       await save();
     }
     const start = progress.started[stage.name];
-    io.stdout.write(`stage ${k + 1}/${recipe.stages.length} '${stage.name}' ${resuming ? 'resumes' : previous === null ? 'starts' : `starts from stage '${previous.name}' at step ${previous.endStep}`} in ${logdir}\n`);
-    const result = await runStage(
-      {
-        ...options,
-        logdir,
-        config: undefined,
-        vdModel: stage.vdModel ?? options.vdModel,
-        transferTag: resuming || previous === null ? undefined : previous.checkpoint,
-        iterations: stage.steps === undefined ? undefined : start + stage.steps,
-        timeLimit: stage.timeLimit,
-      },
-      { tune: stage.tune, valAucGoal: stage.valAucGoal },
-    );
+    options.print(`stage ${k + 1}/${recipe.stages.length} '${stage.name}' ${resuming ? 'resumes' : previous === null ? 'starts' : `starts from stage '${previous.name}' at step ${previous.endStep}`} in ${logdir}`);
+    const result = await options.runStage({
+      stage,
+      logdir,
+      transferFrom: resuming || previous === null ? undefined : previous.checkpoint,
+      iterations: stage.steps === undefined ? undefined : start + stage.steps,
+    });
     if (result.reason === 'stopped by signal') return;
     previous = { name: stage.name, endStep: result.steps, checkpoint: result.checkpoint, reason: result.reason };
     progress.completed.push(previous);
     await save();
   }
-  io.stdout.write(`recipe done: ${progress.completed.map((c) => `${c.name} to step ${c.endStep} (${c.reason})`).join(', ')}\n`);
+  options.print(`recipe done: ${progress.completed.map((c) => `${c.name} to step ${c.endStep} (${c.reason})`).join(', ')}`);
 }
