@@ -24,6 +24,7 @@ export {
 } from './event';
 export { writeFileAtomic, removeAbandonedTemporaries, isProcessAlive, folderEntries } from './atomic-write';
 export { lockFolder, LOCK_FILE, type FolderLock } from './folder-lock';
+export { withStopSignals } from './stop-signals';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
 export { UnionFind } from './union-find';
 export { Int32Index, Uint64Index, type DuplicateKey } from './id-index';

@@ -22,3 +22,5 @@ export { formatEventRows, formatGraphRows, formatScores } from './tables';
 export { loadRecipe, type Recipe, type RecipeStage } from './recipe';
 export { runRecipe, type RecipeRunOptions, type StageStart } from './recipe-run';
 export { configChanges } from './config-changes';
+export { openTrainingRun, trainingEvents, tuneForGraph, type TrainingRun, type TrainingRunStart } from './training-run';
+export { tuneWithFlags, defaultRunFolder, checkStartFlags, type TrainingFlags } from './training-flags';

@@ -25,8 +25,10 @@ export interface StageStart {
 }
 
 export interface RecipeRunOptions {
-  /** The recipe's run folder. */
-  readonly logdir: string;
+  /** The recipe's run folder (required: the same one again resumes it). */
+  readonly logdir: string | undefined;
+  /** Flags that set where a run starts or ends, by name: a recipe sets these per stage, so any given is refused. */
+  readonly startFlags: Readonly<Record<string, unknown>>;
   /** Where the stages keep their checkpoints (`checkpoints/<saveTag>` in their folders). */
   readonly saveTag: string;
   /** Whether validation runs (a stage with a validation-AUC goal needs it). */
@@ -46,7 +48,11 @@ export interface RecipeRunOptions {
  * ones.
  */
 export async function runRecipe(recipe: Recipe, options: RecipeRunOptions): Promise<void> {
+  for (const [flag, value] of Object.entries(options.startFlags)) {
+    if (value !== undefined) throw new ConfigError(flag, `the recipe ${recipe.file} sets where each stage starts and ends`);
+  }
   const root = options.logdir;
+  if (root === undefined) throw new ConfigError('--logdir', `the recipe ${recipe.file} needs its run folder: give --logdir (the same command again resumes it)`);
   options.hold(lockFolder(root, 'training recipe'));
   const progressPath = join(root, PROGRESS_FILE);
   const progress: RecipeProgress = existsSync(progressPath) ? (JSON.parse(await readFile(progressPath, 'utf8')) as RecipeProgress) : { started: {}, completed: [] };

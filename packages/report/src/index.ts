@@ -47,3 +47,4 @@ export { trainingScalars, TRAINING_SCALAR_TAGS } from './tensorboard/training-sc
 
 // Training profiles as Chrome traces (Perfetto, chrome://tracing)
 export { TrainingProfile, traceProblems, type ProfiledIteration, type TraceEvent } from './profile/chrome-trace';
+export { TrainingLog } from './run/training-log';

@@ -123,13 +123,7 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
     }
   }
   const stages = { vd, edgeScorer, clusterers: transformer === undefined ? undefined : { ...clusterers, transformer: transformerStage(transformer) } };
-  let reconstruction: Reconstruction;
-  try {
-    reconstruction = new Reconstruction(stages, settings);
-  } catch (error) {
-    transformer?.model.dispose();
-    throw error;
-  }
+  const reconstruction = new Reconstruction(stages, settings);
   const evaluation = new RunEvaluation(reconstruction.config);
   try {
     await reconstruction.runAll(source, { sink: (event) => evaluation.add(event), progress: options.progress ? io.stderr : undefined });

@@ -1,29 +1,20 @@
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, createProgress, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type FolderLock } from '@hypertrack/core';
+import { ConfigError, createProgress, Rng, withStopSignals, type FolderLock } from '@hypertrack/core';
 import {
   EdgePredictor,
   GnnTrainer,
   HIT_FEATURES,
   fit,
   formatStepSummary,
-  hitFeatureDim,
-  resumeTraining,
-  startingCheckpoint,
-  tidyCheckpoints,
-  type FitState,
-  type HitFeatures,
   type FitResult,
   type StepRecord,
 } from '@hypertrack/gnn';
-import { openEvents } from '@hypertrack/io-arrow';
 import { initBackend, type BackendName } from '@hypertrack/nn';
-import { applyOverride, configChanges, createTransformerLoss, loadRecipe, loadTune, runRecipe, overrideTune, refuseVdOverlap, transformerPhase, tuneTransformerConfig, TUNE5, type Tune } from '@hypertrack/pipeline';
-import { RunFolderWriter, TensorBoardWriter, TrainingProfile, trainingScalars } from '@hypertrack/report';
+import { applyOverride, checkStartFlags, defaultRunFolder, loadRecipe, loadTune, openTrainingRun, runRecipe, trainingEvents, tuneForGraph, tuneWithFlags, TUNE5, type Tune } from '@hypertrack/pipeline';
+import { RunFolderWriter, TrainingLog } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
 import { StoppedBySignal } from '../failure';
@@ -144,37 +135,7 @@ export function trainCommand(io: CliIO): Command {
     .action(async (options: TrainOptions) => runTrain(options, io));
 }
 
-/** A new run's folder when --logdir is not given: logs/<YYYY_MMDD_HHMM_SS>_<config name>. */
-function defaultLogdir(config: string | undefined, debug: boolean): string {
-  const now = new Date();
-  const two = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}_${two(now.getMonth() + 1)}${two(now.getDate())}_${two(now.getHours())}${two(now.getMinutes())}_${two(now.getSeconds())}`;
-  const name = config === undefined ? 'tune-5' : basename(config).replace(/\.(ya?ml|json)$/i, '');
-  return join('logs', `${stamp}_${debug ? 'debug_' : ''}${name}`);
-}
 
-/** The tune with the flags that were given on top. */
-function withFlags(tune: Tune, o: TrainOptions): Tune {
-  if (o.hitFeatures !== undefined && !(HIT_FEATURES as readonly string[]).includes(o.hitFeatures)) {
-    throw new ConfigError('--hit-features', `expected one of ${HIT_FEATURES.join(', ')}, got "${o.hitFeatures}"`);
-  }
-  const features = o.hitFeatures as HitFeatures | undefined;
-  return overrideTune(tune, {
-    transformer: { aucThreshold: o.aucThreshold },
-    model: features === undefined ? undefined : { hitFeatures: features, coordDim: hitFeatureDim(features) },
-    training: {
-      optimizer: o.optimizer as Tune['training']['optimizer'] | undefined,
-      learningRate: o.learningRate,
-      scheduler: o.schedulerType as Tune['training']['scheduler'] | undefined,
-      schedulerPeriod: o.schedulerPeriod,
-      weightDecayW: o.weightDecayW,
-      weightDecayB: o.weightDecayB,
-      epsilon: o.epsilon,
-      maxGradNorm: o.maxGradNorm,
-    },
-    data: { batchSize: o.batchSize, rfactorStart: o.rfactorStart, rfactorEnd: o.rfactorEnd ?? o.rfactorStart, noiseRatio: o.noiseRatio, period: o.period, node2node: o.node2node as Tune['data']['node2node'] | undefined, ncell: o.ncell },
-  });
-}
 
 /**
  * SIGINT and SIGTERM are caught from the first moment: the run stops after its current step,
@@ -182,109 +143,63 @@ function withFlags(tune: Tune, o: TrainOptions): Tune {
  * metrics lines are written whole or not at all, so nothing is corrupted).
  */
 async function runTrain(options: TrainOptions, io: CliIO): Promise<void> {
-  const stop = new AbortController();
-  let caught: 'SIGINT' | 'SIGTERM' | null = null;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    if (caught !== null) {
-      io.stderr.write(`${signal} again: exiting now; the same command resumes from the last checkpoint\n`);
-      process.exit(new StoppedBySignal(signal).exitCode);
-    }
-    caught = signal;
-    stop.abort();
-    io.stderr.write(`${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again exits at once)\n`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   // One trainer per run folder: trainUntilStopped takes the lock once the flags are checked.
   const held: FolderLock[] = [];
-  try {
-    const recipe = options.config === undefined ? null : await loadRecipe(options.config);
-    if (recipe === null) await trainUntilStopped(options, io, stop.signal, (lock) => held.push(lock));
-    else {
-      for (const flag of ['transferTag', 'epoch', 'iterations', 'timeLimit', 'checkpoint', 'resume'] as const) {
-        if (options[flag] !== undefined) throw new ConfigError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, `the recipe ${recipe.file} sets where each stage starts and ends`);
+  const hold = (lock: FolderLock) => held.push(lock);
+  const { stoppedBy } = await withStopSignals(
+    async (signal) => {
+      try {
+        const recipe = options.config === undefined ? null : await loadRecipe(options.config);
+        if (recipe === null) return await trainUntilStopped(options, io, signal, hold);
+        const { transferTag, epoch, iterations, timeLimit, checkpoint, resume } = options;
+        await runRecipe(recipe, {
+          logdir: options.logdir,
+          startFlags: { '--transfer-tag': transferTag, '--epoch': epoch, '--iterations': iterations, '--time-limit': timeLimit, '--checkpoint': checkpoint, '--resume': resume },
+          saveTag: options.saveTag,
+          validate: options.validate,
+          hold,
+          print: (line) => io.stdout.write(`${line}\n`),
+          runStage: ({ stage, logdir, transferFrom, iterations: until }) =>
+            trainUntilStopped({ ...options, logdir, config: undefined, vdModel: stage.vdModel ?? options.vdModel, transferTag: transferFrom, iterations: until, timeLimit: stage.timeLimit }, io, signal, hold, {
+              tune: stage.tune,
+              valAucGoal: stage.valAucGoal,
+            }),
+        });
+      } finally {
+        for (const lock of held) lock.release();
       }
-      if (options.logdir === undefined) throw new ConfigError('--logdir', `the recipe ${recipe.file} needs its run folder: give --logdir (the same command again resumes it)`);
-      const hold = (lock: FolderLock) => held.push(lock);
-      await runRecipe(recipe, {
-        logdir: options.logdir,
-        saveTag: options.saveTag,
-        validate: options.validate,
-        hold,
-        print: (line) => io.stdout.write(`${line}\n`),
-        runStage: ({ stage, logdir, transferFrom, iterations }) =>
-          trainUntilStopped(
-            { ...options, logdir, config: undefined, vdModel: stage.vdModel ?? options.vdModel, transferTag: transferFrom, iterations, timeLimit: stage.timeLimit },
-            io,
-            stop.signal,
-            hold,
-            { tune: stage.tune, valAucGoal: stage.valAucGoal },
-          ),
-      });
-    }
-  } finally {
-    for (const lock of held) lock.release();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
-  if (caught !== null) throw new StoppedBySignal(caught);
+    },
+    (signal) => io.stderr.write(`${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again exits at once)\n`),
+    (signal) => {
+      io.stderr.write(`${signal} again: exiting now; the same command resumes from the last checkpoint\n`);
+      process.exit(new StoppedBySignal(signal).exitCode);
+    },
+  );
+  if (stoppedBy !== null) throw new StoppedBySignal(stoppedBy);
 }
 
-/** What a stage of a recipe fixes for its run: its tune, and a validation AUC that ends it. */
-interface StageRun {
-  readonly tune: Tune;
-  readonly valAucGoal?: number;
-}
-
-async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSignal, hold: (lock: FolderLock) => void, stage?: StageRun): Promise<FitResult> {
+async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSignal, hold: (lock: FolderLock) => void, stage?: { tune: Tune; valAucGoal?: number }): Promise<FitResult> {
   if (given.randomizedSeed && given.seed !== undefined) throw new ConfigError('--randomized-seed', 'draws the seed: leave out --seed');
   const seed = given.randomizedSeed ? randomInt(0, 10_001) : (given.seed ?? 12345);
   if (given.randomizedSeed) io.stdout.write(`seed ${seed} (randomized; reproduce the run with --seed ${seed})\n`);
   if (given.vdModel === undefined) throw new ConfigError('--vd-model', 'required: the Voxel-Dynamics model the graphs are built with (pretrain-voxdyn)');
-  const starts = (['transferTag', 'checkpoint', 'resume'] as const).filter((key) => given[key] !== undefined);
-  if (starts.length > 1) throw new ConfigError(`--${starts[1] === 'transferTag' ? 'transfer-tag' : starts[1]}`, `give one starting point: --${starts[0] === 'transferTag' ? 'transfer-tag' : starts[0]} is given too`);
-  if (starts.length > 0 && given.epoch !== undefined) throw new ConfigError('--epoch', 'picks a step of the run folder; it does not go with --transfer-tag, --checkpoint or --resume');
-  const logdir = given.logdir ?? defaultLogdir(given.config, given.debug);
+  checkStartFlags(given);
+  const logdir = given.logdir ?? defaultRunFolder(given.config, given.debug ? 'debug_' : '');
   if (given.logdir === undefined) io.stdout.write(`run folder: ${logdir} (give --logdir ${logdir} to resume it)\n`);
   const debug = given.debug ? { iterations: given.iterations ?? 3, validate: given.valEvents !== undefined, printEvery: 1 } : {};
   const options = { ...given, ...debug, seed, vdModel: given.vdModel, logdir };
-  if (options.cluster !== 'none' && options.cluster !== 'transformer') {
-    throw new ConfigError(
-      '--cluster',
-      `'${options.cluster}' does not train: choose none (the edge predictor alone) or transformer; cut, dbscan and hdbscan have nothing to learn (use them at inference, infer --cluster ${options.cluster})`,
-    );
-  }
+  const why = `'${options.cluster}' does not train: choose none (the edge predictor alone) or transformer; cut, dbscan and hdbscan have nothing to learn (use them at inference, infer --cluster ${options.cluster})`;
+  if (options.cluster !== 'none' && options.cluster !== 'transformer') throw new ConfigError('--cluster', why);
   if (options.cluster !== 'transformer' && options.aucThreshold !== undefined) throw new ConfigError('--auc-threshold', 'needs --cluster transformer');
-  const config = withFlags(stage === undefined ? await loadTune(options.config, options.set) : options.set.reduce(applyOverride, stage.tune), options);
+  const config = tuneWithFlags(stage === undefined ? await loadTune(options.config, options.set) : options.set.reduce(applyOverride, stage.tune), options);
   const backend = await initBackend({ prefer: options.backend, log: (line) => io.stderr.write(`${line}\n`) });
 
   const vd = await loadModel(options.vdModel);
-  // The VD model decides node2node and ncell; flags that contradict it are an error, a config
-  // file's defaults only a note (the original selects the VD file from these two values).
-  if ((options.node2node !== undefined && options.node2node !== vd.node2node) || (options.ncell !== undefined && options.ncell !== vd.ncell)) {
-    throw new ConfigError(
-      '--vd-model',
-      `${options.vdModel} is node2node ${vd.node2node}, ncell ${vd.ncell}, but the run asks for node2node ${config.data.node2node}, ncell ${config.data.ncell}`,
-    );
-  }
-  if (vd.node2node !== config.data.node2node || vd.ncell !== config.data.ncell) {
-    io.stderr.write(`note: using the VD model's node2node ${vd.node2node}, ncell ${vd.ncell} (the config says ${config.data.node2node}, ${config.data.ncell})\n`);
-  }
-  const data = { ...config.data, node2node: vd.node2node, ncell: vd.ncell };
-  const resolved: Tune = { ...config, data };
+  const note = (line: string) => io.stderr.write(`${line}\n`);
+  const resolved = tuneForGraph(config, vd, options.vdModel, options, note);
+  const data = resolved.data;
   const builder = new GraphBuilder(vd, {});
-
-  const source = await openEvents(options.in);
-  const valIds = options.valEvents ? (await openEvents(options.in, { events: options.valEvents, eventsKey: '--val-events' })).eventIds : [];
-  const trainIds = options.events
-    ? (await openEvents(options.in, { events: options.events, eventsKey: '--events' })).eventIds
-    : source.eventIds.filter((id) => !valIds.includes(id));
-  if (trainIds.length === 0) throw new InputError({ file: options.in }, 'no training events left after taking out --val-events');
-  if (options.validate && valIds.length === 0) throw new ConfigError('--validate', 'needs --val-events');
-  if (!options.allowVdOverlap) {
-    refuseVdOverlap('--events', trainIds, vd.stats, options.vdModel);
-    refuseVdOverlap('--val-events', valIds, vd.stats, options.vdModel);
-  }
+  const { source, trainIds, valIds } = await trainingEvents(options.in, options, vd, options.vdModel);
   if (!options.validate && options.validateEvery !== 1) throw new ConfigError('--validate-every', 'needs --validate');
 
   const model = new EdgePredictor(resolved.model, Rng.fromSeed(options.seed).split('init').nextUint32());
@@ -295,54 +210,9 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
     io.stderr.write(`gradients on ${options.workers} worker thread${options.workers === 1 ? '' : 's'} (${backend.name} each)\n`);
   }
   const tagDir = join(options.logdir, 'checkpoints', options.saveTag);
-  hold(lockFolder(options.logdir, 'trainer'));
-  const run = new RunFolderWriter(options.logdir);
-  for (const line of await tidyCheckpoints(tagDir)) io.stderr.write(`note: ${tagDir}: ${line}\n`);
-  for (const name of await removeAbandonedTemporaries(options.logdir)) io.stderr.write(`note: removed ${join(options.logdir, name)}, left by a killed run\n`);
-
-  const elsewhere = options.resume ?? options.checkpoint ?? options.transferTag;
-  const from = await startingCheckpoint({ tagDir, epoch: options.epoch ?? 'auto', transferFrom: elsewhere, checkpointsDir: join(options.logdir, 'checkpoints') });
-  // --checkpoint: weights only; --resume: everything, the run's event sequence included; --transfer-tag: another stage's state.
-  const softReset = options.softReset || options.checkpoint !== undefined;
-  const state: FitState =
-    from === null
-      ? { seed: options.seed, currentEvent: null, currentValEvent: null }
-      : await resumeTraining(trainer, from, { softReset, transfer: options.transferTag !== undefined || options.checkpoint !== undefined, seed: options.seed, createLatentLoss: createTransformerLoss });
-  if (from !== null) io.stderr.write(`resumed from ${from} at step ${trainer.step}${softReset ? ' (weights only: fresh optimizer and schedule)' : ''}\n`);
-  const joined = trainer.latentLoss;
-  if (joined !== null && options.cluster !== 'transformer') {
-    throw new ConfigError('--cluster', `${from} trains the ${joined.spec.name} along with the GNN (since step ${joined.since}); go on with --cluster transformer`);
-  }
-  if (joined !== null) io.stderr.write(`the ${joined.spec.name} trains along since step ${joined.since}${joined.auc === null ? '' : ` (training edge AUC ${joined.auc.toFixed(4)})`}\n`);
-  const phase =
-    options.cluster === 'transformer'
-      ? transformerPhase(
-          {
-            model: tuneTransformerConfig(resolved),
-            seed: Rng.fromSeed(options.seed).split('transformer-init').nextUint32(),
-            search: resolved.transformer.search,
-            losses: resolved.transformer.losses,
-            cluster: { threshold: resolved.cluster.edgeThreshold, minGraph: resolved.cluster.minGraph },
-          },
-          resolved.transformer.aucThreshold,
-        )
-      : undefined;
-  await run.keepMetricsBefore(trainer.step);
   const runConfig = { ...resolved, seed: options.seed, backend: backend.name, vdModel: options.vdModel };
-  const recordedFile = join(options.logdir, 'config.json');
-  if (from !== null && options.transferTag === undefined && existsSync(recordedFile)) {
-    const recorded = JSON.parse(await readFile(recordedFile, 'utf8')) as unknown;
-    // The backend is how, not what: resuming on another one is fine.
-    const changes = configChanges(recorded, runConfig, ['backend']);
-    if (changes.length > 0 && !options.allowChanges) {
-      throw new ConfigError('--allow-changes', `resuming ${options.logdir} with other settings than it ran with (${changes.join('; ')}); pass --allow-changes to go on with them`);
-    }
-    if (changes.length > 0) {
-      await writeFileAtomic(join(options.logdir, `config-before-step-${trainer.step}.json`), `${JSON.stringify(recorded, null, 2)}\n`);
-      io.stderr.write(`note: resuming with changed settings (${changes.join('; ')}); the old config is config-before-step-${trainer.step}.json\n`);
-    }
-  }
-  await run.config(runConfig);
+  const { from, state, phase } = await openTrainingRun(trainer, resolved, runConfig, { ...options, cluster: options.cluster as 'none' | 'transformer' }, hold, note);
+  await new RunFolderWriter(options.logdir).keepMetricsBefore(trainer.step);
 
   // A run bounded only by --time-limit fills its bar with time; one bounded by neither has no
   // end to show and prints its summary lines alone.
@@ -358,8 +228,7 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
   let recent: StepRecord[] = [];
   // A resumed run starts its own event file, whose first event tells TensorBoard to drop what the
   // stopped run logged after this step.
-  const board = options.debug ? null : new TensorBoardWriter(join(options.logdir, 'tensorboard'), { resumeStep: from === null ? undefined : trainer.step });
-  const profile = options.profile ? new TrainingProfile() : null;
+  const log = new TrainingLog(options.logdir, { tensorboard: !options.debug, profile: options.profile, resumeStep: from === null ? undefined : trainer.step });
   try {
     const result = await fit({
       trainer,
@@ -384,15 +253,8 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
           io.stdout.write(`step ${step + 1}: training edge AUC ${auc.toFixed(4)} > ${resolved.transformer.aucThreshold}: the transformer joins (GNN + transformer end to end, fresh optimizer and schedule)\n`);
         },
         onStepEnd: async (record, metrics, timing) => {
-          profile?.add({
-            step: record.step,
-            ...timing,
-            trainStep: record.timing,
-            parallelEvents: options.workers > 0,
-            memory: { tensorMiB: tf.memory().numBytes / 2 ** 20, rssMiB: process.memoryUsage.rss() / 2 ** 20 },
-          });
-          await run.appendMetrics(metrics as { iteration: number });
-          board?.scalars(record.step, trainingScalars(metrics));
+          const memory = { tensorMiB: tf.memory().numBytes / 2 ** 20, rssMiB: process.memoryUsage.rss() / 2 ** 20 };
+          await log.step(metrics as typeof metrics & { iteration: number }, { step: record.step, ...timing, trainStep: record.timing, parallelEvents: options.workers > 0, memory });
           recent.push(record);
           progress.tick();
           if (trainer.step % options.printEvery === 0) {
@@ -406,13 +268,8 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
     io.stdout.write(`${result.reason}: ${result.steps} steps; checkpoint ${result.checkpoint}\n`);
     return result;
   } finally {
-    board?.close();
-    if (profile !== null) {
-      const file = join(options.logdir, 'profile', 'trace.json');
-      await mkdir(dirname(file), { recursive: true });
-      await writeFileAtomic(file, JSON.stringify(profile));
-      io.stdout.write(`${[...profile.summary(10), `trace: ${file} (open it in https://ui.perfetto.dev or chrome://tracing)`].join('\n')}\n`);
-    }
+    const summary = await log.close();
+    if (summary.length > 0) io.stdout.write(`${summary.join('\n')}\n`);
     builder.close();
     await trainer.close();
     model.dispose();
