@@ -24,6 +24,7 @@ export {
   type StartingPoint,
   restoreTrainer,
   loadEdgePredictor,
+  checkpointMeta,
   checkpointName,
   latentLossFile,
   LATEST_POINTER,

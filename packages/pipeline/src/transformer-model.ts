@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '@hypertrack/core';
-import { latestCheckpoint, latentLossFile, type CheckpointMeta } from '@hypertrack/gnn';
+import { checkpointMeta, latentLossFile } from '@hypertrack/gnn';
 import { loadStateDict } from '@hypertrack/nn';
 import { STransformer, transformerClusterer, type PivotSearchConfig, type TransformerClusterer } from '@hypertrack/transformer';
 import { TRANSFORMER_PREFIX, type TransformerLossOptions } from './transformer-phase';
@@ -24,19 +22,9 @@ export interface LoadedTransformer {
  * an InputError says so.
  */
 export async function loadTransformer(path: string): Promise<LoadedTransformer> {
-  let folder = path;
-  if (!existsSync(join(folder, 'trainer.json'))) {
-    const latest = await latestCheckpoint(folder);
-    if (latest === null) throw new InputError({ file: path }, 'neither a checkpoint (trainer.json) nor a folder of step-* checkpoints');
-    folder = latest;
-  }
+  // The GNN's own reader: the folder or its newest step, trainer.json's format and version checked.
+  const { folder, meta } = await checkpointMeta(path);
   const metaFile = join(folder, 'trainer.json');
-  let meta: CheckpointMeta;
-  try {
-    meta = JSON.parse(await readFile(metaFile, 'utf8')) as CheckpointMeta;
-  } catch (error) {
-    throw new InputError({ file: metaFile }, `cannot read: ${(error as Error).message}`);
-  }
   const latent = meta.latentLoss;
   if (latent === undefined || latent.spec.name !== 'transformer') {
     throw new InputError({ file: metaFile }, `step ${meta.step} holds no transformer: it was trained with --cluster none, or before the edge AUC reached --auc-threshold`);

@@ -246,18 +246,26 @@ export function restoreTrainer(trainer: GnnTrainer, checkpoint: Checkpoint, opti
 }
 
 /**
- * An EdgePredictor from a checkpoint folder, or from a folder of checkpoints (the newest), for
- * inference: only trainer.json and model.safetensors are read, so a shipped model needs no
- * optimizer state.
+ * The trainer.json of a checkpoint folder, or of the newest in a folder of them, with its format
+ * and version checked, and the folder it came from (what an inference loader reads first).
  */
-export async function loadEdgePredictor(path: string): Promise<{ model: EdgePredictor; meta: CheckpointMeta; path: string }> {
+export async function checkpointMeta(path: string): Promise<{ folder: string; meta: CheckpointMeta }> {
   let folder = path;
   if (!existsSync(join(folder, META_FILE))) {
     const latest = await latestCheckpoint(folder);
     if (latest === null) throw new InputError({ file: path }, 'neither a GNN checkpoint (trainer.json) nor a folder of step-* checkpoints');
     folder = latest;
   }
-  const meta = await readMeta(join(folder, META_FILE));
+  return { folder, meta: await readMeta(join(folder, META_FILE)) };
+}
+
+/**
+ * An EdgePredictor from a checkpoint folder, or from a folder of checkpoints (the newest), for
+ * inference: only trainer.json and model.safetensors are read, so a shipped model needs no
+ * optimizer state.
+ */
+export async function loadEdgePredictor(path: string): Promise<{ model: EdgePredictor; meta: CheckpointMeta; path: string }> {
+  const { folder, meta } = await checkpointMeta(path);
   let model: EdgePredictor;
   try {
     model = new EdgePredictor(meta.gnn, 0);
