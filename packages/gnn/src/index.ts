@@ -3,6 +3,7 @@ export { HIT_FEATURES, hitFeatureDim, hitFeatures, networkInput, type HitFeature
 export { prepareGraph, checkGraphInput, degreeDifference, type EdgeList, type GraphInput, type GraphTensors } from './graph';
 export { SuperEdgeConv, CHECKPOINT_AUTO_EDGES, type SuperEdgeConvOptions } from './super-edge-conv';
 export { EdgePredictor, type EdgePredictorOutput } from './model';
+export { gnnMemoryBytes, defaultMemoryBudget, checkGnnMemory, maxEdgesWithin, GnnMemoryError, WASM_HEAP_BYTES, type GnnWork, type GraphSize } from './memory';
 export {
   edgeFocalLoss,
   edgeContrastiveLoss,

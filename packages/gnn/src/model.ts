@@ -3,6 +3,7 @@ import { Rng, type Seed } from '@hypertrack/core';
 import { Mlp, Module, gatherRows } from '@hypertrack/nn';
 import { TUNE5_GNN, checkGnnConfig, type GnnConfig } from './config';
 import { prepareGraph, type GraphInput, type GraphTensors } from './graph';
+import { checkGnnMemory } from './memory';
 import { PAIR_GEOMETRY_DIM } from './pair-geometry';
 import { SuperEdgeConv } from './super-edge-conv';
 
@@ -118,9 +119,12 @@ export class EdgePredictor extends Module {
 
   /**
    * Latents and edge probabilities of one event in evaluation mode, as plain arrays: the entry
-   * point for using the edge predictor alone (the original's `--cluster none`).
+   * point for using the edge predictor alone (the original's `--cluster none`). A graph whose
+   * forward pass would not fit `memoryBudget` bytes (default: the backend's, defaultMemoryBudget)
+   * throws GnnMemoryError before anything is allocated.
    */
-  async predict(input: GraphInput): Promise<{ z: Float32Array; probabilities: Float32Array }> {
+  async predict(input: GraphInput, options: { readonly memoryBudget?: number } = {}): Promise<{ z: Float32Array; probabilities: Float32Array }> {
+    checkGnnMemory(this.config, { nodes: input.numNodes, edges: input.src.length }, 'infer', options.memoryBudget);
     const graph = prepareGraph(input);
     const wasTraining = this.training;
     this.eval();

@@ -19,18 +19,22 @@ export interface EdgeScorer {
   dispose(): void;
 }
 
-/** HyperTrack's GNN edge predictor as the edge stage (reference 3.4; the original's `--cluster none` output). */
-export function gnnEdgeScorer(model: EdgePredictor, description = 'GNN'): EdgeScorer {
+/**
+ * HyperTrack's GNN edge predictor as the edge stage (reference 3.4; the original's `--cluster none`
+ * output). `memoryBudget` (bytes; default the backend's) bounds one event's forward pass: a larger
+ * graph is refused before anything is allocated (gnn's GnnMemoryError).
+ */
+export function gnnEdgeScorer(model: EdgePredictor, description = 'GNN', options: { readonly memoryBudget?: number } = {}): EdgeScorer {
   return {
     description,
     async score(graph) {
       const input = networkInput(graph.points, model.config);
-      const { probabilities } = await model.predict({ numNodes: graph.numHits, ...input, src: graph.src, dst: graph.dst });
+      const { probabilities } = await model.predict({ numNodes: graph.numHits, ...input, src: graph.src, dst: graph.dst }, options);
       return probabilities;
     },
     async scoreWithLatents(graph) {
       const input = networkInput(graph.points, model.config);
-      const { probabilities, z } = await model.predict({ numNodes: graph.numHits, ...input, src: graph.src, dst: graph.dst });
+      const { probabilities, z } = await model.predict({ numNodes: graph.numHits, ...input, src: graph.src, dst: graph.dst }, options);
       return { probabilities, latents: z, latentDim: model.config.zDim };
     },
     dispose: () => model.dispose(),

@@ -5,7 +5,9 @@ import { doubleMajority, graphMetrics, rocAuc } from '@hypertrack/metrics';
 import { trainVoxdyn, type VoxdynModel } from '@hypertrack/voxdyn';
 import { RunEvaluation } from './evaluation';
 import { Reconstruction, type EventReconstruction } from './reconstruction';
-import type { EdgeScorer } from './edge-scorer';
+import { gnnEdgeScorer, type EdgeScorer } from './edge-scorer';
+import { EdgePredictor, TUNE5_GNN } from '@hypertrack/gnn';
+import { initBackend } from '@hypertrack/nn';
 
 const config = defaultSimulationConfig({ pileup: 10 });
 const simulate = (id: number): TrackMLEvent => simulateEvent(id, config, Rng.fromSeed(99).split(id)).event;
@@ -132,6 +134,16 @@ describe('Reconstruction', () => {
     expect(evaluation.rows).toHaveLength(0);
     expect(evaluation.graphRows[0]).toMatchObject({ eventId: 10, hits: events[0].hits.x.length, edges: result.graph.numEdges });
     expect(evaluation.graphRows[0].tpr).toBe(graphMetrics(result.graph, result.membership, { selfLoops: false }).tpr);
+  });
+
+  it('refuses an event whose GNN forward pass would pass the memory budget, naming the event and what to lower', async () => {
+    await initBackend({ prefer: 'wasm' });
+    const model = new EdgePredictor(TUNE5_GNN, 1);
+    const reconstruction = new Reconstruction({ vd, edgeScorer: gnnEdgeScorer(model, 'GNN', { memoryBudget: 2 ** 20 }) }, {});
+    await expect(reconstruction.run(events[0])).rejects.toThrow(
+      /^event 10: the GNN forward pass on [\d,]+ edges and [\d,]+ hits needs about \d\.\d\d GiB, above the memory budget of 0\.00 GiB; give it fewer edges: lower the rfactor \(reduction\.rfactor\), raise graph\.minCount/,
+    );
+    reconstruction.close();
   });
 
   it('rejects an unknown clusterer by the config key, before any event runs', () => {

@@ -1,8 +1,9 @@
 import { clusterers as builtInClusterers, selectClusterer, type ClusterAlgorithm, type ClusterResult } from '@hypertrack/cluster';
-import { ConfigError, createProgress, Rng, type EventStream, type ProgressSink, type TrackMLEvent } from '@hypertrack/core';
+import { ConfigError, HyperTrackError, createProgress, Rng, type EventStream, type ProgressSink, type TrackMLEvent } from '@hypertrack/core';
 import { eventPoints, reducedEventPoints, type EventPoints } from '@hypertrack/event';
 import { edgeLabels, GraphBuilder, truthEdges, type LocalEdges, type VoxdynGraph, type VoxdynModel } from '@hypertrack/voxdyn';
 import { resolveReconstructionConfig, type ReconstructionConfig, type ReconstructionSettings } from './config';
+import { GnnMemoryError } from '@hypertrack/gnn';
 import type { EdgeScorer } from './edge-scorer';
 
 /** Every stage's output for one event, as plain arrays. */
@@ -94,12 +95,19 @@ export class Reconstruction {
     if (this.edgeScorer !== null) {
       const t0 = performance.now();
       const scoring = { numHits: graph.numHits, points, src: graph.src, dst: graph.dst };
-      if (this.latentsWanted && this.edgeScorer.scoreWithLatents !== undefined) {
-        const scored = await this.edgeScorer.scoreWithLatents(scoring);
-        probabilities = scored.probabilities;
-        latents = { latents: scored.latents, latentDim: scored.latentDim };
-      } else {
-        probabilities = await this.edgeScorer.score(scoring);
+      try {
+        if (this.latentsWanted && this.edgeScorer.scoreWithLatents !== undefined) {
+          const scored = await this.edgeScorer.scoreWithLatents(scoring);
+          probabilities = scored.probabilities;
+          latents = { latents: scored.latents, latentDim: scored.latentDim };
+        } else {
+          probabilities = await this.edgeScorer.score(scoring);
+        }
+      } catch (error) {
+        if (!(error instanceof GnnMemoryError)) throw error;
+        throw new HyperTrackError(
+          `event ${event.eventId}: ${error.message}: lower the rfactor (reduction.rfactor), raise graph.minCount, use a VD model with more cells, or cap graph.maxEdges`,
+        );
       }
       edgeScoresMs = performance.now() - t0;
     }

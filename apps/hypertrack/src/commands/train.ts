@@ -3,15 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, createProgress, Rng, withStopSignals, type FolderLock } from '@hypertrack/core';
-import {
-  EdgePredictor,
-  GnnTrainer,
-  HIT_FEATURES,
-  fit,
-  formatStepSummary,
-  type FitResult,
-  type StepRecord,
-} from '@hypertrack/gnn';
+import { EdgePredictor, GnnTrainer, HIT_FEATURES, fit, formatStepSummary, type FitResult, type StepRecord } from '@hypertrack/gnn';
 import { initBackend, type BackendName } from '@hypertrack/nn';
 import { applyOverride, checkStartFlags, defaultRunFolder, loadRecipe, loadTune, openTrainingRun, runRecipe, trainingEvents, tuneForGraph, tuneWithFlags, TUNE5, type Tune } from '@hypertrack/pipeline';
 import { RunFolderWriter, TrainingLog } from '@hypertrack/report';
@@ -64,7 +56,8 @@ interface TrainOptions {
   hitFeatures?: string;
   printEvery: number;
   profile: boolean;
-  maxEdges: number;
+  maxEdges?: number;
+  memoryBudget?: number;
   workers: number;
   singleWorker: boolean;
   allowVdOverlap: boolean;
@@ -90,7 +83,8 @@ export function trainCommand(io: CliIO): Command {
     .option('--period <p>', `probability of switching to a new event each iteration (tune data.period; tune-5: ${String(TUNE5.data.period)})`, numberOption(0, 1))
     .option('--node2node <mode>', 'truth topology: hyper, eom or cricket (must match --vd-model)')
     .option('--ncell <n>', 'Voronoi cells (must match --vd-model)', integerOption(1))
-    .option('--max-edges <n>', 'edge budget per training event (the wasm heap holds about 4 GiB); larger graphs are redrawn', integerOption(1), 2_000_000)
+    .option('--max-edges <n>', 'cap on the edges of a training event; larger graphs are redrawn (default: none, --memory-budget decides)', integerOption(1))
+    .option('--memory-budget <GiB>', 'memory one training step may use, estimated from the edges and the model widths before allocating; larger graphs are redrawn (default: the wasm heap, 4 GiB; 80% of RAM on other backends)', numberOption(0.01, 1e6))
     .optionsGroup('Run folder and checkpoints:')
     .option('--logdir <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/<save-tag>/, tensorboard/ (scalars for `tensorboard --logdir <dir>`) (default: logs/<YYYY_MMDD_HHMM_SS>_<config name>; give it again to resume)')
     .option('--save-tag <tag>', 'checkpoints go to <logdir>/checkpoints/<tag>', 'default')
@@ -240,6 +234,8 @@ async function trainUntilStopped(given: TrainOptions, io: CliIO, signal: AbortSi
       state,
       maxEdges: options.maxEdges,
       maxEdgesKey: '--max-edges',
+      memoryBudget: options.memoryBudget === undefined ? undefined : options.memoryBudget * 2 ** 30,
+      memoryBudgetKey: '--memory-budget',
       iterations: options.iterations,
       timeLimitSeconds: options.timeLimit,
       goal: stage?.valAucGoal === undefined ? undefined : (metrics) => typeof metrics.val_edge_auc === 'number' && metrics.val_edge_auc >= (stage.valAucGoal as number),

@@ -100,3 +100,27 @@ it('with debug checks, names the step that leaks a tensor', async () => {
     await trainer.close();
   }
 });
+
+it('redraws graphs whose training step would pass the memory budget, and after 20 stops with a checkpoint, naming the key', async () => {
+  const trainer = new GnnTrainer(new EdgePredictor(SMALL, 1), TUNE5_TRAINING);
+  const builder = new GraphBuilder(vd, {});
+  const notes: string[] = [];
+  const tensorsBefore = tf.memory().numTensors;
+  try {
+    // 1 MiB is below the baseline of any graph: every draw is refused before a tensor is made.
+    await expect(
+      fit({
+        trainer, data: DATA, builder, events: source, trainIds: [5, 6], state: { seed: 1, currentEvent: null, currentValEvent: null },
+        memoryBudget: 2 ** 20, memoryBudgetKey: '--memory-budget', iterations: 2, checkpoints: { dir: join(dir, 'memory'), periodSeconds: 1e9 },
+        callbacks: { onNote: (n) => void notes.push(n) },
+      }),
+    ).rejects.toThrow(/^--memory-budget: 20 draws in a row are too large \(the last: \d+ edges, whose training step needs about 0\.\d\d GiB, over --memory-budget 0\.00 GiB\); saved .*step-000000000\. Lower the rfactor range/);
+    expect(notes).toHaveLength(21);
+    expect(notes[0]).toMatch(/^step 0: event [56] at rfactor 0\.3000 gives \d+ edges, whose training step needs about/);
+    expect(await readdir(join(dir, 'memory'))).toEqual(['latest_checkpoint', 'step-000000000']);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  } finally {
+    builder.close();
+    await trainer.close();
+  }
+});

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, HyperTrackError, Rng, type EventStream } from '@hypertrack/core';
 import type { GraphBuilder } from '@hypertrack/voxdyn';
+import { defaultMemoryBudget, gnnMemoryBytes } from '../memory';
 import { saveCheckpoint } from '../train/checkpoint';
+import type { TrainingExample } from '../train/example';
 import { loadLatentLoss, type LatentLossExtension, type LatentLossSpec } from '../train/latent-loss';
 import type { StepRecord, GnnTrainer } from '../train/trainer';
 import type { DataConfig } from './data-config';
@@ -70,9 +72,16 @@ export interface FitOptions {
   readonly validation?: { readonly ids: readonly number[]; readonly every: number };
   /** Step t draws everything from the stream (seed, t); carries the current events on resume. */
   readonly state: FitState;
-  /** Edge budget per event: larger graphs are redrawn (a 20th redraw in a row is an error naming `maxEdgesKey`). */
-  readonly maxEdges: number;
+  /**
+   * Budgets per event: a graph above `maxEdges` edges (absent: no cap) or whose training step would
+   * need more than `memoryBudget` bytes (gnnMemoryBytes; absent: defaultMemoryBudget, the wasm
+   * heap's 4 GiB there) is redrawn before anything is allocated; a 20th redraw in a row saves a
+   * checkpoint and is an error naming the key that bound.
+   */
+  readonly maxEdges?: number;
   readonly maxEdgesKey?: string;
+  readonly memoryBudget?: number;
+  readonly memoryBudgetKey?: string;
   /** Stop once this many steps are done (counting resumed ones). */
   readonly iterations?: number;
   /** Stop after this much wall time. */
@@ -127,6 +136,18 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     return { prepared, rfactor };
   };
 
+  const memoryBudget = options.memoryBudget ?? defaultMemoryBudget();
+  const edgesKey = options.maxEdgesKey ?? 'maxEdges';
+  const memoryKey = options.memoryBudgetKey ?? 'memoryBudget';
+  /** Why a drawn graph is too large for a training step, and the key that bound; null when it fits. */
+  const overBudget = (example: TrainingExample): { key: string; why: string } | null => {
+    const edges = example.src.length;
+    if (options.maxEdges !== undefined && edges > options.maxEdges) return { key: edgesKey, why: `${edges} edges, over ${edgesKey} ${options.maxEdges}` };
+    const needed = gnnMemoryBytes(trainer.model.config, { nodes: example.numNodes, edges }, 'train');
+    if (needed > memoryBudget) return { key: memoryKey, why: `${edges} edges, whose training step needs about ${gib(needed)} GiB, over ${memoryKey} ${gib(memoryBudget)} GiB` };
+    return null;
+  };
+
   let skippedInARow = 0;
   let tensorsAfterFirst: number | null = null;
   const maxSkipped = options.maxSkippedInARow ?? 20;
@@ -145,14 +166,22 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         const r = rng.split(attempt === 0 ? `event-${b}` : `event-${b}-retry-${attempt}`);
         state.currentEvent = pick(trainIds, attempt === 0 ? state.currentEvent : null, r);
         const { prepared, rfactor } = await draw(state.currentEvent, r);
-        if (prepared.example.src.length <= options.maxEdges) {
+        const over = overBudget(prepared.example);
+        if (over === null) {
           batch.push(prepared.example);
           vdMs += prepared.vdMs;
           break;
         }
-        const key = options.maxEdgesKey ?? 'maxEdges';
-        callbacks.onNote?.(`step ${step}: event ${state.currentEvent} at rfactor ${rfactor.toFixed(4)} gives ${prepared.example.src.length} edges, over ${key} ${options.maxEdges}; drawing another`);
-        if (attempt >= 20) throw new ConfigError(key, `20 draws in a row exceed ${options.maxEdges} edges: lower the rfactor range or use a finer VD model (more cells)`);
+        callbacks.onNote?.(`step ${step}: event ${state.currentEvent} at rfactor ${rfactor.toFixed(4)} gives ${over.why}; drawing another`);
+        if (attempt >= 20) {
+          // Nothing was allocated for the oversized graphs; the last good state is kept all the same.
+          const path = await saveCheckpoint(options.checkpoints.dir, trainer, extra());
+          await callbacks.onCheckpoint?.(path);
+          throw new ConfigError(
+            over.key,
+            `20 draws in a row are too large (the last: ${over.why}); saved ${path}. Lower the rfactor range, use a finer VD model (more cells) or a higher min-count, or raise ${over.key}`,
+          );
+        }
       }
     }
     const drawMs = performance.now() - iterationStart;
@@ -195,7 +224,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       const r = rng.split('validation');
       state.currentValEvent = pick(validation.ids, state.currentValEvent, r);
       const { prepared } = await draw(state.currentValEvent, r);
-      if (prepared.example.src.length <= options.maxEdges) {
+      if (overBudget(prepared.example) === null) {
         const evaluation = trainer.evaluate(prepared.example, r.split('evaluate'));
         metrics.val_loss = evaluation.loss;
         metrics.val_edge_auc = evaluation.edgeAuc;
@@ -239,6 +268,10 @@ export async function fit(options: FitOptions): Promise<FitResult> {
 }
 
 /** The debug checks of one step's metrics line; returns the tensor count to hold the next steps to. */
+function gib(bytes: number): string {
+  return (bytes / 2 ** 30).toFixed(2);
+}
+
 function debugChecks(metrics: StepMetrics, tensorsAfterFirst: number | null): number {
   for (const [key, value] of Object.entries(metrics)) {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new HyperTrackError(`debug check: step ${metrics.iteration}: ${key} is ${value}`);
