@@ -103,8 +103,9 @@ export abstract class Module {
   }
 
   /**
-   * Assigns parameters and buffers from a state dict in PyTorch layout. Shapes must match; the
-   * tensors are not taken over (the caller still owns and disposes them).
+   * Assigns parameters and buffers from a state dict in PyTorch layout. Shapes must match, floats
+   * go into floats and integers into integers, and every float must be finite; the tensors are
+   * not taken over (the caller still owns and disposes them).
    */
   loadStateDict(state: StateDict, options: LoadStateOptions = {}): void {
     const strict = options.strict ?? true;
@@ -124,6 +125,13 @@ export abstract class Module {
           const got = tensor.shape.join(', ');
           value.dispose();
           throw new RangeError(`state entry '${key}' has shape [${got}], the model expects [${module.toStateShape(name, variable.shape).join(', ')}]`);
+        }
+        // float16/64 weights are cast, but an integer or boolean tensor in a float slot (or the
+        // reverse) is another tensor altogether, and a NaN weight only shows as NaN scores later.
+        const problem = valueProblem(value, variable.dtype);
+        if (problem !== null) {
+          if (value !== tensor) value.dispose();
+          throw new RangeError(`state entry '${key}' ${problem}`);
         }
         const cast = value.dtype === variable.dtype ? value : tf.cast(value, variable.dtype);
         variable.assign(cast);
@@ -182,4 +190,16 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 function preview(keys: string[]): string {
   return keys.length <= 5 ? keys.join(', ') : `${keys.slice(0, 5).join(', ')} and ${keys.length - 5} more`;
+}
+
+/** Why a state tensor cannot fill a variable of this dtype, or null. */
+function valueProblem(value: tf.Tensor, dtype: tf.DataType): string | null {
+  const isFloat = (d: tf.DataType) => d === 'float32' || d === 'complex64';
+  if (isFloat(value.dtype) !== isFloat(dtype)) return `is ${value.dtype}, the model expects ${dtype}`;
+  if (!isFloat(dtype)) return null;
+  const data = value.dataSync() as Float32Array;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) return `holds ${data[i]} at flat index ${i}; weights must be finite`;
+  }
+  return null;
 }

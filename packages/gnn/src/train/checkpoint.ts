@@ -240,7 +240,11 @@ export function restoreTrainer(trainer: GnnTrainer, checkpoint: Checkpoint, opti
       variable.assign(value.dtype === variable.dtype ? value : tf.cast(value, variable.dtype));
     }
   }
-  trainer.model.loadStateDict(checkpoint.model);
+  try {
+    trainer.model.loadStateDict(checkpoint.model);
+  } catch (error) {
+    throw new InputError({ file: join(checkpoint.path, MODEL_FILE) }, (error as Error).message);
+  }
   if (!options.softReset) trainer.optimizer.loadState(checkpoint.optimizer);
   trainer.step = options.resetStep || options.softReset ? 0 : checkpoint.meta.step;
 }
