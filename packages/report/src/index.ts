@@ -36,7 +36,10 @@ export { reportPlots } from './run/report-plots';
 export { writeRunReport, type RunReportOptions, type RunReportFiles } from './run/write';
 
 // Event display export for HSF Phoenix
-export { toPhoenixEvent, PHOENIX_COLLECTIONS, type PhoenixExportOptions } from './phoenix/export';
+export { toPhoenixEvent, thinTracks, PHOENIX_COLLECTIONS, PHOENIX_HIT_SELECTIONS, type PhoenixExportOptions, type PhoenixThinning, type PhoenixHitSelection } from './phoenix/export';
+export { toPhoenixGeometry, type DetectorOutline, type DetectorLayerOutline, type PhoenixGeometryOptions, type GltfDocument, type GltfAccessor, type GltfLayerExtras } from './phoenix/geometry';
+export { writePhoenixFiles, describePhoenixFile, type PhoenixFiles, type PhoenixWriteOptions, type PhoenixWritten } from './phoenix/write';
+export { transverseRadius, MEV_PER_TESLA_MM } from './phoenix/curvature';
 export type { PhoenixEvent, PhoenixEventFile, PhoenixHit, PhoenixTrack, Vec3 } from './phoenix/types';
 
 // TensorBoard event files (TFRecord framing, Event/Summary protobuf) for training runs

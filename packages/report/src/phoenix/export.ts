@@ -1,7 +1,29 @@
 import { ConfigError, type TrackMLEvent } from '@hypertrack/core';
+import { MEV_PER_TESLA_MM, transverseRadius } from './curvature';
 import type { PhoenixEvent, PhoenixEventFile, PhoenixHit, PhoenixTrack, Vec3 } from './types';
 
-export interface PhoenixExportOptions {
+/** Which hits go into the file: all of them, only those on a track the file keeps, or none. */
+export type PhoenixHitSelection = 'all' | 'tracks' | 'none';
+export const PHOENIX_HIT_SELECTIONS: readonly PhoenixHitSelection[] = ['all', 'tracks', 'none'];
+
+/**
+ * What a display file keeps. The defaults keep everything (a pile-up 200 event is then about
+ * 11 MB); `{ minPt: 1, hits: 'tracks' }` is a light, readable view of the same event.
+ */
+export interface PhoenixThinning {
+  /**
+   * Tracks with a lower pT, in GeV (as in TrackML), are left out (default 0: none). A track with
+   * no pT (a particle missing from the particles table; a reconstructed track without a field or
+   * without curvature) is left out by any positive minimum.
+   */
+  readonly minPt?: number;
+  /** At most this many tracks per collection: the highest-pT ones (default: no limit). */
+  readonly maxTracks?: number;
+  /** Default 'all'; 'tracks' keeps the hits of the tracks that the file keeps, in any collection. */
+  readonly hits?: PhoenixHitSelection;
+}
+
+export interface PhoenixExportOptions extends PhoenixThinning {
   /** Reconstructed cluster of each hit row, -1 for none: drawn as the "Reconstructed tracks" collection. */
   readonly reconstructed?: Int32Array;
   /**
@@ -18,6 +40,12 @@ export interface PhoenixExportOptions {
   readonly minHits?: number;
   /** Start each true track's polyline at its particle's production vertex (default true). */
   readonly truthFromVertex?: boolean;
+  /**
+   * The solenoid field along z in tesla (TrackML: detsim's `trackmlGeometry().bFieldTesla`). With
+   * it, each reconstructed track gets a pT from the radius of a circle fitted through its hits
+   * (pT = 0.3 B R); without it, reconstructed tracks have no pT.
+   */
+  readonly bFieldTesla?: number;
 }
 
 /** Collection names. */
@@ -36,9 +64,20 @@ const RECO_COLOURS = ['4e79a7', 'e15759', '59a14f', 'f28e2b', 'b07aa1', '76b7b2'
 
 /** Micrometre precision: enough for any detector, and a third of the file size of full floats. */
 const round = (v: number) => Math.round(v * 1000) / 1000;
+/** GeV (TrackML) to MeV (Phoenix), to 1 keV. */
+const mev = (gev: number) => round(gev * 1000);
 
-function checkLabels(name: string, labels: Int32Array | undefined, hits: number): void {
-  if (labels !== undefined && labels.length !== hits) throw new ConfigError(name, `has ${labels.length} labels, expected one per hit (${hits})`);
+function checkOptions(options: PhoenixExportOptions, hits: number): void {
+  for (const name of ['reconstructed', 'truthLabels'] as const) {
+    const labels = options[name];
+    if (labels !== undefined && labels.length !== hits) throw new ConfigError(name, `has ${labels.length} labels, expected one per hit (${hits})`);
+  }
+  const { minHits, minPt, maxTracks, hits: selection, bFieldTesla } = options;
+  if (minHits !== undefined && !(Number.isInteger(minHits) && minHits >= 1)) throw new ConfigError('minHits', `must be an integer >= 1, got ${minHits}`);
+  if (minPt !== undefined && !(Number.isFinite(minPt) && minPt >= 0)) throw new ConfigError('minPt', `must be a number of GeV >= 0, got ${minPt}`);
+  if (maxTracks !== undefined && !(Number.isInteger(maxTracks) && maxTracks >= 0)) throw new ConfigError('maxTracks', `must be an integer >= 0, got ${maxTracks}`);
+  if (selection !== undefined && !PHOENIX_HIT_SELECTIONS.includes(selection)) throw new ConfigError('hits', `must be one of ${PHOENIX_HIT_SELECTIONS.join(', ')}, got ${String(selection)}`);
+  if (bFieldTesla !== undefined && !(Number.isFinite(bFieldTesla) && bFieldTesla > 0)) throw new ConfigError('bFieldTesla', `must be a field > 0 in tesla, got ${bFieldTesla}`);
 }
 
 /** Per hit row: the truth table row with the same hit_id, -1 if none. */
@@ -115,61 +154,92 @@ function angles(px: number, py: number, pz: number): { phi: number; eta: number 
   return { phi: round(Math.atan2(py, px)), eta: pt > 0 ? round(-Math.log(Math.tan(theta / 2))) : 0 };
 }
 
+/** A track the export may keep: its JSON object, its hit rows and its pT in GeV (unrounded, for thinning). */
+interface Candidate {
+  track: PhoenixTrack;
+  rows: number[];
+  ptGeV: number | undefined;
+}
+
 /**
- * An event in the JSON format of the HSF Phoenix event display: all hits (split into track and
- * noise hits when the truth is known, else into assigned and unassigned hits when a reconstruction
- * is given), the true tracks as polylines through their true hit positions, and the reconstructed
- * tracks as polylines through their measured hits, each ordered along the flight (see
- * `orderAlongFlight`). The result is plain JSON: `JSON.stringify` it into a `.json` file and open
- * that in Phoenix.
+ * Thinning of one collection: drops tracks below `minPt` (and those without a pT when `minPt` > 0),
+ * orders the rest by decreasing pT (tracks without one last, ties in label order) and keeps the
+ * first `maxTracks`. Phoenix offers a cut only for fields of a collection's first object, so the
+ * order also puts a track with a pT first whenever there is one.
+ */
+export function thinTracks<T extends { readonly ptGeV: number | undefined }>(tracks: readonly T[], thinning: PhoenixThinning = {}): T[] {
+  const minPt = thinning.minPt ?? 0;
+  const kept = tracks.filter((t) => minPt <= 0 || (t.ptGeV !== undefined && t.ptGeV >= minPt));
+  const key = (t: T) => t.ptGeV ?? -Infinity;
+  const order = kept.map((_, i) => i).sort((a, b) => key(kept[b]) - key(kept[a]) || a - b);
+  return order.slice(0, thinning.maxTracks ?? order.length).map((i) => kept[i]);
+}
+
+/**
+ * An event in the JSON format of the HSF Phoenix event display, in Phoenix's units (mm, MeV): the
+ * hits (split into track and noise hits when the truth is known, else into assigned and unassigned
+ * hits when a reconstruction is given), the true tracks as polylines through their true hit
+ * positions, and the reconstructed tracks as polylines through their measured hits, each ordered
+ * along the flight (see `orderAlongFlight`); thinned as `PhoenixThinning` says. The result is
+ * plain JSON: `JSON.stringify` it into a `.json` file and open that in Phoenix.
  */
 export function toPhoenixEvent(event: TrackMLEvent, options: PhoenixExportOptions = {}): PhoenixEventFile {
   const hits = event.hits;
   const n = hits.hitId.length;
-  checkLabels('reconstructed', options.reconstructed, n);
-  checkLabels('truthLabels', options.truthLabels, n);
+  checkOptions(options, n);
   const minHits = options.minHits ?? 4;
-  if (!Number.isInteger(minHits) || minHits < 1) throw new ConfigError('minHits', `must be an integer >= 1, got ${minHits}`);
 
   const measured = (i: number): Vec3 => [round(hits.x[i]), round(hits.y[i]), round(hits.z[i])];
   const truthRow = truthRows(event);
-  const truth = event.truth;
-  const truthLabels = options.truthLabels ?? (truth ? labelsFromTruth(event, truthRow) : undefined);
-
-  const hitsOut: Record<string, PhoenixHit[]> = {};
-  const hit = (i: number): PhoenixHit => ({ pos: measured(i), hitId: hits.hitId[i] });
-  if (truthLabels) {
-    hitsOut[PHOENIX_COLLECTIONS.trackHits] = [];
-    hitsOut[PHOENIX_COLLECTIONS.noiseHits] = [];
-    for (let i = 0; i < n; i++) hitsOut[truthLabels[i] >= 0 ? PHOENIX_COLLECTIONS.trackHits : PHOENIX_COLLECTIONS.noiseHits].push(hit(i));
-  } else if (options.reconstructed) {
-    hitsOut[PHOENIX_COLLECTIONS.assignedHits] = [];
-    hitsOut[PHOENIX_COLLECTIONS.unassignedHits] = [];
-    for (let i = 0; i < n; i++) hitsOut[options.reconstructed[i] >= 0 ? PHOENIX_COLLECTIONS.assignedHits : PHOENIX_COLLECTIONS.unassignedHits].push(hit(i));
-  } else {
-    hitsOut[PHOENIX_COLLECTIONS.hits] = Array.from({ length: n }, (_, i) => hit(i));
-  }
+  const truthLabels = options.truthLabels ?? (event.truth ? labelsFromTruth(event, truthRow) : undefined);
 
   const tracksOut: Record<string, PhoenixTrack[]> = {};
-  if (truthLabels) tracksOut[PHOENIX_COLLECTIONS.truthTracks] = trueTracks(event, truthLabels, truthRow, minHits, options.truthFromVertex ?? true);
+  const onKeptTrack = new Uint8Array(n);
+  const keep = (name: string, candidates: Candidate[]) => {
+    const kept = thinTracks(candidates, options);
+    for (const c of kept) for (const i of c.rows) onKeptTrack[i] = 1;
+    tracksOut[name] = kept.map((c) => c.track);
+    return tracksOut[name];
+  };
+  if (truthLabels) keep(PHOENIX_COLLECTIONS.truthTracks, trueTracks(event, truthLabels, truthRow, minHits, options.truthFromVertex ?? true));
   if (options.reconstructed) {
-    const list: PhoenixTrack[] = [];
+    const candidates: Candidate[] = [];
     for (const [label, rows] of [...groupByLabel(options.reconstructed)].sort((a, b) => a[0] - b[0])) {
       if (rows.length < minHits) continue;
       const points = rows.map(measured);
       const pos = orderAlongFlight(points).map((k) => points[k]);
-      list.push({ pos, color: RECO_COLOURS[list.length % RECO_COLOURS.length], ...direction(pos[0], pos[pos.length - 1]), nhits: rows.length, label });
+      const radius = options.bFieldTesla === undefined ? undefined : transverseRadius(points);
+      const ptGeV = radius === undefined ? undefined : (MEV_PER_TESLA_MM * (options.bFieldTesla as number) * radius) / 1000;
+      const track: PhoenixTrack = { pos, color: '', ...direction(pos[0], pos[pos.length - 1]), nhits: rows.length, label };
+      if (ptGeV !== undefined) track.pT = mev(ptGeV);
+      candidates.push({ track, rows, ptGeV });
     }
-    tracksOut[PHOENIX_COLLECTIONS.recoTracks] = list;
+    // Colours by rank after thinning, so that neighbours in the list (and mostly in space) differ.
+    keep(PHOENIX_COLLECTIONS.recoTracks, candidates).forEach((t, k) => (t.color = RECO_COLOURS[k % RECO_COLOURS.length]));
+  }
+
+  const selection = options.hits ?? 'all';
+  const hitsOut: Record<string, PhoenixHit[]> = {};
+  const split = (labels: Int32Array | undefined, onTrack: string, off: string) => {
+    const names = labels ? [onTrack, off] : [PHOENIX_COLLECTIONS.hits];
+    for (const name of names) hitsOut[name] = [];
+    for (let i = 0; i < n; i++) {
+      if (selection === 'tracks' && !onKeptTrack[i]) continue;
+      hitsOut[labels ? (labels[i] >= 0 ? onTrack : off) : names[0]].push({ pos: measured(i), hitId: hits.hitId[i] });
+    }
+  };
+  if (selection !== 'none') {
+    if (truthLabels) split(truthLabels, PHOENIX_COLLECTIONS.trackHits, PHOENIX_COLLECTIONS.noiseHits);
+    else split(options.reconstructed, PHOENIX_COLLECTIONS.assignedHits, PHOENIX_COLLECTIONS.unassignedHits);
   }
 
   const out: PhoenixEvent = { 'event number': event.eventId, 'run number': options.runNumber ?? 0, Hits: hitsOut, Tracks: tracksOut };
   return { [options.eventName ?? `Event ${event.eventId}`]: out };
 }
 
-function trueTracks(event: TrackMLEvent, labels: Int32Array, truthRow: Int32Array, minHits: number, fromVertex: boolean): PhoenixTrack[] {
+function trueTracks(event: TrackMLEvent, labels: Int32Array, truthRow: Int32Array, minHits: number, fromVertex: boolean): Candidate[] {
   const { hits, particles, truth } = event;
-  const list: PhoenixTrack[] = [];
+  const list: Candidate[] = [];
   for (const [label, rows] of [...groupByLabel(labels)].sort((a, b) => a[0] - b[0])) {
     if (rows.length < minHits) continue;
     // The true crossing points where the truth table has them, the measured hits otherwise.
@@ -187,12 +257,16 @@ function trueTracks(event: TrackMLEvent, labels: Int32Array, truthRow: Int32Arra
       ...(known ? angles(particles.px[label], particles.py[label], particles.pz[label]) : direction(pos[0], pos[pos.length - 1])),
       nhits: rows.length,
     };
+    let ptGeV: number | undefined;
     if (known) {
+      const [px, py, pz] = [particles.px[label], particles.py[label], particles.pz[label]];
+      ptGeV = Math.hypot(px, py);
+      track.pT = mev(ptGeV);
+      track.mom = mev(Math.hypot(px, py, pz));
       track.particleId = particles.particleId[label].toString();
       track.charge = particles.q[label];
-      track.pT = round(Math.hypot(particles.px[label], particles.py[label]));
     }
-    list.push(track);
+    list.push({ track, rows, ptGeV });
   }
   return list;
 }

@@ -1,7 +1,8 @@
 /**
  * The subset of the Phoenix event display's JSON event format (HSF phoenix,
- * guides/developers/event_data_format.md) that the export writes. Lengths are in mm, as in TrackML
- * and in Phoenix's own experiment data.
+ * guides/developers/event_data_format.md) that the export writes, in Phoenix's units: lengths in
+ * mm (as in TrackML), momenta in MeV (Phoenix's track cuts run pT over 0-50,000 and its
+ * "colour by momentum" mom over 0-50,000: ATLAS units; TrackML's GeV are multiplied by 1000).
  */
 
 export type Vec3 = [number, number, number];
@@ -22,10 +23,15 @@ export interface PhoenixTrack {
   eta: number;
   /** Hits of the track (pos may also start with the production vertex). */
   nhits: number;
-  /** True tracks: the TrackML particle_id (a 64-bit integer, as a decimal string), charge and pT in GeV. */
+  /**
+   * Transverse momentum in MeV, used by Phoenix's pT cut. True tracks: the particle's. Reconstructed
+   * tracks: estimated from the curvature of a circle fit through the hits, where the field is known.
+   */
+  pT?: number;
+  /** True tracks: the TrackML particle_id (a 64-bit integer, as a decimal string), charge, and |p| in MeV (Phoenix's "colour by momentum"). */
   particleId?: string;
   charge?: number;
-  pT?: number;
+  mom?: number;
   /** Reconstructed tracks: the cluster label. */
   label?: number;
 }
