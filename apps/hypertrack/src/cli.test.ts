@@ -172,6 +172,14 @@ describe('hypertrack CLI', () => {
     expect(file[name]['event number']).toBe(1);
     expect(Object.keys(file[name].Tracks).sort()).toEqual(['Reconstructed tracks', 'True tracks']);
     expect(file[name].Tracks['True tracks'].length).toBeGreaterThan(10);
+    // Thinned, with the detector: sizes printed, pT in MeV, the geometry as glTF.
+    const thin = await cli('export-phoenix', '--in', csv, '--event-id', '1', '--submission', merged, '--out', join(dir, 'thin.json'), '--min-pt', '0.5', '--max-tracks', '5', '--hits', 'tracks', '--geometry', join(dir, 'trackml.gltf'));
+    expect(thin).toMatchObject({ code: 0, stderr: '' });
+    expect(thin.stdout).toMatch(/^wrote event 1 for Phoenix to \S+thin\.json \([\d.]+ kB: [\d,]+ track hits, [\d,]+ noise hits, 5 true tracks, 5 reconstructed tracks\)\n  and \S+trackml\.gltf \(\d+ kB: the trackml detector, 48 layers, as glTF\)\n$/);
+    const thinned = JSON.parse(readFileSync(join(dir, 'thin.json'), 'utf8'))[name];
+    for (const list of Object.values(thinned.Tracks) as { pT: number }[][]) for (const t of list) expect(t.pT).toBeGreaterThanOrEqual(500);
+    expect(JSON.parse(readFileSync(join(dir, 'trackml.gltf'), 'utf8')).asset.version).toBe('2.0');
+    expect((await cli('export-phoenix', '--in', csv, '--out', join(dir, 'x.json'), '--hits', 'some')).stderr).toContain("Allowed choices are all, tracks, none");
   });
 
   it('trains a voxdyn model and runs the graph constructor alone with its edge metrics', async () => {
