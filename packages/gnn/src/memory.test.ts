@@ -88,3 +88,10 @@ it('predict refuses a graph over the budget before allocating, naming sizes and 
   expect(probabilities).toHaveLength(80_000);
   model.dispose();
 });
+
+it('predict on an event without hits gives empty arrays (a bunch crossing without a collision)', async () => {
+  const model = new EdgePredictor(TUNE6, 1);
+  const { z, probabilities } = await model.predict({ numNodes: 0, coordDim: 3, coords: new Float32Array(0), src: new Int32Array(0), dst: new Int32Array(0) });
+  expect([z.length, probabilities.length]).toEqual([0, 0]);
+  model.dispose();
+});

@@ -125,6 +125,8 @@ export class EdgePredictor extends Module {
    */
   async predict(input: GraphInput, options: { readonly memoryBudget?: number } = {}): Promise<{ z: Float32Array; probabilities: Float32Array }> {
     checkGnnMemory(this.config, { nodes: input.numNodes, edges: input.src.length }, 'infer', options.memoryBudget);
+    // A bunch crossing without a collision (Poisson at low pile-up) has no hits: nothing to score.
+    if (input.numNodes === 0 && input.src.length === 0 && input.dst.length === 0) return { z: new Float32Array(0), probabilities: new Float32Array(0) };
     const graph = prepareGraph(input);
     const wasTraining = this.training;
     this.eval();

@@ -114,11 +114,31 @@ it('redraws graphs whose training step would pass the memory budget, and after 2
         memoryBudget: 2 ** 20, memoryBudgetKey: '--memory-budget', iterations: 2, checkpoints: { dir: join(dir, 'memory'), periodSeconds: 1e9 },
         callbacks: { onNote: (n) => void notes.push(n) },
       }),
-    ).rejects.toThrow(/^--memory-budget: 20 draws in a row are too large \(the last: \d+ edges, whose training step needs about 0\.\d\d GiB, over --memory-budget 0\.00 GiB\); saved .*step-000000000\. Lower the rfactor range/);
+    ).rejects.toThrow(/^--memory-budget: 20 draws in a row cannot make a training step \(the last: \d+ edges, whose training step needs about 0\.\d\d GiB, over --memory-budget 0\.00 GiB\); saved .*step-000000000\. Lower the rfactor range/);
     expect(notes).toHaveLength(21);
     expect(notes[0]).toMatch(/^step 0: event [56] at rfactor 0\.3000 gives \d+ edges, whose training step needs about/);
     expect(await readdir(join(dir, 'memory'))).toEqual(['latest_checkpoint', 'step-000000000']);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+  } finally {
+    builder.close();
+    await trainer.close();
+  }
+});
+
+it('redraws an event without hits (a bunch crossing without a collision) instead of failing', async () => {
+  const empty = simulateEvent(7, defaultSimulationConfig({ pileup: 0, noiseFraction: 0 }), Rng.fromSeed(3).split(7)).event;
+  expect(empty.hits.x.length).toBe(0);
+  const withEmpty = { eventIds: [5, 7], load: async (id: number) => (id === 7 ? empty : (events.get(id) as TrackMLEvent)) };
+  const trainer = new GnnTrainer(new EdgePredictor(SMALL, 1), TUNE5_TRAINING);
+  const builder = new GraphBuilder(vd, {});
+  const notes: string[] = [];
+  try {
+    const result = await fit({
+      trainer, data: DATA, builder, events: withEmpty, trainIds: [5, 7], validation: { ids: [7], every: 1 }, state: { seed: 4, currentEvent: null, currentValEvent: null },
+      iterations: 6, checkpoints: { dir: join(dir, 'empty'), periodSeconds: 1e9 }, callbacks: { onNote: (n) => void notes.push(n) },
+    });
+    expect(result.steps).toBe(6);
+    expect(notes.some((n) => /event 7 at rfactor 0\.3000 gives 0 hits and 0 edges, nothing to train on; drawing another$/.test(n))).toBe(true);
   } finally {
     builder.close();
     await trainer.close();

@@ -139,9 +139,11 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const memoryBudget = options.memoryBudget ?? defaultMemoryBudget();
   const edgesKey = options.maxEdgesKey ?? 'maxEdges';
   const memoryKey = options.memoryBudgetKey ?? 'memoryBudget';
-  /** Why a drawn graph is too large for a training step, and the key that bound; null when it fits. */
-  const overBudget = (example: TrainingExample): { key: string; why: string } | null => {
+  /** Why a drawn graph cannot make a training step (empty, or over a budget), and the key that bound; null when it fits. */
+  const unusable = (example: TrainingExample): { key: string; why: string } | null => {
     const edges = example.src.length;
+    // A bunch crossing without a collision (Poisson pile-up at low mu), or a graph without a pair: nothing to learn from.
+    if (example.numNodes === 0 || edges === 0) return { key: 'events', why: `${example.numNodes} hits and ${edges} edges, nothing to train on` };
     if (options.maxEdges !== undefined && edges > options.maxEdges) return { key: edgesKey, why: `${edges} edges, over ${edgesKey} ${options.maxEdges}` };
     const needed = gnnMemoryBytes(trainer.model.config, { nodes: example.numNodes, edges }, 'train');
     if (needed > memoryBudget) return { key: memoryKey, why: `${edges} edges, whose training step needs about ${gib(needed)} GiB, over ${memoryKey} ${gib(memoryBudget)} GiB` };
@@ -166,7 +168,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         const r = rng.split(attempt === 0 ? `event-${b}` : `event-${b}-retry-${attempt}`);
         state.currentEvent = pick(trainIds, attempt === 0 ? state.currentEvent : null, r);
         const { prepared, rfactor } = await draw(state.currentEvent, r);
-        const over = overBudget(prepared.example);
+        const over = unusable(prepared.example);
         if (over === null) {
           batch.push(prepared.example);
           vdMs += prepared.vdMs;
@@ -179,7 +181,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
           await callbacks.onCheckpoint?.(path);
           throw new ConfigError(
             over.key,
-            `20 draws in a row are too large (the last: ${over.why}); saved ${path}. Lower the rfactor range, use a finer VD model (more cells) or a higher min-count, or raise ${over.key}`,
+            `20 draws in a row cannot make a training step (the last: ${over.why}); saved ${path}. Lower the rfactor range, use a finer VD model (more cells) or a higher min-count, or raise ${over.key}`,
           );
         }
       }
@@ -224,7 +226,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       const r = rng.split('validation');
       state.currentValEvent = pick(validation.ids, state.currentValEvent, r);
       const { prepared } = await draw(state.currentValEvent, r);
-      if (overBudget(prepared.example) === null) {
+      if (unusable(prepared.example) === null) {
         const evaluation = trainer.evaluate(prepared.example, r.split('evaluate'));
         metrics.val_loss = evaluation.loss;
         metrics.val_edge_auc = evaluation.edgeAuc;
