@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { dependencyClosure } from '../pack/pack.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const workdir = mkdtempSync(join(tmpdir(), 'hypertrack-pack-'));
@@ -50,10 +51,10 @@ try {
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], consumer);
   });
 
-  const node = (code, type) => {
-    const file = join(consumer, type === 'esm' ? 'check.mjs' : 'check.cjs');
+  const node = (code, type, cwd = consumer) => {
+    const file = join(cwd, type === 'esm' ? 'check.mjs' : 'check.cjs');
     writeFileSync(file, code);
-    return execFileSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(process.execPath, [file], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   };
   const usage = {
     '@hypertrack/core': `const r = m.Rng.fromSeed(7); const a = r.split(1).nextUint32(); if (a !== m.Rng.fromSeed(7).split(1).nextUint32()) throw new Error('seeded streams differ');
@@ -97,6 +98,34 @@ try {
     check(`${manifest.name}: import (ESM) and use`, () => node(`const m = await import('${manifest.name}');\n${body}\nconsole.log(Object.keys(m).length);`, 'esm'));
     check(`${manifest.name}: require (CJS)`, () => node(`const m = require('${manifest.name}'); if (Object.keys(m).length === 0) throw new Error('empty exports');`, 'cjs'));
   }
+  // One package alone, as a user outside this repository installs it (the READMEs' Install
+  // sections): tools/pack/pack.mjs packs it with the tarballs of its @hypertrack dependencies, and
+  // the exact `npm install` line it prints runs in an empty folder with no workspace around. None
+  // of our packages is on the public registry, so a lone tarball alone would 404 there.
+  // @hypertrack/metrics has no third-party dependency: its install runs --offline, nothing may come
+  // from a registry. @hypertrack/report adds a transitive chain (report -> metrics -> core) and
+  // third-party packages, which come from the registry (or npm's cache).
+  for (const [name, offline] of [
+    ['@hypertrack/metrics', true],
+    ['@hypertrack/report', false],
+  ]) {
+    check(`${name} alone: pack.mjs's install line installs it with its @hypertrack dependencies into an empty folder${offline ? ', offline' : ''}; import and require`, () => {
+      const lone = join(workdir, `lone-${name.slice('@hypertrack/'.length)}`);
+      mkdirSync(lone);
+      writeFileSync(join(lone, 'package.json'), JSON.stringify({ name: 'lone', version: '1.0.0', private: true }));
+      if (npm(['prefix'], lone).trim() !== lone) throw new Error(`npm sees a project around ${lone}`);
+      const printed = execFileSync(process.execPath, [join(root, 'tools', 'pack', 'pack.mjs'), name, '--out', 'tarballs'], { cwd: lone, encoding: 'utf8' });
+      const line = printed.trim().split('\n').at(-1);
+      if (!line.startsWith('npm install ./tarballs/')) throw new Error(`pack.mjs printed no install line:\n${printed}`);
+      npm([...line.split(' ').slice(1), '--no-audit', '--no-fund', offline ? '--offline' : '--prefer-offline'], lone);
+      const installed = readdirSync(join(lone, 'node_modules', '@hypertrack')).map((d) => `@hypertrack/${d}`).sort();
+      const closure = dependencyClosure(name).sort();
+      if (installed.join() !== closure.join()) throw new Error(`installed ${installed.join(', ')}, expected ${closure.join(', ')}`);
+      node(`const m = await import('${name}');\n${usage[name]}\n`, 'esm', lone);
+      node(`const m = require('${name}'); if (Object.keys(m).length === 0) throw new Error('empty exports');`, 'cjs', lone);
+    });
+  }
+
   // The READMEs' runnable examples, against the installed tarballs (the shipped model from the repo).
   // Each check reads the example's printed results row (header line, then values).
   const column = (out, name) => {
