@@ -30,6 +30,21 @@ export {
 export { defaultObservables, linspace, geomspace, binOf, type Observable, type TrackKinematics } from './efficiency/bins';
 export { binomialError, wilsonInterval } from './efficiency/intervals';
 
+// Tracking performance: target-particle and per-region efficiency, fake and duplicate rates
+export {
+  trackingPerformance,
+  sumTrackingPerformance,
+  fraction,
+  TRACKML_REGIONS,
+  OTHER_REGION,
+  type DetectorRegion,
+  type Fraction,
+  type RegionEfficiency,
+  type TrackingEvent,
+  type TrackingOptions,
+  type TrackingPerformance,
+} from './tracking/performance';
+
 // Results table
 export {
   summarizeResults,
@@ -37,9 +52,11 @@ export {
   formatResultsLatexRow,
   RESULT_COLUMNS,
   type EventResults,
+  type ResultColumnSpec,
+  type ResultKind,
   type ResultsColumn,
   type ResultsSummary,
   type SummaryOptions,
 } from './report/results-table';
-export { formatValueUncertainty, meanStd, type MeanStd, type UncertaintyDigits } from './report/value-uncertainty';
+export { formatValueUncertainty, formatMeanStd, meanStd, MIN_COUNT_FOR_UNCERTAINTY, type MeanStd, type UncertaintyDigits } from './report/value-uncertainty';
 export { throughputScore } from './report/throughput';

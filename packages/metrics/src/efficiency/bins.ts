@@ -63,7 +63,8 @@ function eta(k: TrackKinematics): number {
 
 /**
  * The original's observables and bins. "50 bins" is read as 50 bins (51 edges); the log-pT axis
- * runs from 0.1 to 20 GeV; phi keeps the original's [0, pi] range, so negative phi is outside.
+ * runs from 0.1 to 20 GeV. phi = atan2(py, px) covers its whole range [-pi, pi] (the original's
+ * [0, pi] left every track with negative phi, half of them, outside the plot).
  */
 export function defaultObservables(): Observable[] {
   const r0xy = (k: TrackKinematics) => Math.hypot(k.vx, k.vy);
@@ -78,7 +79,7 @@ export function defaultObservables(): Observable[] {
     { key: 'pt_low', label: 'pT (GeV)', edges: linspace(0, 3, BINS + 1), logX: false, value: (k) => Math.hypot(k.px, k.py) },
     { key: 'pt_high_log', label: 'pT (GeV)', edges: geomspace(0.1, 20, BINS + 1), logX: true, value: (k) => Math.hypot(k.px, k.py) },
     { key: 'eta', label: 'eta', edges: linspace(-4.1, 4.1, BINS + 1), logX: false, value: eta },
-    { key: 'phi', label: 'phi (rad)', edges: linspace(0, Math.PI, BINS + 1), logX: false, value: (k) => Math.atan2(k.py, k.px) },
+    { key: 'phi', label: 'phi (rad)', edges: linspace(-Math.PI, Math.PI, BINS + 1), logX: false, value: (k) => Math.atan2(k.py, k.px) },
     { key: 'nhits', label: 'hits', edges: linspace(0.5, 25.5, 26), logX: false, value: (k) => k.nhits },
   ];
 }

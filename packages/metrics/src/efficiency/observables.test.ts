@@ -7,7 +7,8 @@ import { efficiencyEventOf, observableEfficiency, type EfficiencyEvent } from '.
 //   t1: pT 2 GeV along +y, r0xy 20 mm, 10 hits, not matched
 //   t2: pT 0.5 GeV, 3 hits: in the "all" histogram only
 //   t3: no hits: ignored
-//   t4: pT 1.005 GeV, phi < 0 (outside the original's [0, pi] range), 4 hits, matched (0.5, 1)
+//   t4: pT 1.005 GeV, phi = atan2(-0.1, -1) = -3.0419 (outside the original's [0, pi] range), 4 hits,
+//       matched (0.5, 1)
 // pt_low has 50 bins of 0.06 GeV: t0 and t4 fall in bin 16, t1 in bin 33, t2 in bin 8.
 const event: EfficiencyEvent = {
   vx: [0, 20, 0, 0, 0],
@@ -42,15 +43,28 @@ describe('observableEfficiency', () => {
     expect(pt.denominator.reduce((a, b) => a + b, 0)).toBe(3);
   });
 
-  it('splits by production radius and keeps the original phi range', () => {
+  it('splits by production radius', () => {
     expect(find('r0_xy_more_10mm', 'pt_low').denominator[33]).toBe(1);
     expect(find('r0_xy_more_10mm', 'pt_low').efficiency[33]).toBe(0);
     expect(find('r0_xy_less_10mm', 'pt_low').denominator[33]).toBe(0);
-    const phi = find('inclusive', 'phi');
-    expect(phi.outside).toBe(1);
-    expect(phi.numerator[0]).toBe(1);
     expect(find('inclusive', 'nhits').denominator[4]).toBe(1); // 5 hits in [4.5, 5.5)
     expect(find('inclusive', 'eta').denominator[25]).toBe(3); // eta 0 in [0, 0.164)
+  });
+
+  it('bins phi over [-pi, pi]: negative phi is inside, no track is dropped', () => {
+    const phi = find('inclusive', 'phi');
+    // 50 bins of 2 pi / 50 = 0.1257 rad from -pi: edge 25 is phi = 0.
+    expect([phi.edges[0], phi.edges[25], phi.edges[50]]).toEqual([-Math.PI, 0, Math.PI]);
+    expect(phi.outside).toBe(0);
+    // t4 at -3.0419 rad: (pi - 3.0419) / 0.1257 = 0.79 -> bin 0; t0 at 0 -> bin 25; t1 at pi/2 -> bin 37.
+    expect([phi.denominator[0], phi.numerator[0]]).toEqual([1, 1]);
+    expect([phi.denominator[25], phi.numerator[25]]).toEqual([1, 1]);
+    expect([phi.denominator[37], phi.numerator[37]]).toEqual([1, 0]);
+    expect(phi.denominator.reduce((a, b) => a + b, 0)).toBe(3);
+    // The edges of the range are inside: atan2 gives exactly +-pi for momenta along -x.
+    const edge = observableEfficiency({ ...event, px: [-1, -1, 0, 0, 0], py: [0, -0, 0, 0, 0], nhits: [4, 4, 0, 0, 0], passed: [1, 1, 0, 0, 0] });
+    const phiEdge = edge.categories.inclusive.find((o) => o.key === 'phi')!;
+    expect([phiEdge.outside, phiEdge.numerator[0], phiEdge.numerator[49]]).toEqual([0, 1, 1]);
   });
 
   it('sums events', () => {

@@ -123,6 +123,18 @@ describe('doubleMajority against the reference transcription on random events', 
       same(fast.efficiency, slow.efficiency);
       same(fast.purity, slow.purityMatchable);
       same(doubleMajority(truth, reco, w, { hitsMin, requirePositiveWeight: positive, purityDenominator: 'all' }).purity, slow.purityAll);
+      // The single-majority particle of every cluster, counted with a Map per cluster.
+      for (let r = 0; r < fast.majorityTrack.length; r++) {
+        const counts = new Map<number, number>();
+        let size = 0;
+        reco.forEach((c, i) => {
+          if (c !== r) return;
+          size++;
+          counts.set(truth[i], (counts.get(truth[i]) ?? 0) + 1);
+        });
+        const holder = [...counts].find(([t, k]) => t >= 0 && 2 * k > size);
+        expect(fast.majorityTrack[r]).toBe(holder === undefined ? -1 : holder[0]);
+      }
     }
   });
 });

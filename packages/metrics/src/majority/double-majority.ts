@@ -42,6 +42,12 @@ export interface DoubleMajorityResult {
   readonly passed: Uint8Array;
   /** Per cluster label: the matched truth label, or -1. */
   readonly matchIndex: Int32Array;
+  /**
+   * Per cluster label: the truth track holding strictly more than half of the cluster's hits (its
+   * single-majority particle, whatever the track's own size), or -1 when no track does (noise
+   * holding the majority included) or the cluster is empty. Fake and duplicate rates build on it.
+   */
+  readonly majorityTrack: Int32Array;
   /** Per truth label: common hits with its matched cluster (0 when unmatched). */
   readonly commonHits: Int32Array;
   /** Per truth label: |common| / |cluster| and |common| / |track| of the match, -1 when unmatched. */
@@ -111,12 +117,13 @@ export function doubleMajority(
   let matchedWeight = 0;
   let numClusters = 0;
   let numMatchable = 0;
+  const majorityTrack = new Int32Array(numLabels).fill(-1);
   for (let r = 0; r < numLabels; r++) {
     const size = clusterSize[r];
     if (size === 0) continue;
     numClusters++;
-    if (size < hitsMin) continue;
-    numMatchable++;
+    const matchable = size >= hitsMin;
+    if (matchable) numMatchable++;
     // Only a track holding more than half the cluster can match, and if one exists the
     // Boyer-Moore vote finds it in one pass without a per-cluster map.
     let candidate = -1;
@@ -139,6 +146,8 @@ export function doubleMajority(
         commonWeight += weight === undefined ? 1 : weight[i];
       }
     }
+    if (2 * common > size) majorityTrack[r] = candidate;
+    if (!matchable) continue;
     const trackSize = truthSize[candidate];
     if (2 * common <= size || 2 * common <= trackSize || trackSize < hitsMin || passed[candidate]) continue;
     if (requirePositiveWeight && !(commonWeight > 0)) continue;
@@ -168,6 +177,7 @@ export function doubleMajority(
     clusterSize,
     passed,
     matchIndex,
+    majorityTrack,
     commonHits,
     hitPurity,
     hitEfficiency,

@@ -1,6 +1,6 @@
 import { formatResultsLatexRow, formatResultsTable, summarizeResults, type EventResults } from './results-table';
 import { throughputScore } from './throughput';
-import { formatValueUncertainty, meanStd } from './value-uncertainty';
+import { formatMeanStd, formatValueUncertainty, meanStd } from './value-uncertainty';
 
 describe('formatValueUncertainty', () => {
   it('follows the PDG rule by default', () => {
@@ -21,6 +21,19 @@ describe('formatValueUncertainty', () => {
     expect(formatValueUncertainty(0.5, 0)).toBe('0.5(0)');
     expect(formatValueUncertainty(NaN, 0.1)).toBe('n/a');
     expect(formatValueUncertainty(0.5, NaN)).toBe('0.5(?)');
+  });
+});
+
+describe('formatMeanStd', () => {
+  it('prints no uncertainty from a single value: one event has no spread, not a spread of 0', () => {
+    expect(formatMeanStd(meanStd([0.4312]))).toBe('0.4312');
+    expect(formatMeanStd(meanStd([311.105223]))).toBe('311.1');
+    expect(formatMeanStd(meanStd([NaN]))).toBe('n/a');
+    // Two values: (0.42 + 0.44) / 2 = 0.43, std 0.01 -> leading digits 100: two digits.
+    expect(formatMeanStd(meanStd([0.42, 0.44]))).toBe('0.430(10)');
+    // Equal values: a spread of 0 is not an uncertainty of 0.
+    expect(formatMeanStd(meanStd([0.43, 0.43]))).toBe('0.43');
+    expect(formatMeanStd(meanStd([0.43, 0.43]), 1)).toBe('0.43');
   });
 });
 
@@ -59,7 +72,8 @@ describe('results row', () => {
     expect(dms.mean).toBeCloseTo(0.97, 12);
     expect(dms.std).toBeCloseTo(0.01 * Math.sqrt(2 / 3), 12);
     expect(dms.text).toBe('0.970(8)');
-    expect(s.columns.find((c) => c.key === 'gnnAuc')!.text).toBe('0.998(0)');
+    // Three equal AUCs: no spread, printed without an uncertainty.
+    expect(s.columns.find((c) => c.key === 'gnnAuc')!.text).toBe('0.998');
     expect(s.columns.map((c) => c.header)).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'GNN(AUC)', 'AUC(noself)', 'DMS', 'EFF', 'PUR', 'time_VD', 'time_GNN', 'time_CC', 'time_cluster']);
     expect(JSON.parse(JSON.stringify(s)).columns[6].text).toBe('0.970(8)');
   });
@@ -72,6 +86,28 @@ describe('results row', () => {
     expect(lines[0].startsWith('VD(TPR)  VD(FPR)')).toBe(true);
     expect(lines[1].split(/\s+/)[6]).toBe('0.975(5)');
     expect(formatResultsLatexRow(s).split(' & ')).toHaveLength(13);
+  });
+
+  it('leaves a timing warm-up out of the latency columns only: physics uses every event', () => {
+    const s = summarizeResults(events, { timingWarmUp: 1 });
+    expect([s.events, s.timingWarmUp]).toEqual([3, 1]);
+    const column = (key: string) => s.columns.find((c) => c.key === key)!;
+    // DMS over all three events (0.970(8) as above); time_GNN over 0.3 and 0.4: 0.35 +- 0.05.
+    expect([column('dms').text, column('dms').count]).toEqual(['0.970(8)', 3]);
+    expect([column('timeGnn').text, column('timeGnn').count]).toEqual(['0.35(5)', 2]);
+    expect(s.columns.map((c) => c.unit)).toEqual(['', '', '', '', '', '', '', '', '', 'ms', 'ms', 'ms', 'ms']);
+    expect(s.columns.filter((c) => c.kind === 'timing').map((c) => c.key)).toEqual(['timeVd', 'timeGnn', 'timeCc', 'timeCluster']);
+    expect(summarizeResults(events).timingWarmUp).toBe(0);
+    expect(() => summarizeResults(events, { timingWarmUp: -1 })).toThrow('timingWarmUp: must be an integer >= 0, got -1');
+  });
+
+  it('two events with one left out as warm-up: the latencies show the one value, not "(0)"', () => {
+    const s = summarizeResults(events.slice(0, 2), { timingWarmUp: 1 });
+    const column = (key: string) => s.columns.find((c) => c.key === key)!;
+    expect([column('timeGnn').text, column('timeGnn').count]).toEqual(['0.3', 1]);
+    // DMS over 0.96 and 0.97: 0.965 +- 0.005.
+    expect([column('dms').text, column('dms').count]).toEqual(['0.965(5)', 2]);
+    expect(formatResultsTable(s)).not.toContain('(0)');
   });
 });
 

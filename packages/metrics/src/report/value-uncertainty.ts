@@ -38,6 +38,21 @@ export function formatValueUncertainty(value: number, sigma: number, digits: Unc
   return `${(Math.round(value / unit) * unit).toFixed(0)}(${scaled * unit})`;
 }
 
+/**
+ * A mean with its spread over `count` values in value(uncertainty) notation. A single value has no
+ * spread, and equal values a spread of 0 that is no uncertainty of 0 either: both print the value
+ * alone (4 significant digits) instead of "0.43(0)"; no value at all is "n/a". Say how many values
+ * there were next to it.
+ */
+export function formatMeanStd(stats: MeanStd, digits: UncertaintyDigits = 'pdg'): string {
+  if (stats.count === 0 || !Number.isFinite(stats.mean)) return 'n/a';
+  if (stats.count < MIN_COUNT_FOR_UNCERTAINTY || !(stats.std > 0)) return String(Number(stats.mean.toPrecision(4)));
+  return formatValueUncertainty(stats.mean, stats.std, digits);
+}
+
+/** Values needed before a standard deviation is printed as an uncertainty. */
+export const MIN_COUNT_FOR_UNCERTAINTY = 2;
+
 function trimFloat(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
