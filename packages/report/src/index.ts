@@ -5,6 +5,8 @@ export { rocPlot, type RocSeries, type RocPlotOptions } from './plots/roc';
 export { efficiencyPlot, efficiencyPlots, type EfficiencyPlotOptions } from './plots/efficiency';
 export { hitMixingPlot, type HitMixingPlotOptions } from './plots/hit-mixing';
 export { eventScorePlot, type EventScorePlotOptions } from './plots/event-scores';
+export { trackingRegionPlot, type TrackingRegionPlotOptions } from './plots/tracking';
+export { stageTimingPlot, inferStageTimes, graphStageTimes, type StageTimes, type StageTimingPlotOptions } from './plots/stage-timing';
 export { trainingPlots, type TrainingPlotOptions } from './plots/training';
 export { voxdynPlots, type CMatrixView, type VoxdynPlotOptions } from './plots/voxdyn';
 export { toPng, PNG_SIGNATURE, type PngOptions } from './png/to-png';
@@ -23,16 +25,19 @@ export {
   toRunJson,
   type Jsonified,
   type RunEfficiencyFile,
+  type RunGraphEvent,
   type RunHitMixingFile,
+  type RunInferEvent,
   type RunInfoFile,
   type RunMetricsRecord,
   type RunResultsFile,
   type RunRocFile,
   type RunScoreEvent,
+  type RunTrackingFile,
 } from './run/files';
 export { readRunDirectory, type RunData } from './run/read';
 export { RunFolderWriter } from './run/writer';
-export { reportPlots } from './run/report-plots';
+export { reportPlots, reportContent, timingWarmUpOf, type ReportContent } from './run/report-plots';
 export { writeRunReport, type RunReportOptions, type RunReportFiles } from './run/write';
 
 // Event display export for HSF Phoenix

@@ -1,4 +1,4 @@
-import { summarizeResults } from '@hypertrack/metrics';
+import { doubleMajority, summarizeResults, trackingPerformance } from '@hypertrack/metrics';
 import { parseXml, walk } from '../testing/svg';
 import { hitMixingPlot } from '../plots/hit-mixing';
 import { rocPlot } from '../plots/roc';
@@ -21,22 +21,45 @@ async function plots(): Promise<ReportPlot[]> {
   ];
 }
 
-const results = summarizeResults([
-  { vdTpr: 0.99, vdFpr: 0.02, gnnTpr: 0.95, gnnFpr: 0.004, gnnAuc: NaN, gnnAucNoSelf: NaN, dms: 0.91, efficiency: 0.93, purity: 0.97, timeVd: 0.1, timeGnn: 0.2, timeCc: 0.01, timeCluster: 0.3 },
-  { vdTpr: 0.98, vdFpr: 0.03, gnnTpr: 0.94, gnnFpr: 0.005, gnnAuc: NaN, gnnAucNoSelf: NaN, dms: 0.92, efficiency: 0.94, purity: 0.96, timeVd: 0.1, timeGnn: 0.2, timeCc: 0.01, timeCluster: 0.3 },
-]);
+// Two events, the first one a timing warm-up: physics over both, latencies (ms) over the second.
+const results = summarizeResults(
+  [
+    { vdTpr: 0.99, vdFpr: 0.02, gnnTpr: 0.95, gnnFpr: 0.004, gnnAuc: NaN, gnnAucNoSelf: NaN, dms: 0.91, efficiency: 0.93, purity: 0.97, timeVd: 40, timeGnn: 300, timeCc: 4, timeCluster: 0 },
+    { vdTpr: 0.98, vdFpr: 0.03, gnnTpr: 0.94, gnnFpr: 0.005, gnnAuc: NaN, gnnAucNoSelf: NaN, dms: 0.92, efficiency: 0.94, purity: 0.96, timeVd: 16.1, timeGnn: 120.5, timeCc: 4.6, timeCluster: 0 },
+  ],
+  { timingWarmUp: 1 },
+);
+// Tracking: P0 (2 GeV, 4 barrel hits) is matched by C0; P1 (0.5 GeV, 4 hits in the end-cap at z > 0)
+// is split into C1 and C3 of 2 hits each (too small to be tracks, no match); C2 is 4 noise hits (a
+// fake). Reconstructable 1 of 2, pT > 1 GeV 1 of 1; tracks C0 and C2: 1 fake of 2, no duplicate.
+const trackingEvent = (() => {
+  const truthLabel = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, -1, -1, -1, -1]);
+  const recoLabel = Int32Array.from([0, 0, 0, 0, 1, 1, 3, 3, 2, 2, 2, 2]);
+  const volumeId = Int32Array.from([8, 8, 13, 17, 9, 9, 14, 14, 8, 8, 8, 8]);
+  return { truthLabel, match: doubleMajority(truthLabel, recoLabel), particles: { px: [2, 0.5], py: [0, 0], vx: [0, 0], vy: [0, 0] }, volumeId };
+})();
+const tracking = trackingPerformance(trackingEvent);
 const events = [
   { eventId: 1000, hits: 120, tracks: 10, trackmlScore: 0.9, dms: 0.91, efficiency: 0.93, purity: 0.97 },
   { eventId: 1001, hits: 130, tracks: 11, trackmlScore: null, dms: 0.92, efficiency: 0.94, purity: 0.96 },
 ];
 
-const SECTION_IDS = ['run', 'results', 'events', 'roc', 'efficiency', 'hit-mixing', 'training'];
+const SECTION_IDS = ['run', 'results', 'tracking', 'events', 'efficiency', 'roc', 'hit-mixing', 'training'];
 const sectionsOf = (html: string) => [...html.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]);
 
 describe('renderReport', () => {
   let full: string;
   beforeAll(async () => {
-    const input: ReportInput = { title: 'Run <x>', metadata: { tag: 'tune-5', note: 'a & b', seed: 1, commit: null }, results, events, plots: await plots(), generated: '2026-01-01T00:00:00Z' };
+    const input: ReportInput = {
+      title: 'Run <x>',
+      metadata: { tag: 'tune-5', note: 'a & b', seed: 1, commit: null },
+      results,
+      tracking,
+      events,
+      plots: await plots(),
+      notes: { efficiency: ['tracks with r0_xy > 10 mm: no true track with ≥ 4 hits in the range of r0xy_1 (0 to 0.1), so no plot of it.'] },
+      generated: '2026-01-01T00:00:00Z',
+    };
     full = renderReport(input);
   });
 
@@ -53,12 +76,14 @@ describe('renderReport', () => {
     expect(svgs).toHaveLength(6);
     expect([...walk(doc)].filter((e) => e.name === 'figure').map((e) => e.attrs.id)).toEqual([
       'plot-event-scores',
-      'plot-roc-linear',
       'plot-efficiency-inclusive-eta',
       'plot-efficiency-r0_xy_more_10mm-eta',
+      'plot-roc-linear',
       'plot-hit-mixing',
       'plot-training-loss',
     ]);
+    // Every figure: its title first, then its plot.
+    for (const figure of [...walk(doc)].filter((e) => e.name === 'figure')) expect(figure.children.map((c) => c.name)).toEqual(['figcaption', 'svg']);
   });
 
   test('tables: metadata escaped, results in value(uncertainty) notation, per-event rows', () => {
@@ -67,10 +92,46 @@ describe('renderReport', () => {
     const dms = results.columns.find((c) => c.key === 'dms');
     expect(dms?.text).toBe('0.915(5)');
     expect(full).toContain('<td>0.915(5)</td>');
-    expect(full).toContain('<th>time_VD (ms)</th>');
-    // The AUC column has no finite value.
-    expect(full).toMatch(/<th class="key">events used<\/th>(<td>2<\/td>){4}<td>0<\/td>/);
     expect(full).toContain('<tr><td class="key">1001</td><td>130</td><td>11</td><td>–</td><td>0.9200</td><td>0.9400</td><td>0.9600</td></tr>');
+  });
+
+  test('results: physics over every event, latencies in ms over the events after the warm-up, each unit in its header', () => {
+    const doc = parseXml(full);
+    const table = (id: string) => [...walk(doc)].find((e) => e.name === 'table' && e.attrs.id === id)!;
+    const headers = (id: string) => [...walk(table(id))].filter((e) => e.name === 'th' && e.attrs.class !== 'key').map((e) => e.text);
+    expect(headers('results-physics')).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'DMS', 'EFF', 'PUR']);
+    expect(headers('results-timing')).toEqual(['time_VD (ms)', 'time_GNN (ms)', 'time_CC (ms)', 'time_cluster (ms)']);
+    expect(full).toContain('<caption>Physics: fractions, over all 2 events</caption>');
+    expect(full).toContain("<caption>Latency per event in milliseconds, over 1 event, the first one left out as the backend&#39;s warm-up</caption>");
+    // One event after the warm-up: its values, without an uncertainty of "(0)".
+    expect(full).toMatch(/<th class="key">mean\(std\)<\/th><td>16\.1<\/td><td>120\.5<\/td><td>4\.6<\/td><td>0<\/td>/);
+    expect(full).not.toMatch(/\(0\)</);
+    expect(full).toMatch(/<th class="key">events used<\/th>(<td>1<\/td>){4}/);
+    // The AUC columns have no finite value: left out, and named.
+    expect(full).toContain('No value in this run, so not shown: GNN(AUC), AUC(noself).');
+  });
+
+  test('tracking performance: target-particle efficiency, fake and duplicate rates, regions with counts', () => {
+    expect(sectionsOf(full)).toContain('tracking');
+    expect(full).toContain('<tr><th class="key">reconstructable (≥ 4 hits), any vertex</th><td>1</td><td>2</td><td class="value">0.50(35)</td></tr>');
+    expect(full).toContain('<tr><th class="key">reconstructable, pT &gt; 1 GeV</th><td>1</td><td>1</td><td class="value">1</td></tr>');
+    // C1 and C3 have 2 hits: the tracks are C0 (matched) and C2 (noise: a fake).
+    expect(full).toContain('<tr id="fake-rate"><th class="key">fake (no particle holds a strict majority of its hits)</th><td>1</td><td>2</td><td class="value">0.50(35)</td></tr>');
+    expect(full).toMatch(/<tr id="duplicate-rate"><th class="key">duplicate [^<]*<\/th><td>0<\/td><td>2<\/td><td class="value">0<\/td><\/tr>/);
+    expect(full).toContain('<tr><th class="key">barrel</th><td>8, 13, 17</td><td>1</td><td>1</td><td class="value">1</td><td>1</td><td>1</td><td class="value">1</td></tr>');
+    expect(full).toContain('<tr><th class="key">end-cap z &gt; 0</th><td>9, 14, 18</td><td>0</td><td>1</td><td class="value">0</td><td>0</td><td>0</td><td class="value">–</td></tr>');
+  });
+
+  test('notes say what a section leaves out; a results row over fewer events than the table says so', () => {
+    expect(full).toContain('<p class="note">tracks with r0_xy &gt; 10 mm: no true track with ≥ 4 hits in the range of r0xy_1 (0 to 0.1), so no plot of it.</p>');
+    expect(full).not.toContain('This results row summarises');
+    const old = renderReport({ results: summarizeResults([results.columns].map(() => ({ vdTpr: 1, vdFpr: 0, gnnTpr: 1, gnnFpr: 0, gnnAuc: 1, gnnAucNoSelf: 1, dms: 1, efficiency: 1, purity: 1, timeVd: 1, timeGnn: 1, timeCc: 1, timeCluster: 1 }))), events, generated: 'x' });
+    expect(old).toContain('This results row summarises 1 event; the per-event table and plots below hold 2.');
+  });
+
+  test('a per-event score no event has gets no column', () => {
+    const html = renderReport({ events: events.map((e) => ({ ...e, trackmlScore: null })), generated: 'x' });
+    expect(html).toContain('<tr><th class="key">event</th><th>hits</th><th>tracks</th><th>DMS</th><th>efficiency</th><th>purity</th></tr>');
   });
 
   test('efficiency categories are collapsible groups, the first one open', () => {
@@ -97,6 +158,7 @@ describe('renderReport', () => {
     expect(html).not.toContain('<svg');
     expect(sectionsOf(renderReport({ events, generated: 'x' }))).toEqual(['events']);
     expect(sectionsOf(renderReport({ plots: [{ section: 'training', name: 'l', title: 't', svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' }] }))).toEqual(['training']);
+    expect(sectionsOf(renderReport({ tracking, generated: 'x' }))).toEqual(['tracking']);
     const empty = renderReport({ metadata: {} });
     expect(sectionsOf(empty)).toEqual([]);
     expect(empty).toContain('nothing to report');

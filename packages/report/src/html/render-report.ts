@@ -1,11 +1,12 @@
-import type { ResultsSummary } from '@hypertrack/metrics';
+import type { ResultsSummary, TrackingPerformance } from '@hypertrack/metrics';
 import type { NamedPlot } from '../plots/named';
 import type { RunScoreEvent } from '../run/files';
 import { escapeHtml, inlineSvg } from './escape';
 import { STYLE } from './style';
+import { eventsTable, resultsTables, trackingTables } from './tables';
 
 /** Where a plot goes in the report. */
-export type ReportSection = 'events' | 'roc' | 'efficiency' | 'hit-mixing' | 'training';
+export type ReportSection = 'tracking' | 'events' | 'efficiency' | 'roc' | 'hit-mixing' | 'timing' | 'training';
 
 export interface ReportPlot extends NamedPlot {
   readonly section: ReportSection;
@@ -20,8 +21,12 @@ export interface ReportInput {
   /** The metadata table, in key order (run folder, tag, seed, ...). */
   readonly metadata?: Readonly<Record<string, string | number | boolean | null>>;
   readonly results?: ResultsSummary;
+  /** Efficiency for target particles and per detector region, fake and duplicate rates. */
+  readonly tracking?: TrackingPerformance;
   readonly events?: readonly RunScoreEvent[];
   readonly plots?: readonly ReportPlot[];
+  /** Per section, sentences about what is not drawn and why (e.g. an empty histogram left out). */
+  readonly notes?: Partial<Record<ReportSection, readonly string[]>>;
   /** Footer timestamp (default: now, ISO 8601). */
   readonly generated?: string;
 }
@@ -29,52 +34,24 @@ export interface ReportInput {
 const SECTIONS: readonly { id: ReportSection | 'run' | 'results'; title: string }[] = [
   { id: 'run', title: 'Run' },
   { id: 'results', title: 'Results' },
+  { id: 'tracking', title: 'Tracking performance' },
   { id: 'events', title: 'Per-event scores' },
+  { id: 'efficiency', title: 'Efficiency per observable' },
   { id: 'roc', title: 'Edge classification (ROC)' },
-  { id: 'efficiency', title: 'Tracking efficiency' },
   { id: 'hit-mixing', title: 'Hit mixing' },
+  { id: 'timing', title: 'Timing' },
   { id: 'training', title: 'Training' },
 ];
+
+const PLOT_SECTIONS: readonly ReportSection[] = ['tracking', 'events', 'efficiency', 'roc', 'hit-mixing', 'timing', 'training'];
 
 function metadataTable(metadata: Readonly<Record<string, string | number | boolean | null>>): string {
   const rows = Object.entries(metadata).map(([k, v]) => `<tr><th class="key">${escapeHtml(k)}</th><td>${escapeHtml(v === null ? '–' : String(v))}</td></tr>`);
   return `<table class="meta">${rows.join('')}</table>`;
 }
 
-/** Latency columns of the results row are in milliseconds (as infer measures and prints them). */
-const isTime = (key: string) => key.startsWith('time');
-
-function resultsTable(results: ResultsSummary): string {
-  const cells = results.columns.map((c) => (c.count > 0 && Number.isFinite(c.mean) ? escapeHtml(c.text) : '–'));
-  const headers = results.columns.map((c) => `<th>${escapeHtml(c.header)}${isTime(c.key) ? ' (ms)' : ''}</th>`);
-  const counts = results.columns.map((c) => `<td>${c.count}</td>`);
-  return [
-    `<p class="note">Mean over ${results.events} event${results.events === 1 ? '' : 's'}, with the standard deviation over events in value(uncertainty) notation: 0.9712(34) means 0.9712 ± 0.0034. – marks a column with no finite value.</p>`,
-    '<div class="wide"><table>',
-    `<tr><th class="key"></th>${headers.join('')}</tr>`,
-    `<tr><th class="key">mean(std)</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`,
-    `<tr><th class="key">events used</th>${counts.join('')}</tr>`,
-    '</table></div>',
-  ].join('\n');
-}
-
-const rate = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(4));
-
-function eventsTable(events: readonly RunScoreEvent[]): string {
-  const rows = events.map(
-    (e) =>
-      `<tr><td class="key">${e.eventId}</td><td>${e.hits}</td><td>${e.tracks}</td><td>${rate(e.trackmlScore)}</td><td>${rate(e.dms)}</td><td>${rate(e.efficiency)}</td><td>${rate(e.purity)}</td></tr>`,
-  );
-  return [
-    '<div class="scroll"><table>',
-    '<tr><th class="key">event</th><th>hits</th><th>tracks</th><th>TrackML score</th><th>DMS</th><th>efficiency</th><th>purity</th></tr>',
-    ...rows,
-    '</table></div>',
-  ].join('\n');
-}
-
 function figure(plot: ReportPlot, index: number): string {
-  return `<figure id="plot-${escapeHtml(plot.name)}">${inlineSvg(plot.svg, `p${index}-`)}<figcaption>${escapeHtml(plot.title)}</figcaption></figure>`;
+  return `<figure id="plot-${escapeHtml(plot.name)}"><figcaption>${escapeHtml(plot.title)}</figcaption>${inlineSvg(plot.svg, `p${index}-`)}</figure>`;
 }
 
 function plotsHtml(plots: readonly { plot: ReportPlot; index: number }[]): string {
@@ -99,22 +76,24 @@ function plotsHtml(plots: readonly { plot: ReportPlot; index: number }[]): strin
 }
 
 /**
- * One self-contained HTML page: metadata, results table, per-event table and every plot inlined
- * as SVG, with an inline stylesheet and no scripts, fonts or links to anything outside. A section
- * appears only when its data is in `input`.
+ * One self-contained HTML page: metadata, results tables, tracking performance, per-event table and
+ * every plot inlined as SVG under its title, with an inline stylesheet and no scripts, fonts or
+ * links to anything outside. A section appears only when its data is in `input`.
  */
 export function renderReport(input: ReportInput): string {
   const title = input.title ?? 'HyperTrack run report';
   const plots = (input.plots ?? []).map((plot, index) => ({ plot, index }));
   const bodies = new Map<string, string>();
   if (input.metadata && Object.keys(input.metadata).length > 0) bodies.set('run', metadataTable(input.metadata));
-  if (input.results) bodies.set('results', resultsTable(input.results));
-  const eventParts: string[] = [];
-  if (input.events && input.events.length > 0) eventParts.push(eventsTable(input.events));
-  for (const section of ['events', 'roc', 'efficiency', 'hit-mixing', 'training'] as const) {
+  if (input.results) bodies.set('results', resultsTables(input.results, input.events?.length));
+  const head: Partial<Record<ReportSection, string[]>> = {};
+  if (input.tracking) head.tracking = [trackingTables(input.tracking)];
+  if (input.events && input.events.length > 0) head.events = [eventsTable(input.events)];
+  for (const section of PLOT_SECTIONS) {
     const mine = plots.filter(({ plot }) => plot.section === section);
-    const parts = section === 'events' ? [...eventParts] : [];
+    const parts = [...(head[section] ?? [])];
     if (mine.length > 0) parts.push(plotsHtml(mine));
+    for (const note of input.notes?.[section] ?? []) parts.push(`<p class="note">${escapeHtml(note)}</p>`);
     if (parts.length > 0) bodies.set(section, parts.join('\n'));
   }
   const present = SECTIONS.filter((s) => bodies.has(s.id));

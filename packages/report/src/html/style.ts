@@ -12,16 +12,22 @@ nav ul { list-style: none; padding: 0; margin: 8px 0 0; display: flex; flex-wrap
 nav a { color: var(--accent); text-decoration: none; }
 nav a:hover { text-decoration: underline; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+caption { caption-side: top; text-align: left; font-weight: 600; padding: 0 0 6px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th { background: var(--band); font-weight: 600; position: sticky; top: 0; }
 td.key, th.key { text-align: left; }
 table.meta td { text-align: left; white-space: normal; }
 .scroll { max-height: 460px; overflow: auto; border: 1px solid var(--line); display: inline-block; max-width: 100%; }
-.wide { overflow-x: auto; }
+.fit { max-width: 100%; overflow-x: auto; margin: 0 0 18px; }
+.fit table { font-size: 14px; }
+.fit th { white-space: normal; min-width: 4.5em; vertical-align: bottom; }
+.fit th.key { min-width: 0; }
+td.value { font-weight: 600; }
+.warn { color: #8a4b00; }
 .plots { display: flex; flex-wrap: wrap; gap: 20px 28px; align-items: flex-start; }
 figure { margin: 0; }
 figure svg { max-width: 100%; height: auto; display: block; }
-figcaption { color: var(--muted); font-size: 13px; margin-top: 2px; }
+figcaption { color: var(--ink); font-size: 14px; font-weight: 600; margin: 0 0 4px; }
 details { margin: 12px 0; }
 summary { cursor: pointer; font-weight: 600; margin-bottom: 10px; }
 .note { color: var(--muted); font-size: 13px; }

@@ -117,7 +117,7 @@ export function efficiencySpec(observable: ObservableEfficiency, options: Effici
       text: options.title ?? `Efficiency vs ${xTitle.replace(/, log scale$/, '')}`,
       subtitle:
         totalTracks > 0
-          ? `${category}: ${totalMatched} of ${totalTracks} matched (${overall}); ${observable.outside} outside the axis range${observable.key === 'phi' ? ' (φ < 0, as in the original)' : ''}`
+          ? `${category}: ${totalMatched} of ${totalTracks} matched (${overall}); ${observable.outside} outside the axis range`
           : `${category}: no true track in this range (${observable.outside} outside it)`,
     },
     spacing: 6,

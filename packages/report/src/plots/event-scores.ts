@@ -1,4 +1,4 @@
-import { meanStd } from '@hypertrack/metrics';
+import { formatMeanStd, meanStd } from '@hypertrack/metrics';
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunScoreEvent } from '../run/files';
 import { renderSpec, type Plot } from '../vega/render';
@@ -45,18 +45,23 @@ function histogram(values: readonly number[], lo: number, bins: number): number[
   return counts;
 }
 
+/** The panel title: mean(std) over events as the results table writes it (the mean alone from one event). */
 function panelTitle(title: string, values: readonly number[]): string {
-  if (values.length === 0) return `${title}: no values`;
-  const { mean, std } = meanStd(values);
-  return values.length > 1 ? `${title}: ${mean.toFixed(4)} ± ${std.toFixed(4)}` : `${title}: ${mean.toFixed(4)}`;
+  return `${title}: ${formatMeanStd(meanStd(values))}`;
+}
+
+/** Panels of the scores that have a value in some event; a score no event has (inference has no TrackML score) gets none. */
+export function eventScorePanels(events: readonly RunScoreEvent[]): { key: (typeof SCORE_KEYS)[number]['key']; title: string; values: number[] }[] {
+  return SCORE_KEYS.map(({ key, title }) => {
+    const values = events.map((e) => e[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    return { key, title: panelTitle(title, values), values };
+  }).filter((p) => p.values.length > 0);
 }
 
 export function eventScoreSpec(events: readonly RunScoreEvent[], options: EventScorePlotOptions = {}): TopLevelSpec {
   const bins = options.bins ?? 20;
-  const panels = SCORE_KEYS.map(({ key, title }) => {
-    const values = events.map((e) => e[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-    return { title: panelTitle(title, values), values };
-  });
+  const panels = eventScorePanels(events);
+  const missing = SCORE_KEYS.filter(({ key }) => !panels.some((p) => p.key === key)).map((k) => k.title);
   const lo = histogramLow(panels.flatMap((p) => p.values));
   const width = (1 - lo) / bins;
   const rows: BinRow[] = panels.flatMap(({ title, values }) =>
@@ -64,10 +69,17 @@ export function eventScoreSpec(events: readonly RunScoreEvent[], options: EventS
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: options.title ?? 'Scores per event', subtitle: `${events.length} events; panel titles give mean ± standard deviation over events` },
+    title: {
+      text: options.title ?? 'Scores per event',
+      subtitle: [
+        `${events.length} event${events.length === 1 ? '' : 's'}, all of them; panel titles give mean(standard deviation) over events, as the results table`,
+        ...(missing.length > 0 ? [`no value in any event, so no panel: ${missing.join(', ')}`] : []),
+      ],
+    },
     data: { values: rows },
     facet: { field: 'panel', type: 'nominal', title: null, sort: panels.map((p) => p.title), header: { labelFontWeight: 'normal', labelFontSize: 12 } },
-    columns: 2,
+    // Every panel in a full row (4 as 2 x 2): a row with an empty place would show a bare axis there.
+    columns: panels.length === 4 ? 2 : Math.max(1, panels.length),
     spacing: { row: 16, column: 24 },
     resolve: { scale: { y: 'independent' } },
     spec: {
@@ -84,7 +96,10 @@ export function eventScoreSpec(events: readonly RunScoreEvent[], options: EventS
   } as TopLevelSpec;
 }
 
-/** Histograms over events of the TrackML score, DMS, efficiency and purity (2 x 2 panels). */
+/**
+ * Histograms over events of the TrackML score, DMS, efficiency and purity (2 x 2 panels); a score
+ * without any value (inference runs have no TrackML score) has no panel, the others sit in one row.
+ */
 export async function eventScorePlot(events: readonly RunScoreEvent[], options: EventScorePlotOptions = {}): Promise<Plot> {
   const { svg } = await renderSpec(eventScoreSpec(events, options));
   return { svg };

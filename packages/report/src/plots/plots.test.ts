@@ -1,12 +1,14 @@
-import type { HitMixing, ObservableEfficiency } from '@hypertrack/metrics';
-import { markItems, parseSvg, texts } from '../testing/svg';
+import { doubleMajority, trackingPerformance, type HitMixing, type ObservableEfficiency } from '@hypertrack/metrics';
+import { markItems, parseSvg, textLines, texts } from '../testing/svg';
 import { PNG_SIGNATURE, toPng } from '../png/to-png';
 import { renderSpec } from '../vega/render';
 import { efficiencyPlot, efficiencySpec, logTicks } from './efficiency';
 import { eventScorePlot, eventScoreSpec, histogramLow } from './event-scores';
 import { hitMixingPlot, hitMixingSpec } from './hit-mixing';
 import { rocPlot, rocSpec, type RocSeries } from './roc';
-import { trainingPlots, trainingSpecs } from './training';
+import { stageTimingPlot, stageTimingSpec, type StageTimes } from './stage-timing';
+import { trackingRegionPlot, trackingRegionSpec } from './tracking';
+import { trainingGroup, trainingPlots, trainingSpecs, unplottedKeys } from './training';
 import type { RunScoreEvent } from '../run/files';
 
 const f64 = (values: number[]) => Float64Array.from(values);
@@ -115,12 +117,32 @@ describe('per-event score histograms', () => {
     { eventId: 3, hits: 10, tracks: 2, trackmlScore: 0.95, dms: 0.95, efficiency: 0.95, purity: null },
   ];
 
-  test('four panels titled with mean ± std; one bar per occupied bin', async () => {
+  test('four panels titled with mean(std) as the results table writes it; one bar per occupied bin', async () => {
     const svg = parseSvg((await eventScorePlot(events)).svg);
     const labels = texts(svg);
-    expect(labels).toEqual(expect.arrayContaining(['TrackML score: 0.9200 ± 0.0216', 'purity: 0.9050 ± 0.0050', 'value per event', 'events']));
+    // TrackML: mean 0.92, std sqrt(((0.02)^2 + (0.01)^2 + (0.03)^2) / 3) = 0.0216 -> (22); purity: 0.905 +- 0.005.
+    expect(labels).toEqual(expect.arrayContaining(['TrackML score: 0.920(22)', 'purity: 0.905(5)', 'value per event', 'events']));
     // 0.9 and 0.91 share the bin [0.9, 0.925); 0.95 has its own; purity lacks event 3.
     expect(markItems(svg, 'rect')).toHaveLength(7);
+    expect(JSON.stringify(eventScoreSpec(events))).toContain('"columns":2');
+  });
+
+  test('a score without values (inference: no TrackML score) has no panel; the rest share one row', async () => {
+    const inference = events.map((e) => ({ ...e, trackmlScore: null }));
+    const svg = parseSvg((await eventScorePlot(inference)).svg);
+    const labels = textLines(svg);
+    expect(labels.some((t) => t.startsWith('TrackML score:'))).toBe(false);
+    expect(labels).toContain('no value in any event, so no panel: TrackML score');
+    expect(labels.filter((t) => /^(double-majority score \(DMS\)|efficiency|purity): /.test(t))).toHaveLength(3);
+    // One row of three: no place without a panel (whose bare axis showed as an untitled fourth panel).
+    expect(JSON.stringify(eventScoreSpec(inference))).toContain('"columns":3');
+    expect(labels.filter((t) => t === 'value per event')).toHaveLength(3);
+  });
+
+  test('one event: its value without an uncertainty, never "(0)"', async () => {
+    const labels = texts(parseSvg((await eventScorePlot(events.slice(0, 1))).svg));
+    expect(labels).toContain('TrackML score: 0.9');
+    expect(labels.some((t) => t.includes('(0)'))).toBe(false);
   });
 
   test('the range starts at 0.5 unless a score is lower', () => {
@@ -145,6 +167,37 @@ describe('training curves', () => {
     expect(texts(parseSvg(plots[1].svg))).toContain('learning rate (log scale)');
   });
 
+  test('only measurements are plotted: counters and ids are named as left out; step times get a plot in ms', async () => {
+    const records = [
+      { iteration: 0, loss: 0.5, lr: 0.002, grad_norm: 3.4, trn_edge_auc: 0.58, hits: 1874, edges: 34920, step_ms: 1414, vd_ms: 28, event: 23, tensors: 367, tensor_mb: 1.88, val_loss: 0.6, val_edge_auc: 0.5, val_event: 109, skipped: 0 },
+      { iteration: 1, loss: 0.4, lr: 0.002, grad_norm: 1.0, trn_edge_auc: 0.71, hits: 2222, edges: 48244, step_ms: 1056, vd_ms: 32, event: 58, tensors: 367, tensor_mb: 1.88, skipped: 0 },
+    ];
+    expect(['hits', 'edges', 'event', 'val_event', 'tensors', 'tensor_mb', 'skipped', 'clusters', 'trials'].map(trainingGroup)).toEqual(Array(9).fill(null));
+    expect(['loss', 'val_loss', 'lr', 'step_ms', 'vd_ms', 'trn_edge_auc', 'val_edge_auc_noself', 'grad_norm', 'val_majority_score', 'efficiency', 'val_purity'].map(trainingGroup)).toEqual([
+      'loss',
+      'loss',
+      'lr',
+      'timing',
+      'timing',
+      'metric',
+      'metric',
+      'metric',
+      'metric',
+      'metric',
+      'metric',
+    ]);
+    expect(unplottedKeys(records)).toEqual(['hits', 'edges', 'event', 'tensors', 'tensor_mb', 'val_event', 'skipped']);
+    const plots = await trainingPlots(records);
+    expect(plots.map((p) => p.name)).toEqual(['training-loss', 'training-lr', 'training-timing', 'training-metrics']);
+    const timing = texts(parseSvg(plots[2].svg));
+    expect(timing).toEqual(expect.arrayContaining(['time (ms)', 'step_ms', 'vd_ms']));
+    const metrics = textLines(parseSvg(plots[3].svg));
+    expect(metrics).toEqual(expect.arrayContaining(['grad_norm', 'trn_edge_auc', 'val_edge_auc', 'not plotted (counters, ids, flags): hits, edges, event, tensors, tensor_mb, val_event, skipped']));
+    for (const counter of ['hits', 'tensors', 'val_event', 'edges']) expect(metrics).not.toContain(counter);
+    // Three panels in two columns: each panel has its own x axis, none stands under the empty place.
+    expect(metrics.filter((t) => t === 'iteration')).toHaveLength(3);
+  });
+
   test('a loss that is not positive everywhere stays on a linear axis; absent groups make no plot', () => {
     const specs = trainingSpecs([
       { iteration: 1, loss: 0.2 },
@@ -161,6 +214,47 @@ describe('training curves', () => {
   });
 });
 
+// Tracking toy: P0 (2 GeV, barrel, 4 hits) matched by C0; P1 (0.5 GeV, end-cap z > 0, 4 hits) split in
+// two halves (no match); C2 is 4 noise hits (a fake).
+const toyTracking = (() => {
+  const truthLabel = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, -1, -1, -1, -1]);
+  const recoLabel = Int32Array.from([0, 0, 0, 0, 1, 1, 3, 3, 2, 2, 2, 2]);
+  const volumeId = Int32Array.from([8, 8, 13, 17, 9, 9, 14, 14, 8, 8, 8, 8]);
+  return { truthLabel, match: doubleMajority(truthLabel, recoLabel), particles: { px: [2, 0.5], py: [0, 0], vx: [0, 0], vy: [0, 0] }, volumeId };
+})();
+
+describe('tracking performance by region', () => {
+  test('one bar per region and selection, labelled with matched / particles', async () => {
+    const t = trackingPerformance(toyTracking);
+    const svg = parseSvg((await trackingRegionPlot(t)).svg);
+    const labels = textLines(svg);
+    expect(labels).toEqual(expect.arrayContaining(['Efficiency by detector region', 'efficiency', 'barrel', 'end-cap z < 0', 'end-cap z > 0', 'reconstructable (≥ 4 hits)', 'reconstructable, pT > 1 GeV']));
+    // barrel: 1 / 1 twice (P0 has 2 GeV); end-cap z < 0: 0 / 0 twice; end-cap z > 0: 0 / 1 and 0 / 0.
+    expect(markItems(svg, 'text').map((m) => m.text)).toEqual(['1 / 1', '1 / 1', '0 / 0', '0 / 0', '0 / 1', '0 / 0']);
+    // Bars of zero height are still items; the ones with height are the barrel's two.
+    expect(markItems(svg, 'rect').filter((r) => Number(r.attrs.height ?? /[Vv]\s*([\d.]+)/.exec(r.attrs.d ?? '')?.[1] ?? 0) > 0).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+const STAGES: StageTimes[] = [
+  { stage: 'graph (VD cells + edges)', ms: [40, 10, 20] },
+  { stage: 'GNN edge scores', ms: [300, 100, 140] },
+  { stage: 'clustering (rest)', ms: [null, null, null] },
+];
+
+describe('time per stage', () => {
+  test('mean bars over the events after the warm-up, a dot per event, axis in ms', async () => {
+    const svg = parseSvg((await stageTimingPlot(STAGES, { warmUp: 1 })).svg);
+    const labels = textLines(svg);
+    expect(labels).toEqual(expect.arrayContaining(['time per event (ms)', 'graph (VD cells + edges)', 'GNN edge scores', 'warm-up event (not in the mean)', 'each event']));
+    expect(labels).toContain("bars: mean over 2 events, the first one left out as the backend's warm-up; whiskers: standard deviation");
+    // Means without the warm-up: (10 + 20) / 2 = 15 and (100 + 140) / 2 = 120; a stage never measured has no bar.
+    expect(markItems(svg, 'text').map((m) => m.text)).toEqual(['15 ms', '120 ms']);
+    expect(markItems(svg, 'rect')).toHaveLength(2);
+    expect(markItems(svg, 'symbol')).toHaveLength(6);
+  });
+});
+
 describe('every plot compiles without vega-lite or vega warnings', () => {
   test.each([
     ['roc', () => rocSpec([A, B])],
@@ -169,6 +263,9 @@ describe('every plot compiles without vega-lite or vega warnings', () => {
     ['efficiency log', () => efficiencySpec({ ...observable, key: 'pt_high_log', logX: true, edges: f64([0.1, 1, 2, 5, 20]) })],
     ['event scores', () => eventScoreSpec([{ eventId: 1, hits: 1, tracks: 1, trackmlScore: 0.8, dms: 0.8, efficiency: 1, purity: 1 }])],
     ['training', () => trainingSpecs([{ iteration: 1, loss: 1, lr: 1, auc: 1 }])[2].spec],
+    ['training timing', () => trainingSpecs([{ iteration: 1, step_ms: 1 }])[0].spec],
+    ['tracking regions', () => trackingRegionSpec(trackingPerformance(toyTracking))],
+    ['stage timing', () => stageTimingSpec(STAGES, { warmUp: 1 })],
   ])('%s', async (_name, spec) => {
     expect((await renderSpec(spec())).warnings).toEqual([]);
   });

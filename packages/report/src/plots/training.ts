@@ -10,17 +10,29 @@ export interface TrainingPlotOptions {
   readonly maxPoints?: number;
 }
 
-/** Which plot a key of the training log belongs to. */
-export type TrainingGroup = 'loss' | 'lr' | 'metric';
+/** Which plot a key of the training log belongs to; null: not a measurement (a counter, an id, a flag). */
+export type TrainingGroup = 'loss' | 'lr' | 'timing' | 'metric';
 
-/** Keys that are bookkeeping, never a curve. */
-const NOT_CURVES = new Set(['iteration', 'epoch', 'step', 'time', 'timestamp', 'wall_time', 'walltime', 'seconds', 'eventId', 'event']);
+/** Keys that are bookkeeping, never a curve (the x axis, clocks). */
+const NOT_CURVES = new Set(['iteration', 'epoch', 'step', 'time', 'timestamp', 'wall_time', 'walltime', 'seconds']);
 
-export function trainingGroup(key: string): TrainingGroup {
+/** Words of the keys that are measurements of quality: AUC, DMS, efficiency, purity, rates, the gradient norm. */
+const METRIC_WORDS = /(^|_)(auc|dms|majority_score|efficiency|eff|purity|pur|tpr|fpr|accuracy|precision|recall|score|grad_norm|f1)($|_)/;
+
+/**
+ * The plot of a numeric key of metrics.jsonl: losses, the learning rate, times in ms (`*_ms`) and
+ * metrics (AUC, DMS, efficiency, purity, TPR/FPR, gradient norm, ...). Anything else is a counter,
+ * an id or a flag (hits, edges, event, val_event, tensors, tensor_mb, skipped, clusters, ...) and
+ * gets no curve (null).
+ */
+export function trainingGroup(key: string): TrainingGroup | null {
   const k = key.toLowerCase();
+  if (NOT_CURVES.has(k)) return null;
   if (k.includes('loss')) return 'loss';
   if (k === 'lr' || k.startsWith('lr_') || k.endsWith('_lr') || k.includes('learning_rate') || k.includes('learningrate')) return 'lr';
-  return 'metric';
+  if (k.endsWith('_ms')) return 'timing';
+  if (METRIC_WORDS.test(k)) return 'metric';
+  return null;
 }
 
 interface Point {
@@ -30,13 +42,22 @@ interface Point {
   value: number;
 }
 
+/** The numeric keys of a training log that are not plotted (counters, ids, flags), in order of appearance. */
+export function unplottedKeys(records: readonly RunMetricsRecord[]): string[] {
+  const out = new Set<string>();
+  for (const record of records) {
+    for (const [key, value] of Object.entries(record)) if (key !== 'iteration' && typeof value === 'number' && trainingGroup(key) === null) out.add(key);
+  }
+  return [...out];
+}
+
 /** One line per (key, phase), thinned to `maxPoints` by averaging, in order of first appearance. */
 export function trainingSeries(records: readonly RunMetricsRecord[], maxPoints = 1500): Map<TrainingGroup, Point[]> {
   const lines = new Map<string, { key: string; x: number[]; y: number[] }>();
   for (const record of records) {
     const phase = typeof record.phase === 'string' ? record.phase : undefined;
     for (const [key, value] of Object.entries(record)) {
-      if (NOT_CURVES.has(key) || typeof value !== 'number' || !Number.isFinite(value)) continue;
+      if (trainingGroup(key) === null || typeof value !== 'number' || !Number.isFinite(value)) continue;
       const series = phase === undefined ? key : `${key} (${phase})`;
       let line = lines.get(series);
       if (!line) lines.set(series, (line = { key, x: [], y: [] }));
@@ -46,7 +67,7 @@ export function trainingSeries(records: readonly RunMetricsRecord[], maxPoints =
   }
   const groups = new Map<TrainingGroup, Point[]>();
   for (const [series, line] of lines) {
-    const group = trainingGroup(line.key);
+    const group = trainingGroup(line.key) as TrainingGroup;
     const { x, y } = bucketMeans(line.x, line.y, maxPoints);
     const points = groups.get(group) ?? [];
     for (let i = 0; i < x.length; i++) points.push({ series, key: line.key, iteration: x[i], value: y[i] });
@@ -78,16 +99,23 @@ function lineSpec(points: readonly Point[], title: string, yTitle: string, log: 
   } as TopLevelSpec;
 }
 
-function metricSpec(points: readonly Point[]): TopLevelSpec {
+function metricSpec(points: readonly Point[], unplotted: readonly string[]): TopLevelSpec {
   const keys = [...new Set(points.map((p) => p.key))];
   const series = [...new Set(points.map((p) => p.series))];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Training metrics', subtitle: 'every other numeric key of metrics.jsonl, one panel per key' },
+    title: {
+      text: 'Training metrics',
+      subtitle: [
+        'AUC, DMS, efficiency, purity, gradient norm ... of metrics.jsonl, one panel per key',
+        ...(unplotted.length > 0 ? [`not plotted (counters, ids, flags): ${unplotted.join(', ')}`] : []),
+      ],
+    },
     data: { values: points },
     facet: { field: 'key', type: 'nominal', title: null, sort: keys, header: { labelFontWeight: 'normal', labelFontSize: 12 } },
-    columns: 2,
-    resolve: { scale: { y: 'independent' } },
+    // Each panel draws its own x axis: a shared one would also stand under the empty place of an odd last row.
+    columns: Math.min(2, keys.length),
+    resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
     spec: {
       width: 250,
       height: 150,
@@ -117,12 +145,14 @@ export function trainingSpecs(records: readonly RunMetricsRecord[], options: Tra
     const log = allPositive(lr);
     out.push({ name: 'training-lr', title: 'Learning rate', spec: lineSpec(lr, 'Learning rate', log ? 'learning rate (log scale)' : 'learning rate', log, `${log ? 'log' : 'linear'} y-axis${averaged}`) });
   }
+  const timing = groups.get('timing');
+  if (timing) out.push({ name: 'training-timing', title: 'Time per training step (ms)', spec: lineSpec(timing, 'Time per step', 'time (ms)', false, `*_ms keys of metrics.jsonl, in milliseconds${averaged}`) });
   const metric = groups.get('metric');
-  if (metric) out.push({ name: 'training-metrics', title: 'Training metrics', spec: metricSpec(metric) });
+  if (metric) out.push({ name: 'training-metrics', title: 'Training metrics', spec: metricSpec(metric, unplottedKeys(records)) });
   return out;
 }
 
-/** Loss (log y), learning rate and other logged metrics against iteration; only the plots with data. */
+/** Loss (log y), learning rate, step times (ms) and metrics against iteration; only the plots with data. */
 export async function trainingPlots(records: readonly RunMetricsRecord[], options: TrainingPlotOptions = {}): Promise<NamedPlot[]> {
   const out: NamedPlot[] = [];
   for (const { name, title, spec } of trainingSpecs(records, options)) out.push({ name, title, svg: (await renderSpec(spec)).svg });

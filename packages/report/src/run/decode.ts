@@ -1,8 +1,20 @@
 import { InputError } from '@hypertrack/core';
-import { RESULT_COLUMNS, type EfficiencyCategory, type EfficiencyReport, type EventResults, type HitMixing, type ObservableEfficiency, type ResultsSummary } from '@hypertrack/metrics';
+import {
+  fraction,
+  RESULT_COLUMNS,
+  type EfficiencyCategory,
+  type EfficiencyReport,
+  type EventResults,
+  type Fraction,
+  type HitMixing,
+  type ObservableEfficiency,
+  type RegionEfficiency,
+  type ResultsSummary,
+  type TrackingPerformance,
+} from '@hypertrack/metrics';
 import { describe, type JsonValue } from '../jsonl/parse';
 import type { RocSeries } from '../plots/roc';
-import type { RunInfoFile, RunScoreEvent } from './files';
+import type { RunGraphEvent, RunInferEvent, RunInfoFile, RunScoreEvent } from './files';
 
 type JsonObject = { [key: string]: JsonValue };
 
@@ -93,24 +105,110 @@ class Fields {
 export function decodeResults(value: JsonValue, file: string): ResultsSummary {
   const f = new Fields(file);
   const root = f.object(value);
-  const keys = new Set<string>(RESULT_COLUMNS.map((c) => c.key));
+  const specs = new Map(RESULT_COLUMNS.map((c) => [c.key as string, c]));
   const columns = f.at('columns');
   return {
     events: f.at('events').integer(root.events),
+    // Files written before the timing warm-up was recorded left the first event out of every column.
+    ...(root.timingWarmUp === undefined ? {} : { timingWarmUp: f.at('timingWarmUp').integer(root.timingWarmUp) }),
     columns: columns.array(root.columns).map((item, i) => {
       const c = columns.at(i);
       const o = c.object(item);
       const key = c.at('key').string(o.key);
-      if (!keys.has(key)) c.at('key').fail(`unknown column '${key}'; expected one of ${[...keys].join(', ')}`);
+      const spec = specs.get(key);
+      if (spec === undefined) return c.at('key').fail(`unknown column '${key}'; expected one of ${[...specs.keys()].join(', ')}`);
       return {
         key: key as keyof EventResults,
         header: c.at('header').string(o.header),
+        // Kind and unit are the column's (older files do not store them).
+        kind: spec.kind,
+        unit: spec.unit,
         mean: c.at('mean').number(o.mean),
         std: c.at('std').number(o.std),
         count: c.at('count').integer(o.count),
         text: c.at('text').string(o.text),
       };
     }),
+  };
+}
+
+/** A number that may be null (NaN) in the file, as a number or null. */
+function nullable(f: Fields, o: { [key: string]: JsonValue }, key: string): number | null {
+  const v = f.at(key).number(o[key]);
+  return Number.isFinite(v) ? v : null;
+}
+
+export function decodeInferEvent(value: JsonValue, file: string, line: number): RunInferEvent {
+  const f = new Fields(file, '', line);
+  const o = f.object(value);
+  const row = {
+    eventId: f.at('eventId').integer(o.eventId),
+    hits: f.at('hits').integer(o.hits),
+    edges: f.at('edges').integer(o.edges),
+    clusters: f.at('clusters').integer(o.clusters),
+  } as RunInferEvent;
+  for (const { key } of RESULT_COLUMNS) row[key] = nullable(f, o, key);
+  return row;
+}
+
+export function decodeGraphEvent(value: JsonValue, file: string, line: number): RunGraphEvent {
+  const f = new Fields(file, '', line);
+  const o = f.object(value);
+  return {
+    eventId: f.at('eventId').integer(o.eventId),
+    hits: f.at('hits').integer(o.hits),
+    edges: f.at('edges').integer(o.edges),
+    edgesPerHit: nullable(f, o, 'edgesPerHit'),
+    tpr: nullable(f, o, 'tpr'),
+    fpr: nullable(f, o, 'fpr'),
+    purity: nullable(f, o, 'purity'),
+    assignMs: nullable(f, o, 'assignMs'),
+    edgesMs: nullable(f, o, 'edgesMs'),
+  };
+}
+
+function decodeFraction(f: Fields, value: JsonValue | undefined): Fraction {
+  const o = f.object(value);
+  const numerator = f.at('numerator').integer(o.numerator);
+  const denominator = f.at('denominator').integer(o.denominator);
+  if (numerator < 0 || numerator > denominator) f.fail(`numerator ${numerator} is not within 0..denominator (${denominator})`);
+  // value and error follow from the counts, through the same metrics function that wrote them.
+  return fraction(numerator, denominator);
+}
+
+export function decodeTracking(value: JsonValue, file: string): TrackingPerformance {
+  const f = new Fields(file);
+  const o = f.object(value);
+  const e = f.at('efficiency');
+  const eff = e.object(o.efficiency);
+  const t = f.at('tracks');
+  const tracks = t.object(o.tracks);
+  const regions = f.at('regions');
+  const count = (key: 'total' | 'matched' | 'fakes' | 'duplicates' | 'duplicatedParticles') => t.at(key).integer(tracks[key]);
+  return {
+    events: f.at('events').integer(o.events),
+    hitsMin: f.at('hitsMin').integer(o.hitsMin),
+    ptMin: f.at('ptMin').number(o.ptMin),
+    beamLineRadius: f.at('beamLineRadius').number(o.beamLineRadius),
+    efficiency: {
+      reconstructable: decodeFraction(e.at('reconstructable'), eff.reconstructable),
+      highPt: decodeFraction(e.at('highPt'), eff.highPt),
+      highPtBeamLine: decodeFraction(e.at('highPtBeamLine'), eff.highPtBeamLine),
+    },
+    regions: regions.array(o.regions).map((item, i): RegionEfficiency => {
+      const r = regions.at(i);
+      const ro = r.object(item);
+      return {
+        key: r.at('key').string(ro.key),
+        label: r.at('label').string(ro.label),
+        volumes: r.at('volumes').numbers(ro.volumes),
+        reconstructable: decodeFraction(r.at('reconstructable'), ro.reconstructable),
+        highPt: decodeFraction(r.at('highPt'), ro.highPt),
+      };
+    }),
+    tracks: { total: count('total'), matched: count('matched'), fakes: count('fakes'), duplicates: count('duplicates'), duplicatedParticles: count('duplicatedParticles') },
+    fakeRate: decodeFraction(f.at('fakeRate'), o.fakeRate),
+    duplicateRate: decodeFraction(f.at('duplicateRate'), o.duplicateRate),
   };
 }
 

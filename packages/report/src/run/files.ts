@@ -1,4 +1,4 @@
-import type { EfficiencyReport, HitMixing, ResultsSummary, RocCurve } from '@hypertrack/metrics';
+import type { EfficiencyReport, EventResults, HitMixing, ResultsSummary, RocCurve, TrackingPerformance } from '@hypertrack/metrics';
 
 /**
  * The files of a run directory that the report reads. Every one is optional, but a report needs at
@@ -22,6 +22,8 @@ export const RUN_FILES = {
   efficiency: 'score/efficiency.json',
   /** `RunHitMixingFile` (metrics `hitMixing`). */
   hitMixing: 'score/hit-mixing.json',
+  /** `RunTrackingFile` (metrics `trackingPerformance`): target-particle and per-region efficiency, fake and duplicate rates. */
+  tracking: 'score/tracking.json',
   /** Folder of `RunRocFile`s, one curve per `*.json`, plotted together in file-name order. */
   roc: 'roc',
   /** One `RunMetricsRecord` per line: the training log. */
@@ -44,6 +46,26 @@ export type Jsonified<T> = T extends number
 export type RunResultsFile = Jsonified<ResultsSummary>;
 export type RunEfficiencyFile = Jsonified<EfficiencyReport>;
 export type RunHitMixingFile = Jsonified<HitMixing>;
+export type RunTrackingFile = Jsonified<TrackingPerformance>;
+
+/**
+ * One line of `infer/events.jsonl`: an event's results-table row (rates as fractions, `time*` in
+ * ms, null where undefined) with its sizes.
+ */
+export type RunInferEvent = Jsonified<EventResults> & { eventId: number; hits: number; edges: number; clusters: number };
+
+/** One line of `vd/events.jsonl` (`infer --pre-only`): the graph constructor's figures, times in ms. */
+export interface RunGraphEvent {
+  eventId: number;
+  hits: number;
+  edges: number;
+  edgesPerHit: number | null;
+  tpr: number | null;
+  fpr: number | null;
+  purity: number | null;
+  assignMs: number | null;
+  edgesMs: number | null;
+}
 
 /** `roc/<name>.json`. Write a thinned curve (`rocCurve(..., { maxPoints: 2000 })`): the exact one can hold millions of points. */
 export interface RunRocFile {
@@ -66,11 +88,12 @@ export interface RunScoreEvent {
 }
 
 /**
- * One line of `metrics.jsonl`, e.g. `{"iteration":1,"loss":0.7,"lr":0.001,"phase":"train"}`. Every
- * other numeric key is plotted against `iteration`: keys containing "loss" on the loss plot, `lr`
- * (or keys containing "learning_rate") on the learning-rate plot, the rest on a metrics plot. A
- * string `phase` (train, validate, ...) splits each key into one line per phase; other strings,
- * booleans and nulls are ignored.
+ * One line of `metrics.jsonl`, e.g. `{"iteration":1,"loss":0.7,"lr":0.001,"phase":"train"}`. The
+ * measurements among the other numeric keys are plotted against `iteration` (see `trainingGroup`):
+ * losses, the learning rate, times (`*_ms`) and metrics (AUC, DMS, efficiency, purity, gradient
+ * norm, ...); counters and ids (hits, edges, event, tensors, ...) are not. A string `phase` (train,
+ * validate, ...) splits each key into one line per phase; other strings, booleans and nulls are
+ * ignored.
  */
 export interface RunMetricsRecord {
   iteration: number;

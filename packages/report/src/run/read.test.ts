@@ -30,13 +30,27 @@ describe('readRunDirectory', () => {
   test('round-trips what a run writes, typed arrays and NaN included', async () => {
     writeRunDir(dir, fixture);
     const data = await readRunDirectory(dir);
-    expect(data.files).toEqual(['run.json', 'results.json', 'score/events.jsonl', 'score/efficiency.json', 'score/hit-mixing.json', 'roc/0-vd.json', 'roc/1-gnn.json', 'metrics.jsonl']);
+    expect(data.files).toEqual([
+      'run.json',
+      'results.json',
+      'infer/events.jsonl',
+      'score/events.jsonl',
+      'score/efficiency.json',
+      'score/hit-mixing.json',
+      'score/tracking.json',
+      'roc/0-vd.json',
+      'roc/1-gnn.json',
+      'metrics.jsonl',
+    ]);
     expect(data.info).toMatchObject({ tag: 'tune-5', seed: 1 });
     // NaN and Infinity come back from the nulls JSON stores them as.
     expect(data.results).toEqual(fixture.results);
     expect(data.events).toEqual(fixture.events);
     expect(data.efficiency).toEqual(fixture.efficiency);
     expect(data.hitMixing).toEqual(fixture.mixing);
+    expect(data.tracking).toEqual(fixture.tracking);
+    expect(data.inferEvents).toEqual(fixture.inferEvents);
+    expect(data.results?.timingWarmUp).toBe(1);
     expect(data.roc?.map((s) => s.name)).toEqual(['VD', 'GNN']);
     expect(data.roc?.[1].curve.thresholds[0]).toBe(Infinity);
     expect(data.roc?.[1].curve.tpr).toEqual(fixture.roc[1].curve.tpr);
@@ -55,7 +69,7 @@ describe('readRunDirectory', () => {
 
   test('a missing, empty or metadata-only directory is an InputError', async () => {
     expect((await errorOf(() => readRunDirectory(join(dir, 'nope')))).message).toBe(`${join(dir, 'nope')}: cannot read the run directory: no such file or folder`);
-    const empty = `${dir}: holds none of the report's input files: results.json, score/events.jsonl, score/efficiency.json, score/hit-mixing.json, roc/*.json, metrics.jsonl`;
+    const empty = `${dir}: holds none of the report's input files: results.json, infer/events.jsonl, vd/events.jsonl, score/events.jsonl, score/efficiency.json, score/hit-mixing.json, score/tracking.json, roc/*.json, metrics.jsonl`;
     expect((await errorOf(() => readRunDirectory(dir))).message).toBe(empty);
     writeFileSync(join(dir, 'run.json'), '{"tag":"x"}');
     expect((await errorOf(() => readRunDirectory(dir))).message).toBe(empty);
@@ -83,6 +97,35 @@ describe('readRunDirectory', () => {
 
     writeFileSync(join(dir, 'metrics.jsonl'), '{"iteration":1,"loss":1}\n{"iteration":2,"loss":\n');
     expect((await errorOf(() => readRunDirectory(dir))).message).toBe(`${join(dir, 'metrics.jsonl')}:2: not valid JSON: "{\\"iteration\\":2,\\"loss\\":"`);
+  });
+
+  test('results files from before units and the timing warm-up: kind and unit come from the column', async () => {
+    const old = { events: 1, columns: [{ key: 'timeGnn', header: 'time_GNN', mean: 90, std: 0, count: 1, text: '90' }] };
+    writeFileSync(join(dir, 'results.json'), JSON.stringify(old));
+    const data = await readRunDirectory(dir);
+    expect(data.results).toEqual({ events: 1, columns: [{ ...old.columns[0], kind: 'timing', unit: 'ms' }] });
+  });
+
+  test('a tracking file with impossible counts names the field', async () => {
+    mkdirSync(join(dir, 'score'));
+    const bad = JSON.parse(JSON.stringify(fixture.tracking));
+    bad.efficiency.highPt.numerator = bad.efficiency.highPt.denominator + 1;
+    writeFileSync(join(dir, 'score', 'tracking.json'), JSON.stringify(bad));
+    const message = (await errorOf(() => readRunDirectory(dir))).message;
+    expect(message).toBe(`${join(dir, 'score', 'tracking.json')}: field 'efficiency.highPt': numerator ${bad.efficiency.highPt.numerator} is not within 0..denominator (${bad.efficiency.highPt.denominator})`);
+    delete bad.regions;
+    writeFileSync(join(dir, 'score', 'tracking.json'), JSON.stringify({ ...bad, efficiency: fixture.tracking.efficiency }));
+    expect((await errorOf(() => readRunDirectory(dir))).message).toBe(`${join(dir, 'score', 'tracking.json')}: field 'regions': expected an array, got nothing`);
+  });
+
+  test('infer and graph-constructor event lines: times in ms, null where not measured', async () => {
+    mkdirSync(join(dir, 'vd'));
+    writeFileSync(join(dir, 'vd', 'events.jsonl'), '{"eventId":3,"hits":10,"edges":50,"edgesPerHit":5,"tpr":0.9,"fpr":null,"purity":0.1,"assignMs":1.5,"edgesMs":2.5}\n');
+    const data = await readRunDirectory(dir);
+    expect(data.graphEvents).toEqual([{ eventId: 3, hits: 10, edges: 50, edgesPerHit: 5, tpr: 0.9, fpr: null, purity: 0.1, assignMs: 1.5, edgesMs: 2.5 }]);
+    mkdirSync(join(dir, 'infer'));
+    writeFileSync(join(dir, 'infer', 'events.jsonl'), '{"eventId":3,"hits":10,"edges":50,"clusters":2}\n');
+    expect((await errorOf(() => readRunDirectory(dir))).message).toBe(`${join(dir, 'infer', 'events.jsonl')}:1: field 'vdTpr': expected a number, got nothing`);
   });
 
   test('a ROC file with mismatched arrays', async () => {

@@ -1,12 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '@hypertrack/core';
-import type { EfficiencyReport, HitMixing, ResultsSummary } from '@hypertrack/metrics';
+import type { EfficiencyReport, HitMixing, ResultsSummary, TrackingPerformance } from '@hypertrack/metrics';
 import { parseMetricsLog } from '../jsonl/metrics-log';
 import { parseJsonLines, type JsonValue } from '../jsonl/parse';
 import type { RocSeries } from '../plots/roc';
-import { decodeEfficiency, decodeHitMixing, decodeInfo, decodeResults, decodeRocFile, decodeScoreEvent } from './decode';
-import { RUN_FILES, type RunInfoFile, type RunMetricsRecord, type RunScoreEvent } from './files';
+import { decodeEfficiency, decodeGraphEvent, decodeHitMixing, decodeInferEvent, decodeInfo, decodeResults, decodeRocFile, decodeScoreEvent, decodeTracking } from './decode';
+import { RUN_FILES, type RunGraphEvent, type RunInferEvent, type RunInfoFile, type RunMetricsRecord, type RunScoreEvent } from './files';
 
 /** The contents of a run directory, each part present only when its file is. */
 export interface RunData {
@@ -17,8 +17,13 @@ export interface RunData {
   readonly info?: RunInfoFile;
   readonly results?: ResultsSummary;
   readonly events?: readonly RunScoreEvent[];
+  /** `infer/events.jsonl`: each reconstructed event's results row, with the time of each stage (ms). */
+  readonly inferEvents?: readonly RunInferEvent[];
+  /** `vd/events.jsonl`: the graph constructor's figures per event (`infer --pre-only`). */
+  readonly graphEvents?: readonly RunGraphEvent[];
   readonly efficiency?: EfficiencyReport;
   readonly hitMixing?: HitMixing;
+  readonly tracking?: TrackingPerformance;
   readonly roc?: readonly RocSeries[];
   readonly training?: readonly RunMetricsRecord[];
 }
@@ -64,7 +69,17 @@ async function rocFiles(dir: string): Promise<string[]> {
 }
 
 /** The data files; a report needs at least one of them (`run.json` alone describes nothing). */
-const DATA_FILES = [RUN_FILES.results, RUN_FILES.events, RUN_FILES.efficiency, RUN_FILES.hitMixing, `${RUN_FILES.roc}/*.json`, RUN_FILES.metrics];
+const DATA_FILES = [
+  RUN_FILES.results,
+  RUN_FILES.inferEvents,
+  RUN_FILES.graphEvents,
+  RUN_FILES.events,
+  RUN_FILES.efficiency,
+  RUN_FILES.hitMixing,
+  RUN_FILES.tracking,
+  `${RUN_FILES.roc}/*.json`,
+  RUN_FILES.metrics,
+];
 
 /**
  * Reads the known files of a run directory (`RUN_FILES`). Missing files are skipped; a malformed
@@ -92,11 +107,17 @@ export async function readRunDirectory(dir: string): Promise<RunData> {
 
   const info = await json(RUN_FILES.info, decodeInfo);
   const results = await json(RUN_FILES.results, decodeResults);
-  const eventsText = await text(RUN_FILES.events);
-  const eventsPath = join(dir, RUN_FILES.events);
-  const events = eventsText === undefined ? undefined : parseJsonLines(eventsText, eventsPath).map(({ line, value }) => decodeScoreEvent(value, eventsPath, line));
+  const jsonLines = async <T>(relative: string, decode: (value: JsonValue, file: string, line: number) => T): Promise<T[] | undefined> => {
+    const content = await text(relative);
+    const path = join(dir, relative);
+    return content === undefined ? undefined : parseJsonLines(content, path).map(({ line, value }) => decode(value, path, line));
+  };
+  const inferEvents = await jsonLines(RUN_FILES.inferEvents, decodeInferEvent);
+  const graphEvents = await jsonLines(RUN_FILES.graphEvents, decodeGraphEvent);
+  const events = await jsonLines(RUN_FILES.events, decodeScoreEvent);
   const efficiency = await json(RUN_FILES.efficiency, decodeEfficiency);
   const hitMixing = await json(RUN_FILES.hitMixing, decodeHitMixing);
+  const tracking = await json(RUN_FILES.tracking, decodeTracking);
   const roc: RocSeries[] = [];
   for (const name of await rocFiles(join(dir, RUN_FILES.roc))) {
     const series = await json(`${RUN_FILES.roc}/${name}`, decodeRocFile);
@@ -114,8 +135,11 @@ export async function readRunDirectory(dir: string): Promise<RunData> {
     ...(info && { info }),
     ...(results && { results }),
     ...(events && { events }),
+    ...(inferEvents && { inferEvents }),
+    ...(graphEvents && { graphEvents }),
     ...(efficiency && { efficiency }),
     ...(hitMixing && { hitMixing }),
+    ...(tracking && { tracking }),
     ...(roc.length > 0 && { roc }),
     ...(training && { training }),
   };

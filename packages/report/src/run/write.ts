@@ -3,7 +3,7 @@ import { writeFileAtomic } from '@hypertrack/core';
 import { renderReport } from '../html/render-report';
 import { toPng } from '../png/to-png';
 import { readRunDirectory, type RunData } from './read';
-import { reportPlots } from './report-plots';
+import { reportContent } from './report-plots';
 
 export interface RunReportOptions {
   /** Page title (default: "HyperTrack report: <folder name>"). */
@@ -24,6 +24,7 @@ function metadata(data: RunData, runDir: string): Record<string, string | number
     'run folder': basename(resolve(runDir)),
     ...(data.info ?? {}),
     ...(data.results ? { 'events in results': data.results.events } : {}),
+    ...(data.results?.timingWarmUp ? { 'warm-up events left out of the latencies': data.results.timingWarmUp } : {}),
     ...(data.events ? { 'events scored': data.events.length } : {}),
     'files read': data.files.join(', '),
   };
@@ -37,7 +38,7 @@ function metadata(data: RunData, runDir: string): Record<string, string | number
  */
 export async function writeRunReport(runDir: string, options: RunReportOptions = {}): Promise<RunReportFiles> {
   const data = await readRunDirectory(runDir);
-  const plots = await reportPlots(data);
+  const { plots, notes } = await reportContent(data);
   const written: string[] = [];
   for (const plot of plots) {
     const svgPath = join(runDir, 'plots', `${plot.name}.svg`);
@@ -53,8 +54,10 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
     title: options.title ?? `HyperTrack report: ${basename(resolve(runDir))}`,
     metadata: metadata(data, runDir),
     results: data.results,
+    tracking: data.tracking,
     events: data.events,
     plots,
+    notes,
   });
   const htmlPath = join(runDir, 'report.html');
   await writeFileAtomic(htmlPath, html);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@hypertrack/core';
-import type { EfficiencyReport, HitMixing, ResultsSummary, RocCurve } from '@hypertrack/metrics';
+import type { EfficiencyReport, HitMixing, ResultsSummary, RocCurve, TrackingPerformance } from '@hypertrack/metrics';
 import { RUN_FILES, toRunJson, type RunInfoFile, type RunMetricsRecord, type RunScoreEvent } from './files';
 
 /**
@@ -41,6 +41,11 @@ export class RunFolderWriter {
   /** `score/hit-mixing.json`. */
   hitMixing(mixing: HitMixing): Promise<void> {
     return this.write(RUN_FILES.hitMixing, toRunJson(mixing));
+  }
+
+  /** `score/tracking.json`: efficiency for target particles and per detector region, fake and duplicate rates. */
+  tracking(performance: TrackingPerformance): Promise<void> {
+    return this.write(RUN_FILES.tracking, toRunJson(performance));
   }
 
   /** `config.json`: the resolved configuration of the run, readable by people. */

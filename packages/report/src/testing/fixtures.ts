@@ -11,15 +11,19 @@ import {
   observableEfficiency,
   rocCurve,
   summarizeResults,
+  sumTrackingPerformance,
+  trackingPerformance,
   trackmlScore,
   type DoubleMajorityResult,
   type EfficiencyEvent,
   type EfficiencyReport,
+  type EventResults,
   type HitMixing,
   type ResultsSummary,
   type RocCurve,
+  type TrackingPerformance,
 } from '@hypertrack/metrics';
-import type { RunMetricsRecord, RunScoreEvent } from '../run/files';
+import type { RunInferEvent, RunMetricsRecord, RunScoreEvent } from '../run/files';
 
 export interface ScoredEvent {
   event: TrackMLEvent;
@@ -29,6 +33,8 @@ export interface ScoredEvent {
   recoLabel: Int32Array;
   majority: DoubleMajorityResult;
   score: RunScoreEvent;
+  /** Efficiency for target particles and per region, fake and duplicate rates of this event. */
+  tracking: TrackingPerformance;
 }
 
 /**
@@ -73,6 +79,7 @@ export function scoredEvent(eventId: number, pileup: number, seed = 1): ScoredEv
     truthLabel: hitParticle,
     recoLabel,
     majority,
+    tracking: trackingPerformance({ truthLabel: hitParticle, match: majority, particles: event.particles, volumeId: event.hits.volumeId }),
     score: { eventId, hits: recoLabel.length, tracks, trackmlScore: official.score, dms: majority.dms, efficiency: majority.efficiency, purity: majority.purity },
   };
 }
@@ -92,7 +99,10 @@ export function syntheticRoc(seed: Seed, edges: number, positiveFraction: number
   }
   return rocCurve(scores, labels, { maxPoints: 2000 });
 }
-/** A plausible training log: two phases, a decaying loss, a warm-up then cosine learning rate. */
+/**
+ * A plausible training log: two phases, a decaying loss, a warm-up then cosine learning rate, a
+ * step time in ms, and the counters and ids a real log has (hits, event, tensors), which are no curves.
+ */
 export function syntheticTrainingLog(iterations: number, seed = 3): RunMetricsRecord[] {
   const rng = Rng.fromSeed(seed);
   const out: RunMetricsRecord[] = [];
@@ -100,9 +110,9 @@ export function syntheticTrainingLog(iterations: number, seed = 3): RunMetricsRe
     const warm = Math.min(1, it / (iterations * 0.05));
     const lr = 1e-3 * warm * 0.5 * (1 + Math.cos((Math.PI * it) / iterations));
     const loss = 0.05 + 0.65 * Math.exp(-it / (iterations * 0.2)) * Math.exp(0.15 * rng.normal());
-    out.push({ iteration: it, phase: 'train', loss, loss_edge: loss * 0.6, lr });
+    out.push({ iteration: it, phase: 'train', loss, loss_edge: loss * 0.6, lr, step_ms: 400 + 50 * rng.uniform(), hits: 1000 + (it % 37), event: it % 20, tensors: 367 });
     if (it % Math.max(1, Math.floor(iterations / 20)) === 0) {
-      out.push({ iteration: it, phase: 'validate', loss: loss * 1.1, auc: 0.9 + 0.09 * (1 - Math.exp(-it / (iterations * 0.3))), dms: 0.5 + 0.4 * (1 - Math.exp(-it / (iterations * 0.4))) });
+      out.push({ iteration: it, phase: 'validate', loss: loss * 1.1, auc: 0.9 + 0.09 * (1 - Math.exp(-it / (iterations * 0.3))), dms: 0.5 + 0.4 * (1 - Math.exp(-it / (iterations * 0.4))), val_event: 100 + (it % 5) });
     }
   }
   return out;
@@ -113,6 +123,9 @@ export interface RunFixture {
   efficiency: EfficiencyReport;
   mixing: HitMixing;
   results: ResultsSummary;
+  /** What infer writes per event (`infer/events.jsonl`): the results row with times in ms. */
+  inferEvents: RunInferEvent[];
+  tracking: TrackingPerformance;
   events: RunScoreEvent[];
   roc: { name: string; curve: RocCurve }[];
   training: RunMetricsRecord[];
@@ -125,25 +138,31 @@ export function runFixture(events: number, pileup: number): RunFixture {
     { name: 'VD', curve: syntheticRoc('vd', 40_000, 0.05, 1.2) },
     { name: 'GNN', curve: syntheticRoc('gnn', 40_000, 0.05, 2.4) },
   ];
-  const results = summarizeResults(
-    scored.map((s, k) => ({
-      vdTpr: 0.99 - 0.002 * k,
-      vdFpr: 0.02 + 0.001 * k,
-      gnnTpr: 0.95,
-      gnnFpr: 0.004,
-      gnnAuc: roc[1].curve.auc,
-      gnnAucNoSelf: roc[1].curve.auc - 0.01,
-      dms: s.majority.dms,
-      efficiency: s.majority.efficiency,
-      purity: s.majority.purity,
-      timeVd: 0.05 + 0.01 * k,
-      timeGnn: 0.2,
-      timeCc: 0.01,
-      timeCluster: 0.3,
-    })),
-  );
+  // Times in ms as the pipeline measures them; the first event is the slow warm-up.
+  const inferEvents: RunInferEvent[] = scored.map((s, k) => ({
+    eventId: s.score.eventId,
+    hits: s.score.hits,
+    edges: 20 * s.score.hits,
+    clusters: s.score.tracks,
+    vdTpr: 0.99 - 0.002 * k,
+    vdFpr: 0.02 + 0.001 * k,
+    gnnTpr: 0.95,
+    gnnFpr: 0.004,
+    gnnAuc: roc[1].curve.auc,
+    gnnAucNoSelf: roc[1].curve.auc - 0.01,
+    dms: s.majority.dms,
+    efficiency: s.majority.efficiency,
+    purity: s.majority.purity,
+    timeVd: (k === 0 ? 40 : 15) + 2 * k,
+    timeGnn: k === 0 ? 300 : 120 + 10 * k,
+    timeCc: 4 + k,
+    timeCluster: 0,
+  }));
+  const results = summarizeResults(inferEvents as EventResults[], { timingWarmUp: events > 1 ? 1 : 0 });
   return {
     scored,
+    inferEvents,
+    tracking: sumTrackingPerformance(scored.map((s) => s.tracking)),
     efficiency: observableEfficiency(scored.map(efficiencyEvent)),
     mixing: hitMixing(scored.map((s) => s.majority)),
     results,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { RUN_FILES, toRunJson, type RunInfoFile, type RunRocFile } from '../run/files';
 import type { RunFixture } from './fixtures';
 
-export type RunPart = 'info' | 'results' | 'events' | 'efficiency' | 'hitMixing' | 'roc' | 'metrics';
-export const ALL_PARTS: readonly RunPart[] = ['info', 'results', 'events', 'efficiency', 'hitMixing', 'roc', 'metrics'];
+export type RunPart = 'info' | 'results' | 'inferEvents' | 'events' | 'efficiency' | 'hitMixing' | 'tracking' | 'roc' | 'metrics';
+export const ALL_PARTS: readonly RunPart[] = ['info', 'results', 'inferEvents', 'events', 'efficiency', 'hitMixing', 'tracking', 'roc', 'metrics'];
 
 /** Writes the chosen files of a run directory the way a run does (`toRunJson`, one JSON object per line). */
 export function writeRunDir(dir: string, fixture: RunFixture, parts: readonly RunPart[] = ALL_PARTS): void {
@@ -15,9 +15,11 @@ export function writeRunDir(dir: string, fixture: RunFixture, parts: readonly Ru
   const info: RunInfoFile = { tag: 'tune-5', seed: 1, command: 'hypertrack score --logdir runs/x', note: 'a <b>bold</b> & "quoted" note' };
   if (parts.includes('info')) write(RUN_FILES.info, toRunJson(info));
   if (parts.includes('results')) write(RUN_FILES.results, toRunJson(fixture.results));
+  if (parts.includes('inferEvents')) write(RUN_FILES.inferEvents, fixture.inferEvents.map((e) => toRunJson(e, 0)).join('\n') + '\n');
   if (parts.includes('events')) write(RUN_FILES.events, fixture.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   if (parts.includes('efficiency')) write(RUN_FILES.efficiency, toRunJson(fixture.efficiency));
   if (parts.includes('hitMixing')) write(RUN_FILES.hitMixing, toRunJson(fixture.mixing));
+  if (parts.includes('tracking')) write(RUN_FILES.tracking, toRunJson(fixture.tracking));
   if (parts.includes('roc')) {
     fixture.roc.forEach((series, k) => {
       const file: RunRocFile = { name: series.name, curve: JSON.parse(toRunJson(series.curve)) };

@@ -83,6 +83,26 @@ export function texts(root: XmlElement): string[] {
   return [...walk(root)].filter((e) => e.name === 'text').map((e) => [e.text, ...[...walk(e)].slice(1).map((c) => c.text)].join('').trim());
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Text with its XML entities decoded. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (all, name: string) =>
+    name.startsWith('#x') ? String.fromCodePoint(parseInt(name.slice(2), 16)) : name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : (ENTITIES[name] ?? all),
+  );
+}
+
+/** Every line of text as a reader sees it: each <tspan> of a multi-line <text> on its own, entities decoded. */
+export function textLines(root: XmlElement): string[] {
+  return [...walk(root)]
+    .filter((e) => e.name === 'text')
+    .flatMap((e) => {
+      const spans = e.children.filter((c) => c.name === 'tspan');
+      return spans.length > 0 ? spans.map((t) => t.text) : [e.text];
+    })
+    .map((t) => decodeEntities(t).trim());
+}
+
 /** The items of every vega mark group of a type (e.g. 'line', 'symbol', 'rect', 'rule', 'text'). */
 export function markItems(root: XmlElement, type: string): XmlElement[] {
   return [...walk(root)]
