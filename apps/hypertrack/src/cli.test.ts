@@ -154,7 +154,12 @@ describe('hypertrack CLI', () => {
     }
     const events = readFileSync(join(run, 'score', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.eventId)).toEqual([0, 1]);
-    for (const name of ['efficiency.json', 'hit-mixing.json']) expect(() => JSON.parse(readFileSync(join(run, 'score', name), 'utf8'))).not.toThrow();
+    for (const name of ['efficiency.json', 'hit-mixing.json', 'tracking.json']) expect(() => JSON.parse(readFileSync(join(run, 'score', name), 'utf8'))).not.toThrow();
+    // Tracking figures over both events: every merged pair leaves one particle unmatched.
+    const tracking = JSON.parse(readFileSync(join(run, 'score', 'tracking.json'), 'utf8'));
+    expect(tracking.events).toBe(2);
+    expect(tracking.efficiency.reconstructable.numerator).toBeLessThan(tracking.efficiency.reconstructable.denominator);
+    expect(tracking.regions.map((r: { key: string }) => r.key)).toEqual(['barrel', 'endcap-negative', 'endcap-positive']);
     expect(JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')).events).toBe(2);
 
     const report = await cli('report', run, '--no-png');
@@ -162,6 +167,7 @@ describe('hypertrack CLI', () => {
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('hypertrack score');
+    expect(html).toContain('<section id="tracking">');
     expect(readdirSync(join(run, 'plots')).filter((f) => f.endsWith('.svg')).length).toBeGreaterThan(5);
 
     const phoenix = join(dir, 'event0.json');

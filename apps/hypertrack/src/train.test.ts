@@ -93,7 +93,7 @@ describe('hypertrack train', () => {
     const inferDir = join(dir, 'infer');
     const infer = await cli('infer', '--vd-model', vdModel, '--gnn', join(straight, 'checkpoints', 'default'), '--in', events, '--events', '4-5', '--rfactor', '0.2', '--logdir', inferDir, '--no-progress');
     expect(infer.code).toBe(0);
-    expect(infer.stdout).toMatch(/results \(1 event, first left out as warm-up; VD hyper ncell 2048, cluster cut, edge threshold 0\.55, rfactor 0\.2; times in ms\)/);
+    expect(infer.stdout).toMatch(/results \(2 events; times without the first one \(warm-up\); VD hyper ncell 2048, cluster cut, edge threshold 0\.55, rfactor 0\.2; times in ms\)/);
     const table = infer.stdout.trim().split('\n').slice(-2);
     expect(table[0].split(/ {2,}/)).toEqual(['VD(TPR)', 'VD(FPR)', 'GNN(TPR)', 'GNN(FPR)', 'GNN(AUC)', 'AUC(noself)', 'DMS', 'EFF', 'PUR', 'time_VD', 'time_GNN', 'time_CC', 'time_cluster']);
     const results = JSON.parse(readFileSync(join(inferDir, 'results.json'), 'utf8'));

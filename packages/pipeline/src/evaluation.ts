@@ -11,6 +11,8 @@ import {
   rocAucWithoutSelfLoops,
   rocCurve,
   summarizeResults,
+  sumTrackingPerformance,
+  trackingPerformance,
   type DoubleMajorityResult,
   type EfficiencyEvent,
   type EfficiencyReport,
@@ -19,6 +21,7 @@ import {
   type HitMixing,
   type ResultsSummary,
   type RocCurve,
+  type TrackingPerformance,
 } from '@hypertrack/metrics';
 import type { ReconstructionConfig } from './config';
 import type { EventReconstruction } from './reconstruction';
@@ -61,6 +64,7 @@ export class RunEvaluation {
   readonly graphRows: GraphResultRow[] = [];
   private readonly majorities: DoubleMajorityResult[] = [];
   private readonly efficiencyEvents: EfficiencyEvent[] = [];
+  private readonly trackingEvents: TrackingPerformance[] = [];
   private readonly rocScores: number[] = [];
   private readonly rocLabels: number[] = [];
   /** The edge cut as the clusterer applies it: in float32, like the probabilities. */
@@ -108,9 +112,17 @@ export class RunEvaluation {
     });
   }
 
-  /** The results row over the events, the first left out as the backend's warm-up (as the original). */
+  /**
+   * The results row over the events: the physics columns over every event, the latencies without
+   * the first event when there are several (the backend's warm-up makes it slow, not different).
+   */
   summary(): ResultsSummary {
-    return summarizeResults(this.rows, { skipFirst: this.rows.length > 1 });
+    return summarizeResults(this.rows, { timingWarmUp: this.rows.length > 1 ? 1 : 0 });
+  }
+
+  /** Efficiency for target particles and per detector region, fake and duplicate rates, over every event; null without clustering. */
+  tracking(): TrackingPerformance | null {
+    return this.trackingEvents.length === 0 ? null : sumTrackingPerformance(this.trackingEvents);
   }
 
   /** ROC curve of the first `rocEdges` edges of the run. */
@@ -149,6 +161,7 @@ export class RunEvaluation {
     const match = doubleMajority(membership, labels, event.truth.weight, { hitsMin: this.config.evaluation.hitsMin });
     this.majorities.push(match);
     this.efficiencyEvents.push(efficiencyEventOf(event.particles, match));
+    this.trackingEvents.push(trackingPerformance({ truthLabel: membership, match, particles: event.particles, volumeId: event.hits.volumeId }));
     return match;
   }
 }

@@ -103,8 +103,18 @@ describe('Reconstruction', () => {
       expect(row.gnnFpr).toBe(0);
       expect(row.clusters).toBe(r.clusters?.stats.clusters);
     });
-    expect(evaluation.summary().events).toBe(2);
+    // Physics over every event; only the latencies leave out the first (the backend's warm-up).
+    const summary = evaluation.summary();
+    expect([summary.events, summary.timingWarmUp]).toEqual([3, 1]);
+    expect(summary.columns.find((c) => c.key === 'dms')?.count).toBe(3);
+    expect(summary.columns.find((c) => c.key === 'timeGnn')?.count).toBe(2);
     expect(evaluation.efficiency()).not.toBeNull();
+    // Tracking figures over every event: the oracle's clusters never mix tracks, so nothing is fake.
+    const tracking = evaluation.tracking();
+    expect(tracking?.events).toBe(3);
+    expect(tracking?.efficiency.reconstructable.denominator).toBe(results.reduce((n, r) => n + doubleMajority(r.membership, (r.clusters as { labels: Int32Array }).labels).numTruthTracks, 0));
+    expect(tracking?.tracks.fakes).toBe(0);
+    expect(tracking?.regions.map((r) => r.key)).toEqual(['barrel', 'endcap-negative', 'endcap-positive']);
   });
 
   it('draws event i from the stream (seed, i): one event alone is reconstructed exactly as within the run', async () => {

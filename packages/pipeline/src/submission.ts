@@ -6,12 +6,15 @@ import {
   hitMixing,
   observableEfficiency,
   summarizeResults,
+  sumTrackingPerformance,
+  trackingPerformance,
   trackmlScore,
   type DoubleMajorityResult,
   type EfficiencyEvent,
   type EfficiencyReport,
   type HitMixing,
   type ResultsSummary,
+  type TrackingPerformance,
 } from '@hypertrack/metrics';
 
 /** One event's part of a submission. */
@@ -82,6 +85,7 @@ export class SubmissionScoring {
   readonly scores: SubmissionEventScore[] = [];
   private readonly majorities: DoubleMajorityResult[] = [];
   private readonly efficiencyEvents: EfficiencyEvent[] = [];
+  private readonly trackingEvents: TrackingPerformance[] = [];
 
   /** `file` names the submission in errors. */
   constructor(
@@ -98,9 +102,11 @@ export class SubmissionScoring {
     } catch (error) {
       throw new InputError({ file: this.file }, `event ${event.eventId}: ${(error as Error).message}`);
     }
-    const match = doubleMajority(particleIndexOfHits(event), clusterLabels(event, part, this.noiseTrackId, this.file), truth.weight);
+    const truthLabel = particleIndexOfHits(event);
+    const match = doubleMajority(truthLabel, clusterLabels(event, part, this.noiseTrackId, this.file), truth.weight);
     this.majorities.push(match);
     this.efficiencyEvents.push(efficiencyEventOf(event.particles, match));
+    this.trackingEvents.push(trackingPerformance({ truthLabel, match, particles: event.particles, volumeId: event.hits.volumeId }));
     const score = { eventId: event.eventId, hits: part.hitId.length, tracks: countTracks(part.trackId, this.noiseTrackId), trackmlScore: official.score, dms: match.dms, efficiency: match.efficiency, purity: match.purity };
     this.scores.push(score);
     return score;
@@ -115,6 +121,11 @@ export class SubmissionScoring {
 
   efficiency(): EfficiencyReport {
     return observableEfficiency(this.efficiencyEvents);
+  }
+
+  /** Efficiency for target particles and per detector region, fake and duplicate rates, over every event. */
+  tracking(): TrackingPerformance {
+    return sumTrackingPerformance(this.trackingEvents);
   }
 
   hitMixing(): HitMixing {

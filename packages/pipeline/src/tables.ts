@@ -1,4 +1,4 @@
-import { formatValueUncertainty, meanStd } from '@hypertrack/metrics';
+import { formatMeanStd, meanStd } from '@hypertrack/metrics';
 import type { EventResultRow, GraphResultRow } from './evaluation';
 import type { SubmissionEventScore } from './submission';
 
@@ -35,10 +35,8 @@ export function formatGraphRows(rows: readonly GraphResultRow[], node2node: stri
   const lines = [`Voxel-Dynamics graph constructor: node2node ${node2node}, ncell ${ncell}`];
   lines.push(`${'event'.padEnd(10)}${GRAPH_COLUMNS.map(([, h, w]) => h.padStart(w)).join('')}`);
   for (const r of rows) lines.push(`${String(r.eventId).padEnd(10)}${GRAPH_COLUMNS.map(([k, , w, f]) => f(r[k]).padStart(w)).join('')}`);
-  const summary = (['tpr', 'fpr', 'purity', 'edgesPerHit'] as const).map((k) => {
-    const { mean, std } = meanStd(rows.map((r) => r[k]));
-    return `${k} ${rows.length > 1 ? formatValueUncertainty(mean, std) : mean.toPrecision(4)}`;
-  });
+  // One event, or events that agree, have no spread to print: the value alone (formatMeanStd).
+  const summary = (['tpr', 'fpr', 'purity', 'edgesPerHit'] as const).map((k) => `${k} ${formatMeanStd(meanStd(rows.map((r) => r[k])))}`);
   const time = meanStd(rows.map((r) => r.assignMs + r.edgesMs));
   lines.push(`overall (${rows.length} event${rows.length === 1 ? '' : 's'}, mean(std)): ${summary.join(', ')}, time ${time.mean.toFixed(1)} ms per event`);
   return `${lines.join('\n')}\n`;
@@ -60,10 +58,7 @@ export function formatScores(scores: readonly SubmissionEventScore[]): string {
   for (const s of scores) {
     lines.push(`${String(s.eventId).padEnd(10)}${SCORE_COLUMNS.map(([key, , width, decimals]) => s[key].toFixed(decimals).padStart(width)).join('')}`);
   }
-  const overall = (['trackmlScore', 'dms', 'efficiency', 'purity'] as const).map((k) => {
-    const { mean, std } = meanStd(scores.map((s) => s[k]).filter((v) => Number.isFinite(v)));
-    return `${k === 'trackmlScore' ? 'TrackML' : k === 'dms' ? 'DMS' : k} ${scores.length > 1 ? formatValueUncertainty(mean, std) : mean.toFixed(4)}`;
-  });
+  const overall = (['trackmlScore', 'dms', 'efficiency', 'purity'] as const).map((k) => `${k === 'trackmlScore' ? 'TrackML' : k === 'dms' ? 'DMS' : k} ${formatMeanStd(meanStd(scores.map((s) => s[k])))}`);
   lines.push(`overall (${scores.length} event${scores.length === 1 ? '' : 's'}, mean(std)): ${overall.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -142,20 +142,22 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   const summary = evaluation.summary();
   const rows = evaluation.rows;
   io.stdout.write(formatEventRows(rows));
-  io.stdout.write(
-    `results (${summary.events} event${summary.events === 1 ? '' : 's'}${rows.length > 1 ? ', first left out as warm-up' : ''}; VD ${vd.node2node} ncell ${vd.ncell}, cluster ${config.cluster.algorithm}, edge threshold ${config.cluster.threshold}${config.reduction.rfactor !== undefined ? `, rfactor ${config.reduction.rfactor}` : ''}; times in ms):\n`,
-  );
+  const warmUp = summary.timingWarmUp ?? 0;
+  const heading = `results (${summary.events} event${summary.events === 1 ? '' : 's'}${warmUp > 0 ? `; times without the first ${warmUp === 1 ? 'one' : warmUp} (warm-up)` : ''}; VD ${vd.node2node} ncell ${vd.ncell}, cluster ${config.cluster.algorithm}, edge threshold ${config.cluster.threshold}${config.reduction.rfactor !== undefined ? `, rfactor ${config.reduction.rfactor}` : ''}; times in ms):\n`;
+  io.stdout.write(heading);
   io.stdout.write(formatResultsTable(summary));
   if (writer === null) return;
   await writer.info({ command: 'hypertrack infer', events: options.in, vdModel: vdPath, gnn: gnnPath, ...(transformer === undefined ? {} : { transformer: transformer.path }), cluster: config.cluster.algorithm, edgeThreshold: config.cluster.threshold, rfactor: config.reduction.rfactor ?? 1 });
-  await writer.results(summary, `${formatResultsTable(summary)}${formatResultsLatexRow(summary)}\n`);
+  await writer.results(summary, `${heading}${formatResultsTable(summary)}${formatResultsLatexRow(summary)}\n`);
   await writer.jsonLines(RUN_FILES.inferEvents, rows);
   await writer.roc('1-gnn', 'GNN', evaluation.roc());
   const efficiency = evaluation.efficiency();
   const mixing = evaluation.hitMixing();
-  if (efficiency !== null && mixing !== null) {
+  const tracking = evaluation.tracking();
+  if (efficiency !== null && mixing !== null && tracking !== null) {
     await writer.scoreEvents(rows.map((r) => ({ eventId: r.eventId, hits: r.hits, tracks: r.clusters, trackmlScore: null, dms: r.dms, efficiency: r.efficiency, purity: r.purity })));
     await writer.efficiency(efficiency);
     await writer.hitMixing(mixing);
+    await writer.tracking(tracking);
   }
 }

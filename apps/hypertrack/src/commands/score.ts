@@ -54,6 +54,7 @@ async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
     await run.scoreEvents(scoring.scores);
     await run.efficiency(scoring.efficiency());
     await run.hitMixing(scoring.hitMixing());
+    await run.tracking(scoring.tracking());
     await run.results(scoring.results());
   }
 }
