@@ -47,7 +47,7 @@ describe('hypertrack CLI', () => {
       const run = await cli('simulate', '--events', '2', '--pileup', '3', '--seed', seed, '--out', out, '--no-progress');
       expect(run).toMatchObject({ code: 0, stderr: '' });
     }
-    const names = readdirSync(a).sort();
+    const names = readdirSync(a).filter((name) => !name.endsWith('-cells.csv')).sort(); // cells: header-only, checked in io-arrow
     expect(names).toEqual([
       'event000000000-hits.csv',
       'event000000000-particles.csv',

@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makeFolders, naming } from './output-error';
 
 /**
  * A group of output files that appear together or not at all. Each file is written under a hidden
  * temporary name in its target folder (so the final rename is atomic on one file system) and only
- * renamed into place once every file of the group is complete.
+ * renamed into place once every file of the group is complete. A system error on the way (a full
+ * disk, no permission, a file where a folder should be) becomes an `OutputError` naming the target.
  */
 export class AtomicFiles {
   private readonly pending: { temp: string; target: string }[] = [];
 
   /** A temporary sibling path of `target` to write (its folder is created); `commit` moves it to `target`. */
   temp(target: string): string {
-    mkdirSync(dirname(target), { recursive: true });
+    makeFolders(dirname(target), target);
     const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     this.pending.push({ temp, target });
     return temp;
@@ -22,7 +23,7 @@ export class AtomicFiles {
   async commit(): Promise<void> {
     while (this.pending.length > 0) {
       const { temp, target } = this.pending[0];
-      await rename(temp, target);
+      await naming(target, () => rename(temp, target));
       this.pending.shift();
     }
   }

@@ -65,6 +65,8 @@ describe('malformed TrackML input', () => {
       );
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toBe(message);
+      // Nothing from the file reaches the terminal raw: no control character, one line.
+      expect((error as Error).message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     }
     expect(listing(outDir)).toEqual(before);
     expect(existsSync(join(freshOut, '..'))).toBe(false);
@@ -92,6 +94,36 @@ describe('malformed TrackML input', () => {
   it('unknown column in the header', async () => {
     edit('hits', (lines) => (lines[0] = lines[0].replace(',x,', ',xx,')));
     await expectRejected("event000001001-hits.csv:1: column 'xx': unknown column for a hits table (expected hit_id, x, y, z, volume_id, layer_id, module_id)");
+  });
+
+  it('terminal escape sequences in a header name are shown escaped', async () => {
+    // ESC [ 31 m (red), BEL, the one-byte C1 CSI (0x9b) clearing the screen, a carriage return.
+    edit('hits', (lines) => (lines[0] = lines[0].replace(',x,', ',\u001b[31mx\u001b[0m\u0007\u009b2J\r,')));
+    await expectRejected(
+      "event000001001-hits.csv:1: column '\\u001b[31mx\\u001b[0m\\u0007\\u009b2J\\u000d': unknown column for a hits table (expected hit_id, x, y, z, volume_id, layer_id, module_id)",
+    );
+  });
+
+  it('terminal escape sequences in a field are shown escaped', async () => {
+    edit('hits', (lines) => (lines[2] = setField(lines[2], 1, '\u001b]0;owned\u0007\u007f')));
+    await expectRejected(`event000001001-hits.csv:3: column 'x': expected a number, got "\\u001b]0;owned\\u0007\\u007f"`);
+  });
+
+  it('a file without line breaks is rejected once its first line passes 1 MiB, plain or gzip', async () => {
+    const line = Buffer.alloc(4 << 20, 'hit_id,x,');
+    writeFileSync(fileOf('hits'), line);
+    const tooLong = 'the header line is longer than 1048576 bytes (1 MiB) without a line break; TrackML CSV lines are under 200 bytes: not a TrackML CSV file?';
+    await expectRejected(`event000001001-hits.csv:1: ${tooLong}`);
+    rmSync(fileOf('hits'));
+    writeFileSync(`${fileOf('hits')}.gz`, gzipSync(line));
+    await expectRejected(`event000001001-hits.csv.gz:1: ${tooLong}`);
+  });
+
+  it('a data line longer than 1 MiB', async () => {
+    edit('truth', (lines) => (lines[2] = `${lines[2]}${'7'.repeat(3 << 20)}`));
+    await expectRejected(
+      'event000001001-truth.csv:3: the line is longer than 1048576 bytes (1 MiB) without a line break; TrackML CSV lines are under 200 bytes: not a TrackML CSV file?',
+    );
   });
 
   it('column missing from the header', async () => {

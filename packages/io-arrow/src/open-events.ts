@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { InputError, type TrackMLEvent } from '@hypertrack/core';
 import { openArrowStore } from './arrow/store';
+import { recoverStoreFolder } from './arrow/store-folder';
 import type { EventProducer } from './arrow/format';
 import { listTrackMLEvents } from './event-files';
 import { readTrackMLEvent } from './read-event';
@@ -30,6 +31,8 @@ export interface OpenEventsOptions {
  * stores load zero-copy.
  */
 export async function openEvents(path: string, options: OpenEventsOptions = {}): Promise<EventSource> {
+  // A store whose write was killed between its final renames waits aside: put it back first.
+  await recoverStoreFolder(path);
   let isDirectory: boolean;
   try {
     isDirectory = statSync(path).isDirectory();

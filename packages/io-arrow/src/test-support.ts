@@ -1,10 +1,12 @@
 /**
- * Helpers of the I/O tests: awkward float values, temporary folders.
+ * Helpers of the I/O tests: awkward float values, temporary folders, TrackML-range particle ids,
+ * the id of a process that no longer runs.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Rng } from '@hypertrack/core';
+import type { Rng, TrackMLEvent } from '@hypertrack/core';
 
 /** Float32 values that stress text round trips: tiny, subnormal, huge, negative, -0, integers. */
 export function awkwardFloat32(rng: Rng, n: number): Float32Array {
@@ -33,4 +35,24 @@ export function tempDir(prefix = 'io-arrow-'): { dir: string; cleanup: () => voi
 /** Names in a folder, sorted, for asserting that nothing new or temporary was left. */
 export function listing(dir: string): string[] {
   return readdirSync(dir).sort();
+}
+
+const LOW_63_BITS = (1n << 63n) - 1n;
+
+/**
+ * The event with particle ids that TrackML can hold: its files type particle_id as int64, so bit 63
+ * is cleared (the synthetic events draw all 64 bits). Particles and truth stay consistent.
+ */
+export function withTrackMLParticleIds(event: TrackMLEvent): TrackMLEvent {
+  const clear = (ids: BigUint64Array): BigUint64Array => ids.map((id) => id & LOW_63_BITS);
+  const out: TrackMLEvent = { ...event, particles: { ...event.particles, particleId: clear(event.particles.particleId) } };
+  if (event.truth !== undefined) out.truth = { ...event.truth, particleId: clear(event.truth.particleId) };
+  return out;
+}
+
+/** The id of a process that has exited: the owner of a leftover that a killed run left behind. */
+export function deadProcessId(): number {
+  const child = spawnSync(process.execPath, ['-e', '']);
+  if (child.pid === undefined) throw new Error('could not start a child process');
+  return child.pid;
 }

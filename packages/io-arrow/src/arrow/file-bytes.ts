@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from '@hypertrack/core';
 
@@ -23,18 +23,31 @@ export function readInto(fd: number, target: Uint8Array, offset: number, length:
   }
 }
 
-/** The whole file in a fresh ArrayBuffer, checked to start and end with the Arrow file magic. */
-export function readArrowFile(path: string, file: string): Uint8Array {
+/**
+ * Which file a descriptor reads: device, inode, size and modification time. A store whose file
+ * has another identity than the one verified (or opened) was rewritten meanwhile.
+ */
+export function identityOf(info: Stats): string {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+}
+
+/** The whole file in a fresh ArrayBuffer, and the identity of the file read. */
+export function readWholeFile(path: string, file: string): { bytes: Uint8Array; identity: string } {
   const fd = openOrFail(path, file);
   try {
-    const size = fstatSync(fd).size;
-    const bytes = allocateOwned(size);
-    readInto(fd, bytes, 0, size, 0, file);
-    checkMagic(bytes.subarray(0, 6), bytes.subarray(Math.max(0, size - 6)), size, file);
-    return bytes;
+    const info = fstatSync(fd);
+    const bytes = allocateOwned(info.size);
+    readInto(fd, bytes, 0, info.size, 0, file);
+    return { bytes, identity: identityOf(info) };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Checks that the bytes of a whole file start and end with the Arrow file magic. */
+export function checkArrowMagic(bytes: Uint8Array, file: string): void {
+  const size = bytes.byteLength;
+  checkMagic(bytes.subarray(0, 6), bytes.subarray(Math.max(0, size - 6)), size, file);
 }
 
 /** Checks the Arrow file magic at both ends without reading the body. */

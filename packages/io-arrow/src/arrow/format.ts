@@ -1,14 +1,23 @@
-import { Field, Float32, Int32, Schema, Uint64, type DataType } from 'apache-arrow';
+import { Field, Float32, Int32, Int64, Schema, type DataType } from 'apache-arrow';
 import { InputError, TRACKML_COLUMNS, type ColumnType, type TableKind } from '@hypertrack/core';
 import { eventStem } from '../event-files';
+import { quoteText } from '../printable';
 
 /**
- * The HyperTrack Arrow event format, version 1: one Arrow IPC file (Feather v2, uncompressed) per
- * table kind, columns named as in the TrackML CSV files, and schema metadata saying what the file is.
+ * The HyperTrack Arrow event format: one Arrow IPC file (Feather v2, uncompressed) per table kind,
+ * columns named as in the TrackML CSV files, and schema metadata saying what the file is.
+ *
+ * Version 2 stores `particle_id` as Int64, TrackML's type; version 1 stored it as Uint64. Both are
+ * read; only version 2 is written.
  */
 
 export const ARROW_FORMAT = 'hypertrack-trackml-arrow';
-export const ARROW_FORMAT_VERSION = '1';
+export const ARROW_FORMAT_VERSION = '2';
+/** Versions this reader reads, each with the Arrow type of its `particle_id` columns. */
+const PARTICLE_ID_TYPE_OF_VERSION: ReadonlyMap<string, string> = new Map([
+  ['1', 'Uint64'],
+  ['2', 'Int64'],
+]);
 
 /** Schema metadata keys. */
 export const META_FORMAT = 'hypertrack.format';
@@ -41,18 +50,23 @@ export const ARROW_LAYOUTS: readonly ArrowLayout[] = ['per-event', 'dataset'];
 
 export const EVENT_ID_COLUMN = 'event_id';
 
+/**
+ * Arrow types written. The 64-bit particle ids (BigUint64Array in memory) are written as Int64, as
+ * TrackML types them: the same 64 bits, so ids below 2^63 (every TrackML and simulated id) read the
+ * same in any Arrow reader, and larger ones come back unchanged here.
+ */
 const ARROW_TYPE: { readonly [T in ColumnType]: () => DataType } = {
   int32: () => new Int32(),
   float32: () => new Float32(),
-  uint64: () => new Uint64(),
+  uint64: () => new Int64(),
 };
-const ARROW_TYPE_NAME: { readonly [T in ColumnType]: string } = { int32: 'Int32', float32: 'Float32', uint64: 'Uint64' };
 
 export function arrowFileName(kind: TableKind, layout: ArrowLayout, eventId?: number): string {
   return layout === 'dataset' ? `${kind}.arrow` : `${eventStem(eventId as number)}-${kind}.arrow`;
 }
 
 export const PER_EVENT_FILE = /^event(\d{9,})-(hits|particles|truth|cells)\.arrow$/;
+export const DATASET_FILE = /^(hits|particles|truth|cells)\.arrow$/;
 
 export function tableSchema(kind: TableKind, layout: ArrowLayout, eventIds: readonly number[], producer?: EventProducer): Schema {
   const fields = TRACKML_COLUMNS[kind].map((spec) => new Field(spec.name, ARROW_TYPE[spec.type](), false));
@@ -96,15 +110,18 @@ export function checkSchema(file: string, schema: Schema, kind: TableKind, layou
   if (format === undefined) {
     throw new InputError({ file }, `schema metadata '${META_FORMAT}' is missing: not a HyperTrack event file (expected "${ARROW_FORMAT}")`);
   }
-  if (format !== ARROW_FORMAT) throw new InputError({ file }, `schema metadata '${META_FORMAT}' is "${format}", expected "${ARROW_FORMAT}"`);
+  if (format !== ARROW_FORMAT) throw new InputError({ file }, `schema metadata '${META_FORMAT}' is ${quoteText(format)}, expected "${ARROW_FORMAT}"`);
   const version = meta.get(META_VERSION);
-  if (version !== ARROW_FORMAT_VERSION) {
-    throw new InputError({ file }, `format version ${JSON.stringify(version ?? null)} is not supported (this reader reads version "${ARROW_FORMAT_VERSION}")`);
+  const particleIdType = version === undefined ? undefined : PARTICLE_ID_TYPE_OF_VERSION.get(version);
+  if (particleIdType === undefined) {
+    const known = [...PARTICLE_ID_TYPE_OF_VERSION.keys()].map((v) => `"${v}"`).join(' and ');
+    throw new InputError({ file }, `format version ${quoteOrNull(version)} is not supported (this reader reads versions ${known})`);
   }
   const fileKind = meta.get(META_KIND);
-  if (fileKind !== kind) throw new InputError({ file }, `holds a ${JSON.stringify(fileKind ?? null)} table, expected "${kind}"`);
+  if (fileKind !== kind) throw new InputError({ file }, `holds a ${quoteOrNull(fileKind)} table, expected "${kind}"`);
   const fileLayout = meta.get(META_LAYOUT);
-  if (fileLayout !== layout) throw new InputError({ file }, `has layout ${JSON.stringify(fileLayout ?? null)}, expected "${layout}"`);
+  if (fileLayout !== layout) throw new InputError({ file }, `has layout ${quoteOrNull(fileLayout)}, expected "${layout}"`);
+  const typeName: { readonly [T in ColumnType]: string } = { int32: 'Int32', float32: 'Float32', uint64: particleIdType };
 
   const expected = TRACKML_COLUMNS[kind].map((spec) => ({ name: spec.name, type: spec.type, optional: spec.optional === true }));
   if (layout === 'dataset') expected.unshift({ name: EVENT_ID_COLUMN, type: 'int32', optional: false });
@@ -115,8 +132,9 @@ export function checkSchema(file: string, schema: Schema, kind: TableKind, layou
       throw new InputError({ file, column: column.name }, 'missing from the Arrow schema');
     }
     const actual = String(field.type);
-    if (actual !== ARROW_TYPE_NAME[column.type]) {
-      throw new InputError({ file, column: column.name }, `has Arrow type ${actual}, expected ${ARROW_TYPE_NAME[column.type]}`);
+    if (actual !== typeName[column.type]) {
+      const versionNote = column.type === 'uint64' ? ` (format version ${version})` : '';
+      throw new InputError({ file, column: column.name }, `has Arrow type ${actual}, expected ${typeName[column.type]}${versionNote}`);
     }
   }
   return layout === 'dataset' ? parseEventIds(file, meta.get(META_EVENT_IDS)) : [parseEventId(file, meta.get(META_EVENT_ID))];
@@ -124,7 +142,7 @@ export function checkSchema(file: string, schema: Schema, kind: TableKind, layou
 
 function parseEventId(file: string, text: string | undefined): number {
   const id = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(id)) throw new InputError({ file }, `schema metadata '${META_EVENT_ID}' is ${JSON.stringify(text ?? null)}, expected an event id`);
+  if (!Number.isSafeInteger(id)) throw new InputError({ file }, `schema metadata '${META_EVENT_ID}' is ${quoteOrNull(text)}, expected an event id`);
   return id;
 }
 
@@ -136,7 +154,12 @@ function parseEventIds(file: string, text: string | undefined): number[] {
     ids = null;
   }
   if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id >= 0)) {
-    throw new InputError({ file }, `schema metadata '${META_EVENT_IDS}' is ${JSON.stringify(text ?? null)}, expected a JSON array of event ids`);
+    throw new InputError({ file }, `schema metadata '${META_EVENT_IDS}' is ${quoteOrNull(text, 80)}, expected a JSON array of event ids`);
   }
   return ids as number[];
+}
+
+/** Metadata text as echoed in an error: quoted and escaped (see printable), or null when absent. */
+function quoteOrNull(text: string | undefined, max = 40): string {
+  return text === undefined ? 'null' : quoteText(text, max);
 }

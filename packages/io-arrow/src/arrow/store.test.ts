@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
@@ -53,7 +53,7 @@ describe('Arrow event store', () => {
     const out = join(dir, 'store');
     const files = await writeArrowEvents(out, events, { layout: 'per-event' });
     expect(listing(out)).toEqual(
-      events.flatMap((e) => ['cells', 'hits', 'particles', 'truth'].map((k) => `event00000${e.eventId}-${k}.arrow`)).sort(),
+      [...events.flatMap((e) => ['cells', 'hits', 'particles', 'truth'].map((k) => `event00000${e.eventId}-${k}.arrow`)), 'manifest.json'].sort(),
     );
     expect(files).toHaveLength(16);
 
@@ -65,7 +65,7 @@ describe('Arrow event store', () => {
     const hits = tableFromIPC(readFileSync(join(out, 'event000001001-hits.arrow')));
     expect(Object.fromEntries(hits.schema.metadata)).toEqual({
       'hypertrack.format': 'hypertrack-trackml-arrow',
-      'hypertrack.format_version': '1',
+      'hypertrack.format_version': '2',
       'hypertrack.kind': 'hits',
       'hypertrack.layout': 'per-event',
       'hypertrack.event_id': '1001',
@@ -85,7 +85,7 @@ describe('Arrow event store', () => {
   it('dataset layout: round trip, event_id column, one batch per event and metadata', async () => {
     const out = join(dir, 'dataset');
     await writeArrowEvents(out, events, { layout: 'dataset' });
-    expect(listing(out)).toEqual(['cells.arrow', 'hits.arrow', 'particles.arrow', 'truth.arrow']);
+    expect(listing(out)).toEqual(['cells.arrow', 'hits.arrow', 'manifest.json', 'particles.arrow', 'truth.arrow']);
 
     const store = await openArrowStore(out);
     expect(store.layout).toBe('dataset');
@@ -94,7 +94,7 @@ describe('Arrow event store', () => {
 
     const truth = tableFromIPC(readFileSync(join(out, 'truth.arrow')));
     expect(truth.schema.metadata.get('hypertrack.format')).toBe('hypertrack-trackml-arrow');
-    expect(truth.schema.metadata.get('hypertrack.format_version')).toBe('1');
+    expect(truth.schema.metadata.get('hypertrack.format_version')).toBe('2');
     expect(truth.schema.metadata.get('hypertrack.kind')).toBe('truth');
     expect(truth.schema.metadata.get('hypertrack.layout')).toBe('dataset');
     expect(JSON.parse(truth.schema.metadata.get('hypertrack.event_ids') as string)).toEqual([1000, 1001, 1002, 1200]);
@@ -120,6 +120,9 @@ describe('Arrow event store', () => {
   it('rejects a producer record that is not a JSON object with name, version and config', async () => {
     const out = join(dir, 'bad');
     await writeArrowEvents(out, events.slice(0, 1), { layout: 'per-event' });
+    // A file replaced by hand: without the manifest (as in a store written before manifests) the
+    // store opens unverified, and the schema checks meet the file.
+    rmSync(join(out, 'manifest.json'));
     const path = join(out, 'event000001000-hits.arrow');
     const schema = tableSchema('hits', 'per-event', [1000]);
     schema.metadata.set(META_PRODUCER, '{"name": "x"');
@@ -234,11 +237,14 @@ describe('Arrow event store', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // Files replaced by hand in a store without a manifest (written before manifests existed): the
+  // schema checks meet them. With a manifest the checksums meet them first (store-integrity.test).
   describe('rejects what is not a HyperTrack Arrow store', () => {
     let out: string;
     beforeEach(async () => {
       out = join(dir, 'store');
       await writeArrowEvents(out, events.slice(0, 2), { layout: 'per-event' });
+      rmSync(join(out, 'manifest.json'));
     });
 
     async function expectOpenOrLoadFails(message: string, eventId = 1000): Promise<void> {
@@ -268,14 +274,14 @@ describe('Arrow event store', () => {
     it('another format version', async () => {
       const path = join(out, 'event000001000-truth.arrow');
       const schema = tableSchema('truth', 'per-event', [1000]);
-      schema.metadata.set(META_VERSION, '2');
+      schema.metadata.set(META_VERSION, '3');
       const output = new ArrowFileOutput(`${path}.new`, schema);
       const truth = events[0].truth;
       if (truth === undefined) throw new Error('fixture has truth');
       output.append(recordBatchOf('truth', truth, truth.hitId.length, schema, null));
       output.finish();
       renameSync(`${path}.new`, path);
-      await expectOpenOrLoadFails('event000001000-truth.arrow: format version "2" is not supported (this reader reads version "1")');
+      await expectOpenOrLoadFails('event000001000-truth.arrow: format version "3" is not supported (this reader reads versions "1" and "2")');
     });
 
     it('a file renamed to another event', async () => {
@@ -304,6 +310,7 @@ describe('Arrow event store', () => {
       await writeArrowEvents(a, events.slice(0, 2), { layout: 'dataset' });
       await writeArrowEvents(b, events.slice(1, 3), { layout: 'dataset' });
       writeFileSync(join(a, 'truth.arrow'), readFileSync(join(b, 'truth.arrow')));
+      rmSync(join(a, 'manifest.json'));
       const before = listing(a);
       await expect(openArrowStore(a)).rejects.toThrow('truth.arrow: holds events [1001,1002], but hits.arrow holds [1000,1001]');
       expect(listing(a)).toEqual(before);

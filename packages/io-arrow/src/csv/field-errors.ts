@@ -1,4 +1,5 @@
 import type { ColumnType } from '@hypertrack/core';
+import { quoteText } from '../printable';
 
 /**
  * Explains why a field was rejected. The byte parser only knows "this field did not parse"; the
@@ -9,10 +10,8 @@ const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 
-export function quoteField(text: string): string {
-  const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
-  return JSON.stringify(shown);
-}
+/** A field's text as echoed in an error: quoted, escaped, cut after 40 characters. */
+export const quoteField = (text: string): string => quoteText(text, 40);
 
 export function describeBadField(type: ColumnType, text: string): string {
   const got = `got ${quoteField(text)}`;

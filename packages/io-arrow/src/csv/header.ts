@@ -1,4 +1,5 @@
 import { InputError, TRACKML_COLUMNS, type ColumnSpec, type TableKind } from '@hypertrack/core';
+import { escapeText } from '../printable';
 
 /** Which table column each field of a CSV line feeds, in file order. */
 export interface HeaderLayout {
@@ -15,11 +16,13 @@ export function parseHeader(kind: TableKind, file: string, text: string): Header
   const seen = new Set<string>();
   for (const name of names) {
     const spec = specs.find((s) => s.name === name);
+    // The name comes from the file: escaped, so control characters cannot reach the terminal raw.
+    const column = escapeText(name, 60);
     if (spec === undefined) {
       const expected = specs.map((s) => s.name).join(', ');
-      throw new InputError({ file, line: 1, column: name }, `unknown column for a ${kind} table (expected ${expected})`);
+      throw new InputError({ file, line: 1, column }, `unknown column for a ${kind} table (expected ${expected})`);
     }
-    if (seen.has(name)) throw new InputError({ file, line: 1, column: name }, 'appears twice in the header');
+    if (seen.has(name)) throw new InputError({ file, line: 1, column }, 'appears twice in the header');
     seen.add(name);
     fields.push(spec);
   }

@@ -75,4 +75,31 @@ describe('CsvTableParser', () => {
       expect(Object.is(values[i], Math.fround(parseFloat(s)))).toBe(true);
     });
   });
+
+  it('stops a 300 MB line without line breaks after the first MiB: the rest is never read', () => {
+    const parser = new CsvTableParser('hits', 'huge.csv');
+    const chunk = Buffer.alloc(1 << 18, 'x'); // 256 KiB, as gunzip hands them out
+    const chunks = (300 << 20) / chunk.length;
+    let pushed = 0;
+    const error = (() => {
+      try {
+        for (; pushed < chunks; pushed++) parser.push(chunk);
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(error?.message).toBe(
+      'huge.csv:1: the header line is longer than 1048576 bytes (1 MiB) without a line break; TrackML CSV lines are under 200 bytes: not a TrackML CSV file?',
+    );
+    expect(pushed).toBe(4); // The fifth chunk makes the line 1.25 MiB.
+
+    // A line of exactly 1 MiB (then a line break) is still read: only longer ones are refused.
+    const lineOf = (bytes: number) => [Buffer.from('hit_id,ch0,ch1,value\n1,2,3,'), Buffer.alloc(bytes - 7, '0'), Buffer.from('1\n')];
+    const limit = new CsvTableParser('cells', 'limit.csv');
+    for (const part of lineOf(1 << 20)) limit.push(part);
+    expect(limit.finish().value).toEqual(Float32Array.of(1));
+    const over = new CsvTableParser('cells', 'over.csv');
+    expect(() => lineOf((1 << 20) + 1).forEach((part) => over.push(part))).toThrow('over.csv:2: the line is longer than 1048576 bytes');
+  });
 });

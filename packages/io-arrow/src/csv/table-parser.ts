@@ -40,6 +40,14 @@ const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const MANTISSA_LIMIT = 1e14;
 const INITIAL_ROWS = 1024;
 
+/**
+ * The longest line accepted: 1 MiB. TrackML rows are under 200 bytes and headers under 100, so a
+ * longer line means a file that is not TrackML CSV (a binary file, a file without line breaks);
+ * it is rejected as soon as that many bytes pass without a line break, instead of being gathered
+ * whole (a 300 MB file without newlines took 52 s to be rejected).
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+
 const NO_BYTES = Buffer.alloc(0);
 const FINAL_NEWLINE = Buffer.from([LF]);
 const NO_INT32 = new Int32Array(0);
@@ -75,6 +83,8 @@ export class CsvTableParser<K extends TableKind> {
     let start = 0;
     if (this.carry.length > 0) {
       const newline = chunk.indexOf(LF);
+      // The line so far, without its line break: too long is an error before anything is copied.
+      this.checkLineLength(this.carry.length + (newline < 0 ? chunk.length : newline));
       if (newline < 0) {
         this.carry = Buffer.concat([this.carry, chunk]);
         return;
@@ -89,7 +99,20 @@ export class CsvTableParser<K extends TableKind> {
       this.parseLines(chunk, start, last + 1);
       start = last + 1;
     }
-    if (start < chunk.length) this.carry = chunk.subarray(start);
+    if (start < chunk.length) {
+      this.checkLineLength(chunk.length - start);
+      this.carry = chunk.subarray(start);
+    }
+  }
+
+  /** Rejects the current line once it is longer than MAX_LINE_BYTES. */
+  private checkLineLength(bytes: number): void {
+    if (bytes <= MAX_LINE_BYTES) return;
+    const what = this.layout === null ? 'the header line' : 'the line';
+    throw new InputError(
+      { file: this.file, line: this.line },
+      `${what} is longer than ${MAX_LINE_BYTES} bytes (1 MiB) without a line break; TrackML CSV lines are under 200 bytes: not a TrackML CSV file?`,
+    );
   }
 
   /** Parses a final line without newline, then returns the table trimmed to its row count. */
@@ -134,6 +157,7 @@ export class CsvTableParser<K extends TableKind> {
   private parseHeaderLine(buf: Buffer, start: number, end: number): number {
     const newline = buf.indexOf(LF, start);
     const lineEnd = newline >= 0 && newline < end ? newline : end;
+    this.checkLineLength(lineEnd - start);
     let textStart = start;
     // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first name.
     if (buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) textStart += 3;

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
-
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { InputError, TRACKML_COLUMNS, columnOf, type ColumnSpec, type TableKind, type TableOfKind } from '@hypertrack/core';
 import { withAtomicFiles } from '../atomic-files';
+import { naming } from '../output-error';
 import { checkTableShape } from '../table-shape';
 import { MAX_NUMBER_TEXT, writeAscii, writeFloat32, writeInt32 } from './format-number';
 
@@ -24,9 +24,12 @@ export async function writeTableFile<K extends TableKind>(kind: K, table: TableO
   const columns = columnsToWrite(kind, table);
   const source = Readable.from(csvChunks(kind, table, columns, rows, file), { objectMode: false });
   // 'wx': the temporary name is fresh, so an existing file there means something else owns it.
-  const sink = createWriteStream(tempPath, { flags: 'wx' });
-  if (finalPath.endsWith('.gz')) await pipeline(source, createGzip(), sink);
-  else await pipeline(source, sink);
+  // A system error (a full disk...) names the file asked for, not the temporary one.
+  await naming(file, async () => {
+    const sink = createWriteStream(tempPath, { flags: 'wx' });
+    if (finalPath.endsWith('.gz')) await pipeline(source, createGzip(), sink);
+    else await pipeline(source, sink);
+  });
 }
 
 /** nhits is left out when no row knows it (-1 everywhere), so such a file round-trips unchanged. */
