@@ -27,5 +27,6 @@ export { lockFolder, LOCK_FILE, type FolderLock } from './folder-lock';
 export { withStopSignals } from './stop-signals';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
 export { UnionFind } from './union-find';
+export { parseShard, shardSlice, type Shard } from './shard';
 export { Int32Index, Uint64Index, type DuplicateKey } from './id-index';
 export { UINT64_LO, UINT64_HI, TWO_POW_32, uint64Words } from './uint64-words';
