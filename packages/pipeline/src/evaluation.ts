@@ -62,6 +62,8 @@ export function graphFigures(result: EventReconstruction, selfLoops: boolean): G
 export class RunEvaluation {
   readonly rows: EventResultRow[] = [];
   readonly graphRows: GraphResultRow[] = [];
+  /** The first event's hits (x, y, z interleaved) and its clusters, or its truth particles when it has none: the report's event display. */
+  display: { eventId: number; points: Float32Array; labels: Int32Array; colouredBy: string } | null = null;
   private readonly majorities: DoubleMajorityResult[] = [];
   private readonly efficiencyEvents: EfficiencyEvent[] = [];
   private readonly trackingEvents: TrackingPerformance[] = [];
@@ -89,6 +91,7 @@ export class RunEvaluation {
       assignMs: result.timing.assignMs,
       edgesMs: result.timing.edgesMs,
     });
+    this.display ??= { eventId: result.eventId, points: result.points, labels: result.clusters?.labels ?? result.membership, colouredBy: result.clusters ? 'reconstructed track' : 'truth particle' };
     if (result.probabilities === null) return;
     const edges = this.edgeFigures(result.probabilities, result.edgeLabels, graph);
     const tracks = result.clusters === null ? null : this.trackFigures(result.event, result.membership, result.clusters.labels);

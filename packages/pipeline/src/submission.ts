@@ -1,5 +1,5 @@
 import { InputError, type SubmissionTable, type TrackMLEvent } from '@hypertrack/core';
-import { particleIndexOfHits } from '@hypertrack/event';
+import { hitPoints, particleIndexOfHits } from '@hypertrack/event';
 import {
   doubleMajority,
   efficiencyEventOf,
@@ -83,6 +83,8 @@ export interface SubmissionEventScore {
  */
 export class SubmissionScoring {
   readonly scores: SubmissionEventScore[] = [];
+  /** The first event's hits (x, y, z interleaved) with their truth particle: the report's event display. */
+  display: { eventId: number; points: Float32Array; labels: Int32Array; colouredBy: string } | null = null;
   private readonly majorities: DoubleMajorityResult[] = [];
   private readonly efficiencyEvents: EfficiencyEvent[] = [];
   private readonly trackingEvents: TrackingPerformance[] = [];
@@ -103,6 +105,7 @@ export class SubmissionScoring {
       throw new InputError({ file: this.file }, `event ${event.eventId}: ${(error as Error).message}`);
     }
     const truthLabel = particleIndexOfHits(event);
+    this.display ??= { eventId: event.eventId, points: hitPoints(event.hits), labels: truthLabel, colouredBy: 'truth particle' };
     const match = doubleMajority(truthLabel, clusterLabels(event, part, this.noiseTrackId, this.file), truth.weight);
     this.majorities.push(match);
     this.efficiencyEvents.push(efficiencyEventOf(event.particles, match));

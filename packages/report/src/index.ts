@@ -35,10 +35,12 @@ export {
   type RunScoreEvent,
   type RunTrackingFile,
 } from './run/files';
-export { readRunDirectory, type RunData } from './run/read';
+export { readRunDirectory, type RunData, type VoxdynFigure } from './run/read';
+export { eventDisplayFile, eventDisplayPlot, type EventDisplayHits, type EventDisplayOptions, type RunEventDisplayFile } from './display/event-display';
 export { RunFolderWriter } from './run/writer';
 export { reportPlots, reportContent, timingWarmUpOf, type ReportContent } from './run/report-plots';
 export { writeRunReport, type RunReportOptions, type RunReportFiles } from './run/write';
+export { renderComparison, writeRunComparison, compareResults, comparable, type ComparedRow, type ComparisonOptions } from './compare/compare';
 
 // Event display export for HSF Phoenix
 export { toPhoenixEvent, thinTracks, PHOENIX_COLLECTIONS, PHOENIX_HIT_SELECTIONS, type PhoenixExportOptions, type PhoenixThinning, type PhoenixHitSelection } from './phoenix/export';

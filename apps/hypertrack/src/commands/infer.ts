@@ -151,6 +151,7 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   await writer.results(summary, `${heading}${formatResultsTable(summary)}${formatResultsLatexRow(summary)}\n`);
   await writer.jsonLines(RUN_FILES.inferEvents, rows);
   await writer.roc('1-gnn', 'GNN', evaluation.roc());
+  if (evaluation.display) await writer.eventDisplay(evaluation.display);
   const efficiency = evaluation.efficiency();
   const mixing = evaluation.hitMixing();
   const tracking = evaluation.tracking();

@@ -56,5 +56,6 @@ async function runScore(options: ScoreOptions, io: CliIO): Promise<void> {
     await run.hitMixing(scoring.hitMixing());
     await run.tracking(scoring.tracking());
     await run.results(scoring.results());
+    if (scoring.display) await run.eventDisplay(scoring.display);
   }
 }

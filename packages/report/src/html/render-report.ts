@@ -6,7 +6,7 @@ import { STYLE } from './style';
 import { eventsTable, resultsTables, trackingTables } from './tables';
 
 /** Where a plot goes in the report. */
-export type ReportSection = 'tracking' | 'events' | 'efficiency' | 'roc' | 'hit-mixing' | 'timing' | 'training';
+export type ReportSection = 'tracking' | 'events' | 'display' | 'efficiency' | 'roc' | 'hit-mixing' | 'timing' | 'voxdyn' | 'training';
 
 export interface ReportPlot extends NamedPlot {
   readonly section: ReportSection;
@@ -36,14 +36,16 @@ const SECTIONS: readonly { id: ReportSection | 'run' | 'results'; title: string 
   { id: 'results', title: 'Results' },
   { id: 'tracking', title: 'Tracking performance' },
   { id: 'events', title: 'Per-event scores' },
+  { id: 'display', title: 'Event display' },
   { id: 'efficiency', title: 'Efficiency per observable' },
   { id: 'roc', title: 'Edge classification (ROC)' },
   { id: 'hit-mixing', title: 'Hit mixing' },
   { id: 'timing', title: 'Timing' },
+  { id: 'voxdyn', title: 'Voxel-Dynamics model' },
   { id: 'training', title: 'Training' },
 ];
 
-const PLOT_SECTIONS: readonly ReportSection[] = ['tracking', 'events', 'efficiency', 'roc', 'hit-mixing', 'timing', 'training'];
+const PLOT_SECTIONS: readonly ReportSection[] = ['tracking', 'events', 'display', 'efficiency', 'roc', 'hit-mixing', 'timing', 'voxdyn', 'training'];
 
 function metadataTable(metadata: Readonly<Record<string, string | number | boolean | null>>): string {
   const rows = Object.entries(metadata).map(([k, v]) => `<tr><th class="key">${escapeHtml(k)}</th><td>${escapeHtml(v === null ? '–' : String(v))}</td></tr>`);

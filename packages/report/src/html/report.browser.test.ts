@@ -9,7 +9,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrackingPerformance } from '@hypertrack/metrics';
+import { voxdynPlots } from '../plots/voxdyn';
 import { RUN_FILES } from '../run/files';
+import { writeRunComparison } from '../compare/compare';
 import { writeRunReport } from '../run/write';
 import { RunFolderWriter } from '../run/writer';
 import { Chromium, findChromium, type ChromiumPage } from '../testing/chromium';
@@ -95,6 +97,14 @@ beforeAll(async () => {
   await run.tracking(fixture.tracking);
   await run.roc('1-gnn', 'GNN', fixture.roc[1].curve);
   for (const record of fixture.training) await run.appendMetrics(record);
+  // The first event's hits coloured by reconstructed track, and a Voxel-Dynamics model's figures.
+  const { event, recoLabel } = fixture.scored[0];
+  const points = Float32Array.from({ length: 3 * recoLabel.length }, (_, k) => [event.hits.x, event.hits.y, event.hits.z][k % 3][Math.floor(k / 3)]);
+  await run.eventDisplay({ eventId: event.eventId, points, labels: recoLabel, colouredBy: 'reconstructed track' });
+  const ring = Float32Array.from({ length: 24 }, (_, i) => [Math.cos, Math.sin, (c: number) => c / 10][i % 3](Math.floor(i / 3)) * 100);
+  const cmatrix = { ncell: 8, indptr: [0, 2, 4, 6, 8, 10, 12, 14, 16], indices: [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 0], counts: new Array(16).fill(1) };
+  mkdirSync(join(dir, RUN_FILES.voxdynFigures));
+  for (const plot of await voxdynPlots(ring, 3, cmatrix, { name: 'vdm-hyper-ncell-8' })) writeFileSync(join(dir, RUN_FILES.voxdynFigures, `${plot.name}.svg`), plot.svg);
   const { html } = await writeRunReport(dir, { png: false });
 
   browser = Chromium.launch(executable);
@@ -104,7 +114,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (work) rmSync(join(work, 'run'), { recursive: true, force: true });
+  if (work) for (const dir of ['run', 'other']) rmSync(join(work, dir), { recursive: true, force: true });
 });
 
 describe('the report in a headless browser at 1280 px', () => {
@@ -137,6 +147,17 @@ describe('the report in a headless browser at 1280 px', () => {
     expect(scores.panels.map((p) => p.title.replace(/:.*/, ''))).toEqual(['double-majority score (DMS)', 'efficiency', 'purity']);
   });
 
+  test('the event display and the Voxel-Dynamics figures are there, titled, with marks', () => {
+    expect(seen.sections).toEqual(expect.arrayContaining(['display', 'voxdyn']));
+    const display = seen.figures.find((f) => f.id === 'plot-event-display')!;
+    expect(display.title).toMatch(/^Event display: event \d+, transverse and r-z views/);
+    expect(display.texts).toEqual(expect.arrayContaining(['x (mm)', 'y (mm)', 'z (mm)', 'transverse view (x-y)', 'r-z view']));
+    expect(display.marks).toBeGreaterThan(100);
+    const voxdyn = seen.figures.filter((f) => f.id.startsWith('plot-vdm-hyper-ncell-8-'));
+    expect(voxdyn.map((f) => f.id.replace('plot-vdm-hyper-ncell-8-', ''))).toEqual(['voronoi-xy', 'voronoi-zy', 'voronoi-zx', 'cmatrix', 'cmatrix-degree']);
+    for (const f of voxdyn) expect(f.marks).toBeGreaterThan(0);
+  });
+
   test('training plots show measurements, not counters or ids', () => {
     const metrics = seen.figures.find((f) => f.id === 'plot-training-metrics')!;
     expect(metrics.panels.map((p) => p.title)).toEqual(['auc', 'dms']);
@@ -160,6 +181,25 @@ describe('the report in a headless browser at 1280 px', () => {
     expect(t.regions.map((r) => r.key).slice(0, 3)).toEqual(['barrel', 'endcap-negative', 'endcap-positive']);
     const plot = seen.figures.find((f) => f.id === 'plot-tracking-regions')!;
     expect(plot.texts).toContain(`${t.regions[0].reconstructable.numerator} / ${t.regions[0].reconstructable.denominator}`);
+  });
+
+  test('the comparison with another run fits the page, its tables with units and its overlays titled with marks', async () => {
+    const other = join(work, 'other');
+    const b = runFixture(2, 10);
+    const run = new RunFolderWriter(other);
+    await run.results(b.results);
+    await run.scoreEvents(b.events.map((e) => ({ ...e, trackmlScore: null })));
+    await run.efficiency(b.efficiency);
+    await run.tracking(b.tracking);
+    const { html } = await writeRunComparison(join(work, 'run'), other);
+    const comparison = await browser!.open(`file://${html}`, { width: WIDTH, height: 900 });
+    const view = await comparison.evaluate<Inspection>(INSPECT);
+    expect(view.pageScrollWidth).toBeLessThanOrEqual(WIDTH);
+    expect(view.tables.map((t) => t.id)).toEqual(['compare-physics', 'compare-timing', 'compare-tracking']);
+    for (const t of view.tables) expect(t.scrollWidth).toBeLessThanOrEqual(t.clientWidth);
+    expect(view.tables[0].headers).toEqual(['run', 'other', 'difference (other − run)', 'exceeds combined σ']);
+    expect(view.figures.length).toBeGreaterThan(3);
+    for (const f of view.figures) expect({ id: f.id, titled: f.title.length > 0, marked: f.marks > 0, wide: f.svgWidth <= WIDTH }).toEqual({ id: f.id, titled: true, marked: true, wide: true });
   });
 
   test('a full-page screenshot at 1280 px is a real picture', async () => {

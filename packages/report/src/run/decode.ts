@@ -1,3 +1,4 @@
+import type { RunEventDisplayFile } from '../display/event-display';
 import { InputError } from '@hypertrack/core';
 import {
   fraction,
@@ -309,5 +310,25 @@ export function decodeInfo(value: JsonValue, file: string): RunInfoFile {
     if (v !== null && typeof v === 'object') f.at(key).fail(`expected a string, number, boolean or null, got ${describe(v)}`);
     out[key] = v as string | number | boolean | null;
   }
+  return out;
+}
+
+export function decodeEventDisplay(value: JsonValue, file: string): RunEventDisplayFile {
+  const f = new Fields(file);
+  const o = f.object(value);
+  const x = f.at('x').numbers(o.x);
+  const out: RunEventDisplayFile = {
+    eventId: f.at('eventId').integer(o.eventId),
+    colouredBy: f.at('colouredBy').string(o.colouredBy),
+    hits: f.at('hits').integer(o.hits),
+    tracks: f.at('tracks').integer(o.tracks),
+    keptTracks: f.at('keptTracks').integer(o.keptTracks),
+    x,
+    y: f.at('y').numbers(o.y),
+    z: f.at('z').numbers(o.z),
+    label: f.at('label').numbers(o.label),
+  };
+  for (const key of ['y', 'z', 'label'] as const) f.sameLength(key, out[key].length, x.length, 'x');
+  if (out.x.some((v, i) => !Number.isFinite(v) || !Number.isFinite(out.y[i]) || !Number.isFinite(out.z[i]))) f.fail('a hit has no finite x, y or z', 'x');
   return out;
 }

@@ -28,6 +28,10 @@ export const RUN_FILES = {
   roc: 'roc',
   /** One `RunMetricsRecord` per line: the training log. */
   metrics: 'metrics.jsonl',
+  /** `RunEventDisplayFile`: one event's hits, thinned, for the report's event display (infer, score). */
+  eventDisplay: 'event-display.json',
+  /** Voxel-Dynamics figures (`pretrain-voxdyn --plots --out <run folder>`): `<model>-voronoi-xy.svg`, `-cmatrix.svg`, ...; also read from `figs/` beside the VD model that `run.json`'s `vdModel` names. */
+  voxdynFigures: 'figs',
   /** The resolved configuration of a training run. */
   config: 'config.json',
 } as const;

@@ -69,7 +69,7 @@ describe('readRunDirectory', () => {
 
   test('a missing, empty or metadata-only directory is an InputError', async () => {
     expect((await errorOf(() => readRunDirectory(join(dir, 'nope')))).message).toBe(`${join(dir, 'nope')}: cannot read the run directory: no such file or folder`);
-    const empty = `${dir}: holds none of the report's input files: results.json, infer/events.jsonl, vd/events.jsonl, score/events.jsonl, score/efficiency.json, score/hit-mixing.json, score/tracking.json, roc/*.json, metrics.jsonl`;
+    const empty = `${dir}: holds none of the report's input files: results.json, infer/events.jsonl, vd/events.jsonl, score/events.jsonl, score/efficiency.json, score/hit-mixing.json, score/tracking.json, roc/*.json, metrics.jsonl, event-display.json, figs/<model>-voronoi-xy.svg, -cmatrix.svg, ... (Voxel-Dynamics figures)`;
     expect((await errorOf(() => readRunDirectory(dir))).message).toBe(empty);
     writeFileSync(join(dir, 'run.json'), '{"tag":"x"}');
     expect((await errorOf(() => readRunDirectory(dir))).message).toBe(empty);

@@ -1,11 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { InputError } from '@hypertrack/core';
 import type { EfficiencyReport, HitMixing, ResultsSummary, TrackingPerformance } from '@hypertrack/metrics';
 import { parseMetricsLog } from '../jsonl/metrics-log';
 import { parseJsonLines, type JsonValue } from '../jsonl/parse';
 import type { RocSeries } from '../plots/roc';
-import { decodeEfficiency, decodeGraphEvent, decodeHitMixing, decodeInferEvent, decodeInfo, decodeResults, decodeRocFile, decodeScoreEvent, decodeTracking } from './decode';
+import type { RunEventDisplayFile } from '../display/event-display';
+import { decodeEfficiency, decodeEventDisplay, decodeGraphEvent, decodeHitMixing, decodeInferEvent, decodeInfo, decodeResults, decodeRocFile, decodeScoreEvent, decodeTracking } from './decode';
 import { RUN_FILES, type RunGraphEvent, type RunInferEvent, type RunInfoFile, type RunMetricsRecord, type RunScoreEvent } from './files';
 
 /** The contents of a run directory, each part present only when its file is. */
@@ -26,6 +27,47 @@ export interface RunData {
   readonly tracking?: TrackingPerformance;
   readonly roc?: readonly RocSeries[];
   readonly training?: readonly RunMetricsRecord[];
+  /** `event-display.json`: one event's thinned hits. */
+  readonly eventDisplay?: RunEventDisplayFile;
+  /** Voxel-Dynamics figures (SVG) of the run's `figs/` folder, or beside the VD model its `run.json` names. */
+  readonly voxdynFigures?: readonly VoxdynFigure[];
+}
+
+/** A figure `voxdynPlots` drew, as `pretrain-voxdyn --plots` wrote it. */
+export interface VoxdynFigure {
+  /** The file read. */
+  readonly path: string;
+  /** The model's file stem, e.g. `vdm-hyper-ncell-4096`. */
+  readonly model: string;
+  /** `voronoi-xy`, `voronoi-zy`, `voronoi-zx`, `cmatrix` or `cmatrix-degree`. */
+  readonly kind: string;
+  readonly svg: string;
+}
+
+const VOXDYN_KINDS = ['voronoi-xy', 'voronoi-zy', 'voronoi-zx', 'cmatrix', 'cmatrix-degree'];
+
+/** The voxdyn figures in `folder` (of models starting with `stem`, when given), by model, then in `VOXDYN_KINDS` order. */
+async function voxdynFiguresIn(folder: string, stem?: string): Promise<VoxdynFigure[]> {
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((n) => n.endsWith('.svg')).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw new InputError({ file: folder }, `cannot read: ${reason(error)}`);
+  }
+  const out: VoxdynFigure[] = [];
+  for (const name of names) {
+    const kind = VOXDYN_KINDS.slice().reverse().find((k) => name.endsWith(`-${k}.svg`));
+    if (kind === undefined) continue;
+    const model = name.slice(0, -`-${kind}.svg`.length);
+    if (stem !== undefined && model !== stem) continue;
+    const path = join(folder, name);
+    const svg = await readFile(path, 'utf8');
+    if (!svg.includes('<svg')) throw new InputError({ file: path }, 'is not an SVG figure');
+    out.push({ path, model, kind, svg });
+  }
+  return out.sort((a, b) => a.model.localeCompare(b.model) || VOXDYN_KINDS.indexOf(a.kind) - VOXDYN_KINDS.indexOf(b.kind));
 }
 
 function reason(error: unknown): string {
@@ -79,6 +121,8 @@ const DATA_FILES = [
   RUN_FILES.tracking,
   `${RUN_FILES.roc}/*.json`,
   RUN_FILES.metrics,
+  RUN_FILES.eventDisplay,
+  `${RUN_FILES.voxdynFigures}/<model>-voronoi-xy.svg, -cmatrix.svg, ... (Voxel-Dynamics figures)`,
 ];
 
 /**
@@ -126,6 +170,18 @@ export async function readRunDirectory(dir: string): Promise<RunData> {
   const metricsText = await text(RUN_FILES.metrics);
   const training = metricsText === undefined ? undefined : parseMetricsLog(metricsText, join(dir, RUN_FILES.metrics));
 
+  const eventDisplay = await json(RUN_FILES.eventDisplay, decodeEventDisplay);
+  // pretrain-voxdyn's figures in this folder, else those beside the VD model an infer run used.
+  let voxdynFigures = await voxdynFiguresIn(join(dir, RUN_FILES.voxdynFigures));
+  const vdModel = info?.vdModel;
+  if (voxdynFigures.length === 0 && typeof vdModel === 'string') {
+    for (const model of [vdModel, join(dir, vdModel)]) {
+      voxdynFigures = await voxdynFiguresIn(join(dirname(model), RUN_FILES.voxdynFigures), basename(model).replace(/\.vdm$/, ''));
+      if (voxdynFigures.length > 0) break;
+    }
+  }
+  for (const figure of voxdynFigures) files.push(relative(dir, figure.path));
+
   if (files.every((f) => f === RUN_FILES.info)) {
     throw new InputError({ file: dir }, `holds none of the report's input files: ${DATA_FILES.join(', ')}`);
   }
@@ -142,5 +198,7 @@ export async function readRunDirectory(dir: string): Promise<RunData> {
     ...(tracking && { tracking }),
     ...(roc.length > 0 && { roc }),
     ...(training && { training }),
+    ...(eventDisplay && { eventDisplay }),
+    ...(voxdynFigures.length > 0 && { voxdynFigures }),
   };
 }

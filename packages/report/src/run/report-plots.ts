@@ -8,6 +8,7 @@ import { rocPlot } from '../plots/roc';
 import { graphStageTimes, inferStageTimes, stageTimingPlot } from '../plots/stage-timing';
 import { trackingRegionPlot } from '../plots/tracking';
 import { trainingPlots } from '../plots/training';
+import { eventDisplayPlot } from '../display/event-display';
 import type { RunData } from './read';
 
 /** The plots of a run and what the page should say about plots it left out. */
@@ -18,6 +19,14 @@ export interface ReportContent {
 }
 
 type PlotData = Omit<RunData, 'dir' | 'files'>;
+
+const VOXDYN_TITLES: Record<string, string> = {
+  'voronoi-xy': 'Voronoi cell centres, xy projection',
+  'voronoi-zy': 'Voronoi cell centres, zy projection',
+  'voronoi-zx': 'Voronoi cell centres, zx projection',
+  cmatrix: 'C-matrix: connected cell pairs',
+  'cmatrix-degree': 'Cells connected per cell (C-matrix row sizes)',
+};
 
 const SCORE_NAMES = { trackmlScore: 'TrackML score', dms: 'DMS', efficiency: 'efficiency', purity: 'purity' } as const;
 
@@ -62,8 +71,8 @@ async function efficiencyContent(data: PlotData, out: ReportPlot[], notes: strin
 /**
  * Every plot the run's data allows, in report order, each titled and non-empty (a plot with
  * nothing to draw is left out and named in `notes`): tracking performance by detector region,
- * per-event score histograms, efficiency per observable for each r0_xy category, ROC (linear and
- * log FPR), hit mixing, time per stage, training curves.
+ * per-event score histograms, the event display, efficiency per observable for each r0_xy category,
+ * ROC (linear and log FPR), hit mixing, time per stage, the Voxel-Dynamics figures, training curves.
  */
 export async function reportContent(data: PlotData): Promise<ReportContent> {
   const out: ReportPlot[] = [];
@@ -76,6 +85,7 @@ export async function reportContent(data: PlotData): Promise<ReportContent> {
   if (data.events && panels.length > 0) {
     out.push({ section: 'events', name: 'event-scores', title: `${panels.join(', ')} over events`, svg: (await eventScorePlot(data.events)).svg });
   }
+  if (data.eventDisplay && data.eventDisplay.x.length > 0) out.push({ section: 'display', ...(await eventDisplayPlot(data.eventDisplay)) });
   const efficiencyNotes: string[] = [];
   await efficiencyContent(data, out, efficiencyNotes);
   for (const text of efficiencyNotes) note('efficiency', text);
@@ -93,6 +103,9 @@ export async function reportContent(data: PlotData): Promise<ReportContent> {
     out.push({ section: 'timing', name: 'timing-stages', title: 'Time per event of each reconstruction stage (ms)', svg: (await stageTimingPlot(inferStageTimes(data.inferEvents), { warmUp })).svg });
   } else if (data.graphEvents && data.graphEvents.length > 0) {
     out.push({ section: 'timing', name: 'timing-stages', title: 'Time per event of the graph constructor (ms)', svg: (await stageTimingPlot(graphStageTimes(data.graphEvents), { title: 'Time per event of the Voxel-Dynamics graph' })).svg });
+  }
+  for (const f of data.voxdynFigures ?? []) {
+    out.push({ section: 'voxdyn', group: `model ${f.model}`, name: `${f.model}-${f.kind}`, title: `${VOXDYN_TITLES[f.kind] ?? f.kind}, model ${f.model}`, svg: f.svg });
   }
   if (data.training && data.training.length > 0) for (const plot of await trainingPlots(data.training)) out.push({ ...plot, section: 'training' });
   return { plots: out, notes };

@@ -3,6 +3,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@hypertrack/core';
 import type { EfficiencyReport, HitMixing, ResultsSummary, RocCurve, TrackingPerformance } from '@hypertrack/metrics';
+import { eventDisplayFile, type EventDisplayHits, type EventDisplayOptions } from '../display/event-display';
 import { RUN_FILES, toRunJson, type RunInfoFile, type RunMetricsRecord, type RunScoreEvent } from './files';
 
 /**
@@ -46,6 +47,11 @@ export class RunFolderWriter {
   /** `score/tracking.json`: efficiency for target particles and per detector region, fake and duplicate rates. */
   tracking(performance: TrackingPerformance): Promise<void> {
     return this.write(RUN_FILES.tracking, toRunJson(performance));
+  }
+
+  /** `event-display.json`: the hits of one event, thinned to at most `maxHits` (default 5000) whole tracks and a few unassigned hits. */
+  eventDisplay(hits: EventDisplayHits, options: EventDisplayOptions = {}): Promise<void> {
+    return this.write(RUN_FILES.eventDisplay, JSON.stringify(eventDisplayFile(hits, options)));
   }
 
   /** `config.json`: the resolved configuration of the run, readable by people. */
