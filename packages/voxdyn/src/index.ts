@@ -21,5 +21,6 @@ export { CMatrixAccumulator } from './cmatrix/accumulator';
 export { GraphBuilder, buildGraph, DEFAULT_MAX_EDGES, type GraphOptions, type VoxdynGraph } from './graph/graph-builder';
 export type { VoxdynModel, TrainingStats } from './model';
 export { encodeModel, decodeModel, saveModel, loadModel, MODEL_MAGIC, MODEL_FORMAT_VERSION } from './io/model-file';
-export { trainVoxdyn, type TrainingEvent, type TrainOptions } from './train/train';
+export { trainVoxdyn, voxdynCells, voxdynCounts, modelCells, type TrainingEvent, type TrainOptions, type VoxdynCells } from './train/train';
+export { mergeVoxdynModels, addCMatrices, type NamedModel } from './train/merge';
 export { idRanges, formatIdRanges, isIdRangeList, type IdRange } from './train/event-ids';

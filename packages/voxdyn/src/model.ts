@@ -23,6 +23,8 @@ export interface TrainingStats {
    * on these events: there the model's graph holds every true pair, unlike on new events.
    */
   readonly trainingEvents?: ReadonlyArray<readonly [first: number, last: number]>;
+  /** Ids of the events k-means ran on, as ranges, when known (they may differ from the C-matrix's). */
+  readonly kmeansEvents?: ReadonlyArray<readonly [first: number, last: number]>;
 }
 
 /** A trained Voxel-Dynamics model: the Voronoi cells and their connectivity. */

@@ -84,6 +84,9 @@ export function decodeModel(bytes: Uint8Array, file: string): VoxdynModel {
   if (header.stats?.trainingEvents !== undefined && !isIdRangeList(header.stats.trainingEvents)) {
     fail('corrupt voxdyn model: stats.trainingEvents is not a sorted list of disjoint [first, last] event id ranges');
   }
+  if (header.stats?.kmeansEvents !== undefined && !isIdRangeList(header.stats.kmeansEvents)) {
+    fail('corrupt voxdyn model: stats.kmeansEvents is not a sorted list of disjoint [first, last] event id ranges');
+  }
   const node2node = checkNode2Node(header.node2node);
   const isCount = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= 0;
   if (!isCount(ncell) || ncell < 1 || !isCount(dim) || dim < 1 || !isCount(nnz)) fail('corrupt voxdyn model: header sizes are not positive integers');

@@ -3,7 +3,7 @@ import { CMatrixAccumulator } from '../cmatrix/accumulator';
 import { NearestCentroidIndex } from '../index/nearest-centroid-index';
 import { kmeans } from '../kmeans/kmeans';
 import type { VoxdynModel } from '../model';
-import { idRanges } from './event-ids';
+import { idRanges, type IdRange } from './event-ids';
 import { checkMembership, pointCount } from '../points';
 import { checkNode2Node, type Node2Node } from '../topology/topology';
 
@@ -27,14 +27,33 @@ export interface TrainOptions {
   readonly progress?: ProgressOptions;
 }
 
+/** The Voronoi cells of a model and how k-means found them: what every shard of a C-matrix shares. */
+export interface VoxdynCells {
+  readonly ncell: number;
+  readonly dim: number;
+  readonly centroids: Float32Array;
+  readonly kmeansPoints: number;
+  readonly niter: number;
+  readonly meanSquaredDistance: number;
+  readonly seed: number | string;
+  /** The events k-means ran on, when each had an id. */
+  readonly kmeansEvents?: IdRange[];
+}
+
 /**
- * Trains a model on in-memory events: k-means over their track points (noise excluded), then the
- * C-matrix over the same events. For more events than fit in memory, run `kmeans` on a sample and
- * feed a `CMatrixAccumulator` event by event, as this function does.
+ * Trains a model on in-memory events: k-means over the track points (noise excluded) of
+ * `kmeansEvents` (default: the same events), then the C-matrix over `events`. The two halves are
+ * `voxdynCells` and `voxdynCounts`; run apart (k-means once, the C-matrix over shards of the events,
+ * `mergeVoxdynModels` over the shards' models) they give this function's model exactly.
  */
-export async function trainVoxdyn(events: readonly TrainingEvent[], options: TrainOptions): Promise<VoxdynModel> {
+export async function trainVoxdyn(events: readonly TrainingEvent[], options: TrainOptions & { readonly kmeansEvents?: readonly TrainingEvent[] }): Promise<VoxdynModel> {
+  const cells = await voxdynCells(options.kmeansEvents ?? events, options);
+  return voxdynCounts(cells, events, options.node2node);
+}
+
+/** k-means over the events' track points (noise excluded), uniformly sampled down to `maxKmeansPoints`. */
+export async function voxdynCells(events: readonly TrainingEvent[], options: Omit<TrainOptions, 'node2node'>): Promise<VoxdynCells> {
   const { ncell, dim } = options;
-  const node2node = checkNode2Node(options.node2node);
   const seed = options.seed ?? 1234;
   let total = 0;
   for (const e of events) {
@@ -60,24 +79,53 @@ export async function trainVoxdyn(events: readonly TrainingEvent[], options: Tra
   }
   const niter = options.niter ?? 20;
   const km = await kmeans(sample, dim, { k: ncell, niter, seed, threads: options.threads, progress: options.progress });
-  const index = NearestCentroidIndex.build(km.centroids, dim);
+  return {
+    ncell,
+    dim,
+    centroids: km.centroids,
+    kmeansPoints: take,
+    niter,
+    meanSquaredDistance: km.inertia / take,
+    seed,
+    ...(eventIds(events) === null ? {} : { kmeansEvents: idRanges(eventIds(events) as number[]) }),
+  };
+}
+
+/** The C-matrix of `events` over given cells, as a model (a shard's, or the whole one). */
+export function voxdynCounts(cells: VoxdynCells, events: readonly TrainingEvent[], mode: Node2Node): VoxdynModel {
+  const node2node = checkNode2Node(mode);
+  const { ncell, dim } = cells;
+  const index = NearestCentroidIndex.build(cells.centroids, dim);
   const acc = new CMatrixAccumulator(ncell);
   for (const e of events) acc.addEvent(node2node, e.points, dim, e.membership, index.assign(e.points));
+  const ids = eventIds(events);
   return {
     ncell,
     dim,
     node2node,
-    centroids: km.centroids,
+    centroids: cells.centroids,
     cmatrix: acc.finish(),
     stats: {
       events: acc.events,
       tracks: acc.tracks,
       points: acc.points,
-      kmeansPoints: take,
-      niter,
-      meanSquaredDistance: km.inertia / take,
-      seed,
-      ...(events.length > 0 && events.every((e) => e.id !== undefined) ? { trainingEvents: idRanges(events.map((e) => e.id as number)) } : {}),
+      kmeansPoints: cells.kmeansPoints,
+      niter: cells.niter,
+      meanSquaredDistance: cells.meanSquaredDistance,
+      seed: cells.seed,
+      ...(ids === null || events.length === 0 ? {} : { trainingEvents: idRanges(ids) }),
+      ...(cells.kmeansEvents === undefined ? {} : { kmeansEvents: cells.kmeansEvents }),
     },
   };
+}
+
+/** The cells of a trained model, to count another C-matrix over them. */
+export function modelCells(model: VoxdynModel): VoxdynCells {
+  const { ncell, dim, centroids, stats } = model;
+  const kmeansEvents = stats.kmeansEvents ?? stats.trainingEvents;
+  return { ncell, dim, centroids, kmeansPoints: stats.kmeansPoints, niter: stats.niter, meanSquaredDistance: stats.meanSquaredDistance, seed: stats.seed, ...(kmeansEvents === undefined ? {} : { kmeansEvents: [...kmeansEvents] }) };
+}
+
+function eventIds(events: readonly TrainingEvent[]): number[] | null {
+  return events.every((e) => e.id !== undefined) ? events.map((e) => e.id as number) : null;
 }
