@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { folderEntries, isProcessAlive, removeAbandonedTemporaries, writeFileAtomic } from './atomic-write';
+import { folderEntries, isProcessAlive, removeAbandonedTemporaries, writeFileAtomic, writeFolderAtomic } from './atomic-write';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -44,5 +44,38 @@ describe('cleaning up after killed writers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('writeFolderAtomic', () => {
+  it('replaces a folder whole, and a failing fill leaves the old one untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hypertrack-folder-'));
+    const target = join(dir, 'shard-0-of-2');
+    await writeFolderAtomic(target, async (t) => writeFileSync(join(t, 'a.txt'), 'first'));
+    await expect(
+      writeFolderAtomic(target, async (t) => {
+        writeFileSync(join(t, 'a.txt'), 'second');
+        throw new Error('killed');
+      }),
+    ).rejects.toThrow('killed');
+    expect(readdirSync(dir)).toEqual(['shard-0-of-2']);
+    expect(readFileSync(join(target, 'a.txt'), 'utf8')).toBe('first');
+    await writeFolderAtomic(target, async (t) => writeFileSync(join(t, 'b.txt'), 'second'));
+    expect(readdirSync(target)).toEqual(['b.txt']);
+    expect(readdirSync(dir)).toEqual(['shard-0-of-2']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('after a kill between its two renames, the tidy puts the old folder back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hypertrack-folder-'));
+    // A dead writer's leftovers: the old folder set aside, the new one complete but not renamed.
+    const dead = 2 ** 22 + 17;
+    mkdirSync(join(dir, `.shard.${dead}-0123abcd-old.tmp`));
+    writeFileSync(join(dir, `.shard.${dead}-0123abcd-old.tmp`, 'a.txt'), 'old');
+    mkdirSync(join(dir, `.shard.${dead}-0123abcd.tmp`));
+    expect(await removeAbandonedTemporaries(dir)).toEqual([`.shard.${dead}-0123abcd.tmp`]);
+    expect(readdirSync(dir)).toEqual(['shard']);
+    expect(readFileSync(join(dir, 'shard', 'a.txt'), 'utf8')).toBe('old');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -15,6 +15,34 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes a whole folder or nothing: `fill` writes into a hidden temporary sibling, which then
+ * takes the place of `path` in one rename. An existing `path` is first renamed aside and removed
+ * only once the new folder is in place, so a kill at any moment leaves the old folder or the new
+ * one (and temporaries that removeAbandonedTemporaries tidies), never a mix.
+ */
+export async function writeFolderAtomic(path: string, fill: (temporary: string) => Promise<void>): Promise<void> {
+  const parent = dirname(path);
+  await mkdir(parent, { recursive: true });
+  const stem = `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temporary = join(parent, `${stem}.tmp`);
+  const aside = join(parent, `${stem}-old.tmp`);
+  try {
+    await mkdir(temporary);
+    await fill(temporary);
+    const exists = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    if (exists) await rename(path, aside);
+    await rename(temporary, path);
+    if (exists) await rm(aside, { recursive: true, force: true });
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
     throw error;
   }
 }
@@ -41,19 +69,26 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-const TEMPORARY = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/;
+const TEMPORARY = /^\.(.+)\.(\d+)-[0-9a-f]{8}(-old)?\.tmp$/;
 
 /**
- * Removes the temporary files that `writeFileAtomic` left in `dir` when its process was killed
- * mid-write (those of running processes stay). Returns the names removed.
+ * Removes the temporary files and folders that `writeFileAtomic` and `writeFolderAtomic` left in
+ * `dir` when their process was killed mid-write (those of running processes stay), and puts back a
+ * folder set aside whose replacement never arrived. Returns the names removed.
  */
 export async function removeAbandonedTemporaries(dir: string): Promise<string[]> {
   const names = await folderEntries(dir);
   const removed: string[] = [];
   for (const name of names) {
     const match = TEMPORARY.exec(name);
-    if (match === null || isProcessAlive(Number(match[1]))) continue;
-    await rm(join(dir, name), { force: true });
+    if (match === null || isProcessAlive(Number(match[2]))) continue;
+    const target = join(dir, match[1]);
+    // A folder set aside by writeFolderAtomic whose replacement never arrived goes back in place.
+    if (match[3] !== undefined && (await folderEntries(dir)).every((entry) => entry !== match[1])) {
+      await rename(join(dir, name), target);
+      continue;
+    }
+    await rm(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;

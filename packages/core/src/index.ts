@@ -22,7 +22,7 @@ export {
   type TrackMLEvent,
   type EventStream,
 } from './event';
-export { writeFileAtomic, removeAbandonedTemporaries, isProcessAlive, folderEntries } from './atomic-write';
+export { writeFileAtomic, writeFolderAtomic, removeAbandonedTemporaries, isProcessAlive, folderEntries } from './atomic-write';
 export { lockFolder, LOCK_FILE, type FolderLock } from './folder-lock';
 export { withStopSignals } from './stop-signals';
 export { encodeParticleId, decodeParticleId, type ParticleIdFields } from './particle-id';
