@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { printable } from '@hypertrack/core';
 import { convertCommand } from './commands/convert';
 import { exportPhoenixCommand } from './commands/export-phoenix';
 import { reportCommand } from './commands/report';
@@ -15,13 +16,11 @@ import type { CliIO } from './io';
 export const VERSION = '0.1.0';
 
 export function buildProgram(io: CliIO): Command {
-  const program = new Command('hypertrack')
-    .description('HyperTrack: charged-particle track reconstruction on TrackML events')
-    .version(VERSION)
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .exitOverride();
+  // Commander's errors (bad flags) read as ours: one line, `hypertrack: error: ...`, escaped.
+  const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s.startsWith('error: ') ? `hypertrack: ${printable(s.trim().replace(/\n+/g, ' '))}\n` : s) };
+  const program = new Command('hypertrack').description('HyperTrack: charged-particle track reconstruction on TrackML events').version(VERSION).configureOutput(output).exitOverride();
   for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), trainCommand(io), inferCommand(io)]) {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+    program.addCommand(command.exitOverride().configureOutput(output));
   }
   return program;
 }

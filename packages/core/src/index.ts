@@ -1,5 +1,6 @@
 export { Rng, logFactorial, type Seed, type RngSnapshot } from './random';
 export { HyperTrackError, InputError, ConfigError, type InputLocation } from './errors';
+export { printable } from './printable';
 export { createProgress, formatDuration, type Progress, type ProgressOptions, type ProgressSink } from './progress';
 export {
   TRACKML_COLUMNS,
