@@ -65,7 +65,21 @@ export const TUNE5_GNN: GnnConfig = Object.freeze({
   bn: true,
 });
 
+/** Every key a GnnConfig may have: a config (a checkpoint's trainer.json) with another is refused. */
+const GNN_CONFIG_KEYS: readonly string[] = ['coordDim', 'hitFeatures', 'nstack', 'hDim', 'mDim', 'zDim', 'residual', 'edgeType', 'correlateHidden', 'pairFeatures', 'aggregation', 'messageGeometry', 'act', 'bn'];
+
 export function checkGnnConfig(config: GnnConfig): void {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new RangeError(`GNN config must be an object, got ${JSON.stringify(config)}`);
+  const unknown = Object.keys(config).find((key) => !GNN_CONFIG_KEYS.includes(key));
+  if (unknown !== undefined) throw new RangeError(`GNN config has an unknown key '${unknown}' (known: ${GNN_CONFIG_KEYS.join(', ')})`);
+  for (const key of ['residual', 'bn', 'messageGeometry'] as const) {
+    const value = config[key];
+    if (typeof value !== 'boolean' && !(key === 'messageGeometry' && value === undefined)) throw new RangeError(`GNN config '${key}' must be true or false, got ${JSON.stringify(value)}`);
+  }
+  const hidden: unknown = config.correlateHidden;
+  if (!Array.isArray(hidden) || !hidden.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new RangeError(`GNN config 'correlateHidden' must be a list of positive integers (hidden sizes of the edge MLP), got ${JSON.stringify(hidden)}`);
+  }
   for (const key of ['coordDim', 'nstack', 'hDim', 'mDim', 'zDim'] as const) {
     const value = config[key];
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`GNN config '${key}' must be a positive integer, got ${value}`);

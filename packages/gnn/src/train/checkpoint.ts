@@ -181,10 +181,13 @@ async function readMeta(metaPath: string): Promise<CheckpointMeta> {
   } catch (error) {
     throw new InputError({ file: metaPath }, `cannot read the checkpoint's trainer.json: ${(error as Error).message}`);
   }
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new InputError({ file: metaPath }, `not a HyperTrack GNN checkpoint (a JSON ${meta === null ? 'null' : Array.isArray(meta) ? 'array' : typeof meta}, not an object)`);
   if (meta.format !== CHECKPOINT_FORMAT) throw new InputError({ file: metaPath }, `not a HyperTrack GNN checkpoint (format '${String(meta.format)}')`);
   if (meta.version !== CHECKPOINT_VERSION) {
     throw new InputError({ file: metaPath }, `checkpoint version ${meta.version}; this build reads version ${CHECKPOINT_VERSION}`);
   }
+  if (!Number.isInteger(meta.step) || meta.step < 0) throw new InputError({ file: metaPath, column: 'step' }, `expected the steps done, an integer >= 0, got ${JSON.stringify(meta.step)}`);
+  if (meta.gnn === null || typeof meta.gnn !== 'object' || Array.isArray(meta.gnn)) throw new InputError({ file: metaPath, column: 'gnn' }, `expected the GNN's config, an object, got ${JSON.stringify(meta.gnn) ?? 'nothing'}`);
   return meta;
 }
 
@@ -245,7 +248,13 @@ export function restoreTrainer(trainer: GnnTrainer, checkpoint: Checkpoint, opti
   } catch (error) {
     throw new InputError({ file: join(checkpoint.path, MODEL_FILE) }, (error as Error).message);
   }
-  if (!options.softReset) trainer.optimizer.loadState(checkpoint.optimizer);
+  if (!options.softReset) {
+    try {
+      trainer.optimizer.loadState(checkpoint.optimizer);
+    } catch (error) {
+      throw new InputError({ file: join(checkpoint.path, OPTIMIZER_FILE) }, (error as Error).message);
+    }
+  }
   trainer.step = options.resetStep || options.softReset ? 0 : checkpoint.meta.step;
 }
 
@@ -296,6 +305,8 @@ export interface StartingPoint {
   readonly epoch: number | 'auto';
   /** Start from another stage instead: a checkpoint folder, a folder of step folders, or a tag under `checkpointsDir`. */
   readonly transferFrom?: string;
+  /** The flag that gave `transferFrom`, named in errors (default `--transfer-tag`; `--resume`, `--checkpoint`). */
+  readonly transferKey?: string;
   readonly checkpointsDir: string;
 }
 
@@ -307,10 +318,12 @@ export interface StartingPoint {
 export async function startingCheckpoint(start: StartingPoint): Promise<string | null> {
   if (start.transferFrom !== undefined) {
     const given = start.transferFrom;
+    const key = start.transferKey ?? '--transfer-tag';
     const dir = existsSync(given) && statSync(given).isDirectory() ? given : join(start.checkpointsDir, given);
+    if (!existsSync(dir)) throw new ConfigError(key, `${given}: neither a checkpoint folder nor a tag of ${start.checkpointsDir}`);
     if (existsSync(join(dir, META_FILE))) return dir;
     const latest = await latestCheckpoint(dir);
-    if (latest === null) throw new ConfigError('--transfer-tag', `no checkpoint under ${dir}`);
+    if (latest === null) throw new ConfigError(key, `no checkpoint under ${dir}`);
     return latest;
   }
   if (start.epoch === 'auto') return latestCheckpoint(start.tagDir);
