@@ -30,7 +30,7 @@ describe('hypertrack CLI', () => {
   it('lists its commands in --help and documents every simulate flag', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score', 'report', 'export-phoenix', 'pretrain-voxdyn', 'train', 'infer']) expect(top.stdout).toContain(command);
+    for (const command of ['simulate', 'convert', 'inspect', 'submission', 'score', 'report', 'export-phoenix', 'pretrain-voxdyn', 'train', 'infer', 'merge']) expect(top.stdout).toContain(command);
     const simulate = await cli('simulate', '--help');
     for (const flag of ['--events', '--pileup', '--seed', '--out', '--particles', '--format', '--noise-fraction']) expect(simulate.stdout).toContain(flag);
   });
@@ -212,7 +212,17 @@ describe('hypertrack CLI', () => {
     // Without --ncell, the default 65,536 cells are more than these events' hits: said before any k-means.
     const tooMany = await cli('pretrain-voxdyn', '--in', arrow, '--events', '0', '--out', join(dir, 'too-many'), '--no-progress');
     expect(tooMany.code).toBe(1);
-    expect(tooMany.stderr).toMatch(/^hypertrack: error: --ncell: 65536 cells \(the default\) need at least 65536 hits, but the 1 training event\(s\) have \d+: lower --ncell \(e\.g\. \d+\) or train on more events$/m);
+    expect(tooMany.stderr).toMatch(/^hypertrack: error: --ncell: 65536 cells \(the default\) need at least 65536 hits, but the 1 k-means event\(s\) have \d+: lower --ncell \(e\.g\. \d+\) or train on more events$/m);
+    // The C-matrix counted in two shards over the 64-cell model's k-means, merged: the file one process writes.
+    const shards = join(dir, 'shards');
+    for (const shard of ['0/2', '1/2']) expect((await cli('pretrain-voxdyn', '--in', arrow, '--events', '0-3', '--centroids', model, '--shard', shard, '--out', shards, '--no-progress')).code).toBe(0);
+    const merged = await cli('merge', shards, '--out', join(dir, 'merged'), '--no-plots');
+    expect(merged.stdout).toMatch(/^wrote .*voxdyn_node2node_hyper_ncell_64\.vdm: ncell 64, 4 events \(0-3\), .*merged from 2 shards$/m);
+    const single = await cli('pretrain-voxdyn', '--in', arrow, '--events', '0-3', '--centroids', model, '--out', join(dir, 'single'), '--no-progress', '--no-plots');
+    expect(single.code).toBe(0);
+    expect(readFileSync(join(dir, 'merged', 'voxdyn_node2node_hyper_ncell_64.vdm')).equals(readFileSync(join(dir, 'single', 'voxdyn_node2node_hyper_ncell_64.vdm')))).toBe(true);
+    const lone = await cli('merge', join(shards, 'shard-0-of-2'), '--out', join(dir, 'lone'));
+    expect(lone.stderr).toMatch(/^hypertrack: error: shard\(s\) 1\/2 of pretrain-voxdyn missing/m);
     const noPre = await cli('infer', '--model', model, '--in', arrow);
     expect(noPre.code).toBe(1);
     expect(noPre.stderr).toContain('--gnn: required without --pre-only');

@@ -6,6 +6,7 @@ import { reportCommand } from './commands/report';
 import { inferCommand } from './commands/infer';
 import { inspectCommand } from './commands/inspect';
 import { pretrainVoxdynCommand } from './commands/pretrain-voxdyn';
+import { mergeCommand } from './commands/merge';
 import { scoreCommand } from './commands/score';
 import { submissionCommand } from './commands/submission';
 import { trainCommand } from './commands/train';
@@ -19,7 +20,7 @@ export function buildProgram(io: CliIO): Command {
   // Commander's errors (bad flags) read as ours: one line, `hypertrack: error: ...`, escaped.
   const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s.startsWith('error: ') ? `hypertrack: ${printable(s.trim().replace(/\n+/g, ' '))}\n` : s) };
   const program = new Command('hypertrack').description('HyperTrack: charged-particle track reconstruction on TrackML events').version(VERSION).configureOutput(output).exitOverride();
-  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), trainCommand(io), inferCommand(io)]) {
+  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), trainCommand(io), inferCommand(io), mergeCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput(output));
   }
   return program;

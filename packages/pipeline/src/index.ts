@@ -24,3 +24,6 @@ export { runRecipe, type RecipeRunOptions, type StageStart } from './recipe-run'
 export { configChanges } from './config-changes';
 export { openTrainingRun, trainingEvents, tuneForGraph, type TrainingRun, type TrainingRunStart } from './training-run';
 export { tuneWithFlags, defaultRunFolder, checkStartFlags, type TrainingFlags } from './training-flags';
+export { PARTIAL_FILE, PARTIAL_FORMAT, configHash, shardFolder, writePartial, partialFolders, readPartials, type PartialKind, type PartialManifest, type ShardResult } from './scaleout/partial';
+export { pretrainVoxdyn, voxdynModelName, type PretrainVoxdynOptions, type PretrainedModel } from './scaleout/pretrain-voxdyn';
+export { mergePartials, type MergeResult, type MergedVoxdyn } from './scaleout/merge';

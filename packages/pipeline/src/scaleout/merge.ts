@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { HyperTrackError } from '@hypertrack/core';
+import { loadModel, mergeVoxdynModels, saveModel, type VoxdynModel } from '@hypertrack/voxdyn';
+import { partialFolders, readPartials, type PartialManifest } from './partial';
+
+export interface MergedVoxdyn {
+  readonly kind: 'pretrain-voxdyn';
+  readonly manifest: PartialManifest;
+  readonly shards: number;
+  readonly models: ReadonlyArray<{ readonly path: string; readonly model: VoxdynModel }>;
+}
+
+export type MergeResult = MergedVoxdyn;
+
+/**
+ * Combines the shards of one job (their folders, or folders holding `shard-<i>-of-<n>` ones) into
+ * `out`, as one process would have written it: for pretrain-voxdyn, the model files with the
+ * C-matrices summed (byte-identical to the single-process file). Shards of other settings, of
+ * overlapping events or missing ones are refused, naming them.
+ */
+export async function mergePartials(paths: readonly string[], out: string): Promise<MergeResult> {
+  const partials = await readPartials(await partialFolders(paths));
+  const { manifest } = partials[0];
+  if (manifest.kind !== 'pretrain-voxdyn') throw new HyperTrackError(`${partials[0].folder}: merging ${manifest.kind} shards is not supported yet (only pretrain-voxdyn)`);
+  const models = [];
+  for (const name of manifest.files.filter((file) => file.endsWith('.vdm'))) {
+    const shards = [];
+    for (const partial of partials) shards.push({ model: await loadModel(join(partial.folder, name)), source: join(partial.folder, name) });
+    const model = mergeVoxdynModels(shards);
+    await saveModel(join(out, name), model);
+    models.push({ path: join(out, name), model });
+  }
+  return { kind: 'pretrain-voxdyn', manifest, shards: partials.length, models };
+}
