@@ -1,6 +1,8 @@
 import { basename, join } from 'node:path';
 import { ConfigError } from '@hypertrack/core';
 import { HIT_FEATURES, hitFeatureDim, type HitFeatures } from '@hypertrack/gnn';
+import { OPTIMIZERS, SCHEDULES } from '@hypertrack/nn';
+import { NODE2NODE_MODES } from '@hypertrack/voxdyn';
 import { overrideTune, type Tune } from './tune';
 
 /** The command-line values `train` lays over a tune, each absent when not given. */
@@ -26,9 +28,14 @@ export interface TrainingFlags {
 
 /** The tune with the flags that were given on top (`--rfactor-end` defaults to `--rfactor-start`), checked again. */
 export function tuneWithFlags(tune: Tune, o: TrainingFlags): Tune {
-  if (o.hitFeatures !== undefined && !(HIT_FEATURES as readonly string[]).includes(o.hitFeatures)) {
-    throw new ConfigError('--hit-features', `expected one of ${HIT_FEATURES.join(', ')}, got "${o.hitFeatures}"`);
-  }
+  // A bad name is the flag's error, not the tune section's it lands in.
+  const choice = (flag: string, value: string | undefined, allowed: readonly string[]) => {
+    if (value !== undefined && !allowed.includes(value)) throw new ConfigError(flag, `expected one of ${allowed.join(', ')}, got "${value}"`);
+  };
+  choice('--hit-features', o.hitFeatures, HIT_FEATURES);
+  choice('--optimizer', o.optimizer, OPTIMIZERS);
+  choice('--scheduler-type', o.schedulerType, SCHEDULES);
+  choice('--node2node', o.node2node, NODE2NODE_MODES);
   const features = o.hitFeatures as HitFeatures | undefined;
   return overrideTune(tune, {
     transformer: { aucThreshold: o.aucThreshold },

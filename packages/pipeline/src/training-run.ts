@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, InputError, lockFolder, removeAbandonedTemporaries, Rng, writeFileAtomic, type EventStream, type FolderLock } from '@hypertrack/core';
 import { resumeTraining, startingCheckpoint, tidyCheckpoints, type FitState, type GnnTrainer, type LatentLossPhase } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
@@ -12,11 +12,15 @@ import { refuseVdOverlap } from './vd-overlap';
 
 /**
  * The tune a run trains with on a Voxel-Dynamics model: the model decides node2node and ncell.
- * Flags that contradict it are an error naming `--vd-model`; a config's other values only a note.
+ * A flag that contradicts it is an error naming the flag; a config's other values only a note.
  */
 export function tuneForGraph(tune: Tune, vd: Pick<VoxdynModel, 'node2node' | 'ncell'>, vdPath: string, flags: { node2node?: string; ncell?: number }, note: (line: string) => void): Tune {
-  if ((flags.node2node !== undefined && flags.node2node !== vd.node2node) || (flags.ncell !== undefined && flags.ncell !== vd.ncell)) {
-    throw new ConfigError('--vd-model', `${vdPath} is node2node ${vd.node2node}, ncell ${vd.ncell}, but the run asks for node2node ${tune.data.node2node}, ncell ${tune.data.ncell}`);
+  const contradicting = flags.node2node !== undefined && flags.node2node !== vd.node2node ? '--node2node' : flags.ncell !== undefined && flags.ncell !== vd.ncell ? '--ncell' : null;
+  if (contradicting !== null) {
+    throw new ConfigError(
+      contradicting,
+      `the --vd-model ${vdPath} is node2node ${vd.node2node}, ncell ${vd.ncell}, but the run asks for node2node ${tune.data.node2node}, ncell ${tune.data.ncell}: leave out ${contradicting} (the model sets it) or give a matching model`,
+    );
   }
   if (vd.node2node !== tune.data.node2node || vd.ncell !== tune.data.ncell) {
     note(`note: using the VD model's node2node ${vd.node2node}, ncell ${vd.ncell} (the config says ${tune.data.node2node}, ${tune.data.ncell})`);
@@ -84,13 +88,48 @@ export async function openTrainingRun(
   note: (line: string) => void,
 ): Promise<TrainingRun> {
   const { logdir } = start;
+  // A run that cannot start leaves no folder of its own making behind (an empty one, at least).
+  const made = topmostMissing(logdir);
+  const lock = lockFolder(logdir, 'trainer');
+  hold(lock);
+  try {
+    return await startLockedRun(trainer, tune, runConfig, start, note);
+  } catch (error) {
+    if (made !== null) {
+      lock.release();
+      removeEmptyFolders(logdir, made);
+    }
+    throw error;
+  }
+}
+
+/** The highest folder on the way to `dir` that does not exist yet (`dir` itself at most), or null when `dir` exists. */
+function topmostMissing(dir: string): string | null {
+  let missing: string | null = null;
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) missing = at;
+  return missing;
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty. */
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let at = resolve(dir); at.startsWith(top); at = dirname(at)) {
+    try {
+      rmdirSync(at);
+    } catch {
+      return;
+    }
+  }
+}
+
+async function startLockedRun(trainer: GnnTrainer, tune: Tune, runConfig: Readonly<Record<string, unknown>>, start: TrainingRunStart, note: (line: string) => void): Promise<TrainingRun> {
+  const { logdir } = start;
   const tagDir = join(logdir, 'checkpoints', start.saveTag);
-  hold(lockFolder(logdir, 'trainer'));
   for (const line of await tidyCheckpoints(tagDir)) note(`note: ${tagDir}: ${line}`);
   for (const name of await removeAbandonedTemporaries(logdir)) note(`note: removed ${join(logdir, name)}, left by a killed run`);
 
   const elsewhere = start.resume ?? start.checkpoint ?? start.transferTag;
-  const from = await startingCheckpoint({ tagDir, epoch: start.epoch ?? 'auto', transferFrom: elsewhere, checkpointsDir: join(logdir, 'checkpoints') });
+  const transferKey = start.resume !== undefined ? '--resume' : start.checkpoint !== undefined ? '--checkpoint' : '--transfer-tag';
+  const from = await startingCheckpoint({ tagDir, epoch: start.epoch ?? 'auto', transferFrom: elsewhere, transferKey, checkpointsDir: join(logdir, 'checkpoints') });
   // --checkpoint: weights only; --resume: everything, the run's event sequence included; --transfer-tag: another stage's state.
   const softReset = start.softReset || start.checkpoint !== undefined;
   const state: FitState =
