@@ -219,7 +219,9 @@ describe('safetensors', () => {
     tf.dispose([...loaded.values()]);
     writeFileSync(path, encodeSafetensors(new Map([['step', { dtype: 'I64', shape: [1], data: new BigInt64Array([2n ** 31n]) }]])));
     await expect(loadStateDict(path)).rejects.toThrow(`${path}: tensor 'step': I64 value 2147483648 at element 0 does not fit in int32`);
-    await expect(loadStateDict(join(dir, 'missing.safetensors'))).rejects.toThrow(/ENOENT/);
+    await expect(loadStateDict(join(dir, 'missing.safetensors'))).rejects.toThrow(new RegExp(`^${join(dir, 'missing.safetensors')}: cannot read: ENOENT`));
+    // A folder in the file's place is named too (Node's EISDIR message says no path).
+    await expect(loadStateDict(dir)).rejects.toThrow(`${dir}: cannot read: EISDIR: illegal operation on a directory, read`);
   });
 
   // python3 is part of every machine we develop and test on (Debian); without it this test fails

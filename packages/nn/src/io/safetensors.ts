@@ -216,8 +216,14 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<safetensors byte
   return { tensors, metadata };
 }
 
+/** Reads a safetensors file; a file that cannot be read (missing, a folder) is an InputError naming it. */
 export async function readSafetensors(path: string): Promise<SafetensorsFile> {
-  const bytes = await readFile(path);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new InputError({ file: path }, `cannot read: ${(error as Error).message}`);
+  }
   return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
 
