@@ -18,7 +18,7 @@ export { UnionFind } from '@hypertrack/core';
 export { edgeLabels } from './topology/edge-labels';
 export { type CMatrix, checkCMatrix, transposeCMatrix, cmatrixDensity, cmatrixCount } from './cmatrix/cmatrix';
 export { CMatrixAccumulator } from './cmatrix/accumulator';
-export { GraphBuilder, buildGraph, DEFAULT_MAX_EDGES, type GraphOptions, type VoxdynGraph } from './graph/graph-builder';
+export { GraphBuilder, buildGraph, DEFAULT_MAX_EDGES, EdgeBudgetError, type GraphOptions, type VoxdynGraph } from './graph/graph-builder';
 export type { VoxdynModel, TrainingStats } from './model';
 export { encodeModel, decodeModel, saveModel, loadModel, MODEL_MAGIC, MODEL_FORMAT_VERSION } from './io/model-file';
 export { trainVoxdyn, voxdynCells, voxdynCounts, modelCells, type TrainingEvent, type TrainOptions, type VoxdynCells } from './train/train';

@@ -3,7 +3,7 @@ import { cmatrixCount, type CMatrix } from '../cmatrix/cmatrix';
 import { CMatrixAccumulator } from '../cmatrix/accumulator';
 import { NearestCentroidIndex } from '../index/nearest-centroid-index';
 import { pairPacking } from './edge-kernel';
-import { buildGraph, GraphBuilder } from './graph-builder';
+import { buildGraph, EdgeBudgetError, GraphBuilder } from './graph-builder';
 
 /** A random (asymmetric) C over a few 2-D cells, with counts 1..3. */
 function randomModel(seed: number) {
@@ -122,6 +122,16 @@ describe('GraphBuilder', () => {
     expect(() => builder.build(points)).toThrow(
       'voxdyn graph of 100 hits would have 10000 edges, above the edge budget maxEdges = 9999; raise maxEdges, raise minCount or use a model with more cells',
     );
+    // Callers tell it apart to name their own setting: the counts come with it.
+    const error = (() => {
+      try {
+        builder.build(points);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(EdgeBudgetError);
+    expect(error).toMatchObject({ hits: 100, edges: 10000, maxEdges: 9999 });
     expect(new GraphBuilder(model, { maxEdges: 10000 }).build(points).numEdges).toBe(10000);
   });
 

@@ -14,7 +14,7 @@ export interface GraphOptions {
   readonly selfLoops?: boolean;
   /** Use only C entries backed by at least this many training tracks (default 1 = the original). */
   readonly minCount?: number;
-  /** Fail with a HyperTrackError, before allocating, when the graph would have more edges (default 2^28). */
+  /** Fail with an EdgeBudgetError, before allocating, when the graph would have more edges (default 2^28). */
   readonly maxEdges?: number;
   /**
    * Threads building edges: 1 (default) or 2, which hands half of every phase of the edge kernel to
@@ -55,6 +55,17 @@ export interface VoxdynGraph {
  * in ascending order and appended, through radix partitions, to the source list of every cell
  * their cell connects to.
  */
+/** A graph over its edge budget (`GraphOptions.maxEdges`), found before any edge is stored. */
+export class EdgeBudgetError extends HyperTrackError {
+  constructor(
+    readonly hits: number,
+    readonly edges: number,
+    readonly maxEdges: number,
+  ) {
+    super(`voxdyn graph of ${hits} hits would have ${edges} edges, above the edge budget maxEdges = ${maxEdges}; raise maxEdges, raise minCount or use a model with more cells`);
+  }
+}
+
 export class GraphBuilder {
   readonly ncell: number;
   readonly dim: number;
@@ -224,9 +235,7 @@ export class GraphBuilder {
     }
     if (total > this.maxEdges) {
       worker?.release();
-      throw new HyperTrackError(
-        `voxdyn graph of ${n} hits would have ${total} edges, above the edge budget maxEdges = ${this.maxEdges}; raise maxEdges, raise minCount or use a model with more cells`,
-      );
+      throw new EdgeBudgetError(n, total, this.maxEdges);
     }
     const output = (name: string, length: number) => (this.reuseOutput ? work(`out.${name}`, length, false) : int32(length));
     const offsets = output('offsets', n + 1);

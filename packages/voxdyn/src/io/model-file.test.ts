@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { InputError } from '@hypertrack/core';
 import type { VoxdynModel } from '../model';
 import { decodeModel, encodeModel, loadModel, saveModel } from './model-file';
@@ -52,6 +53,25 @@ describe('model file', () => {
     // Written with a bad value (its checksum is right): refused by file and centroid.
     await expect(loadBytes(encodeModel({ ...model, centroids: Float32Array.from([0, 1, 2, Number.NaN, 4.5, -5]) }))).rejects.toThrow(`${path}: corrupt voxdyn model: centroid 1 has the value NaN`);
     await expect(loadModel(join(dir, 'missing.vdm'))).rejects.toThrow(`${join(dir, 'missing.vdm')}: cannot read voxdyn model:`);
+  });
+
+  it('names the file for a header that is not an object or names no known topology', () => {
+    const bad = encodeModel({ ...model, node2node: '\u001b[31mteleport' as VoxdynModel['node2node'] });
+    expect(() => decodeModel(bad, 'm.vdm')).toThrow("m.vdm: corrupt voxdyn model: header node2node: must be one of hyper, eom, cricket, got '\u001b[31mteleport'");
+    // The same body under a header `null` with a right length and checksum.
+    const good = encodeModel(model);
+    const view = new DataView(good.buffer, good.byteOffset);
+    const jsonLength = view.getUint32(12, true);
+    const header = new TextEncoder().encode('null'.padEnd(8, ' '));
+    const bytes = new Uint8Array(good.length - jsonLength + header.length);
+    bytes.set(good.subarray(0, 24));
+    bytes.set(header, 24);
+    bytes.set(good.subarray(24 + jsonLength), 24 + header.length);
+    const out = new DataView(bytes.buffer);
+    out.setUint32(12, header.length, true);
+    out.setUint32(16, bytes.length, true);
+    out.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
+    expect(() => decodeModel(bytes, 'm.vdm')).toThrow('m.vdm: corrupt voxdyn model: the header is not a JSON object');
   });
 
   it('keeps the training event ranges and rejects a malformed list', () => {

@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import { InputError, writeFileAtomic } from '@hypertrack/core';
 import { checkCMatrix } from '../cmatrix/cmatrix';
 import type { TrainingStats, VoxdynModel } from '../model';
-import { checkNode2Node } from '../topology/topology';
+import { checkNode2Node, type Node2Node } from '../topology/topology';
 import { isIdRangeList } from '../train/event-ids';
 
 /**
@@ -80,6 +80,7 @@ export function decodeModel(bytes: Uint8Array, file: string): VoxdynModel {
   } catch {
     return fail('corrupt voxdyn model: unreadable header');
   }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('corrupt voxdyn model: the header is not a JSON object');
   const { ncell, dim, nnz } = header;
   if (header.stats?.trainingEvents !== undefined && !isIdRangeList(header.stats.trainingEvents)) {
     fail('corrupt voxdyn model: stats.trainingEvents is not a sorted list of disjoint [first, last] event id ranges');
@@ -87,7 +88,12 @@ export function decodeModel(bytes: Uint8Array, file: string): VoxdynModel {
   if (header.stats?.kmeansEvents !== undefined && !isIdRangeList(header.stats.kmeansEvents)) {
     fail('corrupt voxdyn model: stats.kmeansEvents is not a sorted list of disjoint [first, last] event id ranges');
   }
-  const node2node = checkNode2Node(header.node2node);
+  let node2node: Node2Node;
+  try {
+    node2node = checkNode2Node(header.node2node);
+  } catch (error) {
+    return fail(`corrupt voxdyn model: header ${(error as Error).message}`);
+  }
   const isCount = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= 0;
   if (!isCount(ncell) || ncell < 1 || !isCount(dim) || dim < 1 || !isCount(nnz)) fail('corrupt voxdyn model: header sizes are not positive integers');
   const body = 4 * (ncell * dim + ncell + 1 + 2 * nnz);
