@@ -156,6 +156,14 @@ describe('Reconstruction', () => {
     reconstruction.close();
   });
 
+  it('refuses an event whose VD graph would pass the edge budget, naming the event and the flag', async () => {
+    const reconstruction = new Reconstruction({ vd }, { graph: { maxEdges: 10 } });
+    await expect(reconstruction.run(events[0])).rejects.toThrow(
+      /^event 10: the voxdyn graph of [\d,]+ hits would have [\d,]+ edges, above the edge budget of 10 \(--max-edges, graph\.maxEdges\): raise it, raise graph\.minCount \(--min-count\)/,
+    );
+    reconstruction.close();
+  });
+
   it('rejects an unknown clusterer by the config key, before any event runs', () => {
     expect(() => new Reconstruction({ vd }, { cluster: { algorithm: 'kmeans' } })).toThrow(new ConfigError('cluster', 'unknown algorithm "kmeans" (available: cut, dbscan, hdbscan)'));
   });

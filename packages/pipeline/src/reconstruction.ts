@@ -1,7 +1,7 @@
 import { clusterers as builtInClusterers, selectClusterer, type ClusterAlgorithm, type ClusterResult } from '@hypertrack/cluster';
 import { ConfigError, HyperTrackError, createProgress, Rng, type EventStream, type ProgressSink, type TrackMLEvent } from '@hypertrack/core';
 import { eventPoints, reducedEventPoints, type EventPoints } from '@hypertrack/event';
-import { edgeLabels, GraphBuilder, truthEdges, type LocalEdges, type VoxdynGraph, type VoxdynModel } from '@hypertrack/voxdyn';
+import { EdgeBudgetError, edgeLabels, GraphBuilder, truthEdges, type LocalEdges, type VoxdynGraph, type VoxdynModel } from '@hypertrack/voxdyn';
 import { resolveReconstructionConfig, type ReconstructionConfig, type ReconstructionSettings } from './config';
 import { GnnMemoryError } from '@hypertrack/gnn';
 import type { EdgeScorer } from './edge-scorer';
@@ -77,13 +77,25 @@ export class Reconstruction {
     return this.vd;
   }
 
+  /** The event's VD graph; one over the edge budget is an error naming the event and the settings. */
+  private buildGraph(eventId: number, points: Float32Array): VoxdynGraph {
+    try {
+      return this.builder.build(points);
+    } catch (error) {
+      if (!(error instanceof EdgeBudgetError)) throw error;
+      throw new HyperTrackError(
+        `event ${eventId}: the voxdyn graph of ${error.hits.toLocaleString('en-US')} hits would have ${error.edges.toLocaleString('en-US')} edges, above the edge budget of ${error.maxEdges.toLocaleString('en-US')} (--max-edges, graph.maxEdges): raise it, raise graph.minCount (--min-count), lower the rfactor (reduction.rfactor) or use a VD model with more cells`,
+      );
+    }
+  }
+
   /** One event through every stage. */
   async run(event: TrackMLEvent): Promise<EventReconstruction> {
     const { rfactor, noiseRatio } = this.config.reduction;
     const prepared =
       rfactor === undefined ? eventPoints(event) : reducedEventPoints(event, { rfactor, noiseRatio, rng: this.seedStream.split(event.eventId) });
     const { points, membership } = prepared;
-    const graph = this.builder.build(points);
+    const graph = this.buildGraph(event.eventId, points);
     const hasTruth = prepared.event.truth !== undefined;
     // eom/cricket truth is built once for the labels and for the graph's metrics.
     const truth = !hasTruth || this.vd.node2node === 'hyper' ? null : truthEdges(this.vd.node2node, points, 3, membership);
