@@ -237,6 +237,8 @@ describe('hypertrack CLI', () => {
       // Commander's suggestion joins its line, and what the user typed is printed escaped.
       [['simulate', '--evnets', '2', '--out', 'o'], "hypertrack: error: unknown option '--evnets' (Did you mean --events?)"],
       [['simulat', '--out', 'o'], "hypertrack: error: unknown command 'simulat' (Did you mean simulate?)"],
+      [['infer', '--in', 'o', '--backend', 'gpu'], "hypertrack: error: option '--backend <name>' argument 'gpu' is invalid. Allowed choices are node-gpu, webgpu, node, wasm, cpu."],
+      [['train', '--in', 'o', '--backend', 'gpu'], "hypertrack: error: option '--backend <name>' argument 'gpu' is invalid. Allowed choices are node-gpu, webgpu, node, wasm, cpu."],
       [['simulate', '--events', '\x1b[2J', '--out', 'o'], "hypertrack: error: option '--events <n>' argument '\\u001b[2J' is invalid. expected an integer, got \"\\u001b[2J\""],
     ])('%j', async (argv, message) => {
       const run = await cli(...argv.map((a) => (a === 'o' ? join(dir, 'o') : a)));

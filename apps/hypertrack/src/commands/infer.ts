@@ -1,10 +1,10 @@
 import { clusterers } from '@hypertrack/cluster';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError } from '@hypertrack/core';
 import { loadEdgePredictor } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
 import { formatResultsLatexRow, formatResultsTable } from '@hypertrack/metrics';
-import { initBackend, type BackendName } from '@hypertrack/nn';
+import { BACKEND_ORDER, initBackend, type BackendName } from '@hypertrack/nn';
 import {
   formatEventRows,
   formatGraphRows,
@@ -68,7 +68,7 @@ export function inferCommand(io: CliIO): Command {
     .option('--edge-threshold <t>', `edge probability cut of the clustering and of GNN TPR/FPR (default: ${D.cluster.threshold})`, numberOption(0, 1))
     .option('--min-graph <n>', `components with fewer hits stay unclustered (default: ${D.cluster.minGraph})`, integerOption(1))
     .option('--hits-min <n>', `truth tracks and clusters need this many hits to count (DMS, efficiency, purity) (default: ${D.evaluation.hitsMin})`, integerOption(1))
-    .option('--backend <name>', 'tensor backend: node-gpu, node, wasm or cpu (default: the fastest installed)')
+    .addOption(new Option('--backend <name>', 'tensor backend (default: the fastest installed)').choices(BACKEND_ORDER))
     .requiredOption('--in <path>', 'folder of TrackML CSV files or an Arrow store')
     .option('--events <ranges>', 'events to run, e.g. 8750-8850 (default: all)')
     .option('--rfactor <r>', 'keep this fraction of the tracks of each event (pile-up reduction, reference 1.4)', numberOption(1e-9, 1))

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, createProgress, Rng, withStopSignals, type FolderLock } from '@hypertrack/core';
 import { EdgePredictor, GnnTrainer, HIT_FEATURES, fit, formatStepSummary, type FitResult, type StepRecord } from '@hypertrack/gnn';
-import { initBackend, type BackendName } from '@hypertrack/nn';
+import { BACKEND_ORDER, initBackend, type BackendName } from '@hypertrack/nn';
 import { applyOverride, checkStartFlags, defaultRunFolder, loadRecipe, loadTune, openTrainingRun, runRecipe, trainingEvents, tuneForGraph, tuneWithFlags, TUNE5, type Tune } from '@hypertrack/pipeline';
 import { RunFolderWriter, TrainingLog } from '@hypertrack/report';
 import { GraphBuilder, loadModel } from '@hypertrack/voxdyn';
@@ -119,7 +119,7 @@ export function trainCommand(io: CliIO): Command {
     .option('--cluster <algo>', 'clustering during training: none (edge losses only) or transformer (the transformer joins once the training edge AUC passes --auc-threshold, and trains end to end with the GNN)', 'none')
     .option('--auc-threshold <auc>', 'with --cluster transformer: the training edge AUC that switches the transformer on, with a fresh optimizer and schedule (default: the tune\'s transformer.aucThreshold, 0.998)', numberOption(0, 1))
     .optionsGroup('Hardware and output:')
-    .option('--backend <name>', 'tensor backend: node-gpu, node, wasm or cpu (default: the fastest installed)')
+    .addOption(new Option('--backend <name>', 'tensor backend (default: the fastest installed)').choices(BACKEND_ORDER))
     .option('--workers <n>', 'worker threads computing event gradients in parallel (one backend each; use with --batch-size n on n cores); 0 = the main thread', integerOption(0, 64), 0)
     .option('--single-worker', 'compute every gradient on the main thread (the same as --workers 0)', false)
     .option('--print-every <n>', 'print a summary line every n iterations', integerOption(1), 50)
