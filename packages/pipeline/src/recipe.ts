@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
 import { ConfigError, InputError } from '@hypertrack/core';
-import { TUNE5, applyOverride, checkTune, loadTune, type Tune } from './tune';
+import { TUNE5, applyOverride, checkTune, loadTune, readConfigFile, type Tune } from './tune';
 
 /** One stage of a progressive training recipe (the training guide's rfactor 0.01, then 0.1, then 0.2). */
 export interface RecipeStage {
@@ -33,12 +31,7 @@ type Fields = Record<string, unknown>;
  * file and the stage's key.
  */
 export async function loadRecipe(file: string): Promise<Recipe | null> {
-  let parsed: unknown;
-  try {
-    parsed = parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new InputError({ file }, `cannot read the config: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const parsed: unknown = await readConfigFile(file);
   if (parsed === null || typeof parsed !== 'object' || !('stages' in parsed)) return null;
   const top = parsed as Fields;
   for (const key of Object.keys(top)) {

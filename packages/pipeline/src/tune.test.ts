@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadRecipe } from './recipe';
 import { TUNE5, applyOverride, loadTune } from './tune';
 
 describe('tune files and overrides', () => {
@@ -32,6 +33,12 @@ describe('tune files and overrides', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'training:\n  learningRate: [1\n');
     await expect(loadTune(bad)).rejects.toThrow(new RegExp(`^${bad}:\\d+: .*not valid YAML`));
+    // The position once, in the location: line, then column, then the parser's words.
+    writeFileSync(bad, 'model:\n  nstack: 1\nmodel:\n  hDim: 2\n');
+    await expect(loadTune(bad)).rejects.toThrow(new Error(`${bad}:3: not valid YAML at column 1: Map keys must be unique`));
+    await expect(loadRecipe(bad)).rejects.toThrow(new Error(`${bad}:3: not valid YAML at column 1: Map keys must be unique`));
+    await expect(loadTune(dir)).rejects.toThrow(`${dir}: cannot read the config file: EISDIR`);
+    await expect(loadRecipe(join(dir, 'none.yaml'))).rejects.toThrow(`${join(dir, 'none.yaml')}: cannot read the config file: ENOENT`);
     const typo = join(dir, 'typo.yml');
     writeFileSync(typo, 'training:\n  learningRat: 1\n');
     await expect(loadTune(typo)).rejects.toThrow(`${typo}: column 'training.learningRat': unknown key`);
@@ -44,7 +51,6 @@ describe('tune files and overrides', () => {
 
 describe('progressive recipes', () => {
   it('reads the shipped configs/progressive.yaml: three stages over tune-6, each with its graph and end', async () => {
-    const { loadRecipe } = await import('./recipe');
     const recipe = await loadRecipe(join(__dirname, '..', '..', '..', 'configs', 'progressive.yaml'));
     expect(recipe?.stages.map((s) => [s.name, s.tune.param, s.tune.data.rfactorStart, s.tune.data.ncell, s.tune.training.learningRate, s.steps])).toEqual([
       ['mu2', 'tune-6', 0.01, 16384, 0.002, 4000],
@@ -55,7 +61,6 @@ describe('progressive recipes', () => {
   });
 
   it('names the file and the stage key of what is wrong', async () => {
-    const { loadRecipe } = await import('./recipe');
     const dir = mkdtempSync(join(tmpdir(), 'hypertrack-recipe-'));
     try {
       const write = (text: string) => {

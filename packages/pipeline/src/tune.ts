@@ -68,7 +68,7 @@ export function tuneReconstructionSettings(tune: Tune): ReconstructionSettings {
   return { cluster: { threshold: tune.cluster.edgeThreshold, minGraph: tune.cluster.minGraph } };
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
  * Overlays `patch` (a parsed config file) on `base`, key by key. A key the base does not have, or
@@ -134,18 +134,24 @@ export function checkTune(config: Tune): void {
  */
 export async function loadTune(file?: string, overrides: readonly string[] = []): Promise<Tune> {
   let config: Tune = TUNE5;
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      throw new InputError({ file }, 'cannot read the config file');
-    }
-    config = overlay(TUNE5, parseConfigText(text, file), '', file) as Tune;
-  }
+  if (file !== undefined) config = overlay(TUNE5, await readConfigFile(file), '', file) as Tune;
   for (const override of overrides) config = applyOverride(config, override);
   checkTune(config);
   return config;
+}
+
+/**
+ * A config file's contents: YAML for .yaml / .yml, else JSON. A file that cannot be read or parsed
+ * is an InputError naming it (and for YAML the line and column of the first problem).
+ */
+export async function readConfigFile(file: string): Promise<Json> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError({ file }, `cannot read the config file: ${(error as Error).message}`);
+  }
+  return parseConfigText(text, file);
 }
 
 function parseConfigText(text: string, file: string): Json {
@@ -160,8 +166,10 @@ function parseConfigText(text: string, file: string): Json {
   const document = parseDocument(text);
   const error = document.errors[0];
   if (error !== undefined) {
-    const line = error.linePos?.[0];
-    throw new InputError({ file, line: line?.line, column: line === undefined ? undefined : String(line.col) }, `not valid YAML: ${error.message.split('\n')[0]}`);
+    const at = error.linePos?.[0];
+    // The parser's first line ends with the position, which the location says already.
+    const what = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError({ file, line: at?.line }, `not valid YAML${at === undefined ? '' : ` at column ${at.col}`}: ${what}`);
   }
   return document.toJS() as Json;
 }
