@@ -228,6 +228,33 @@ describe('hypertrack CLI', () => {
     expect(noPre.stderr).toContain('--gnn: required without --pre-only');
   });
 
+  it('infers in shards whose merge writes the run folder of one process', async () => {
+    const arrow = join(dir, 'arrow');
+    expect((await cli('simulate', '--events', '7', '--pileup', '3', '--format', 'arrow', '--out', arrow, '--no-progress')).code).toBe(0);
+    expect((await cli('pretrain-voxdyn', '--in', arrow, '--events', '0-1', '--ncell', '1024', '--niter', '3', '--out', join(dir, 'vd'), '--no-progress', '--no-plots')).code).toBe(0);
+    const gnn = join(__dirname, '../../../models/gnn-tune6-mu2');
+    const common = ['--vd-model', join(dir, 'vd', 'voxdyn_node2node_hyper_ncell_1024.vdm'), '--gnn', gnn, '--in', arrow, '--events', '2-6', '--backend', 'wasm', '--no-progress'];
+    const single = await cli('infer', ...common, '--logdir', join(dir, 'single'));
+    expect(single.stderr).not.toContain('error');
+    expect(single.code).toBe(0);
+    for (const shard of ['0/3', '1/3', '2/3']) {
+      const part = await cli('infer', ...common, '--logdir', join(dir, 'shards'), '--shard', shard);
+      expect(part.stdout).toMatch(/^shard \d\/3: [12] events written; merge the shards with: hypertrack merge /m);
+    }
+    const merged = await cli('merge', join(dir, 'shards'), '--out', join(dir, 'merged'));
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toContain('results (5 events');
+    const json = (run: string, file: string) => JSON.parse(readFileSync(join(dir, run, file), 'utf8'));
+    for (const file of ['score/tracking.json', 'score/efficiency.json', 'score/hit-mixing.json', 'roc/1-gnn.json', 'event-display.json']) expect(json('merged', file)).toEqual(json('single', file));
+    const physics = (run: string) => json(run, 'results.json').columns.filter((c: { kind: string }) => c.kind === 'physics');
+    expect(physics('merged')).toEqual(physics('single'));
+    const rows = (run: string) => readFileSync(join(dir, run, 'infer/events.jsonl'), 'utf8').trim().split('\n').map((line) => {
+      const { timeVd, timeGnn, timeCc, timeCluster, ...row } = JSON.parse(line);
+      return row;
+    });
+    expect(rows('merged')).toEqual(rows('single'));
+  });
+
   describe('bad input: one line on stderr, exit code 1, nothing written', () => {
     it.each([
       [['simulate', '--events', 'x', '--out', 'o'], "hypertrack: error: option '--events <n>' argument 'x' is invalid. expected an integer, got \"x\""],

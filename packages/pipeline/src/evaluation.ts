@@ -34,6 +34,18 @@ export interface EventResultRow extends EventResults {
   readonly clusters: number;
 }
 
+/** Everything a RunEvaluation holds: a shard's part of a run, continued by `RunEvaluation.fromStates`. */
+export interface EvaluationState {
+  readonly rows: readonly EventResultRow[];
+  readonly graphRows: readonly GraphResultRow[];
+  readonly display: RunEvaluation['display'];
+  readonly majorities: readonly DoubleMajorityResult[];
+  readonly efficiencyEvents: readonly EfficiencyEvent[];
+  readonly trackingEvents: readonly TrackingPerformance[];
+  readonly rocScores: readonly number[];
+  readonly rocLabels: readonly number[];
+}
+
 /** One event's graph-constructor figures (`infer --pre-only`). */
 export interface GraphResultRow {
   readonly eventId: number;
@@ -72,8 +84,37 @@ export class RunEvaluation {
   /** The edge cut as the clusterer applies it: in float32, like the probabilities. */
   private readonly threshold: number;
 
-  constructor(private readonly config: ReconstructionConfig) {
+  constructor(readonly config: ReconstructionConfig) {
     this.threshold = Math.fround(config.cluster.threshold);
+  }
+
+  /** What the evaluation holds so far (plain data and typed arrays, for a shard's partial result). */
+  state(): EvaluationState {
+    const { rows, graphRows, display, majorities, efficiencyEvents, trackingEvents, rocScores, rocLabels } = this;
+    return { rows, graphRows, display, majorities, efficiencyEvents, trackingEvents, rocScores, rocLabels };
+  }
+
+  /**
+   * The evaluation of the shards' events together, in the order given (shard order: the order one
+   * process takes the events in): everything as one RunEvaluation that saw every event would hold,
+   * the ROC's first `rocEdges` edges and the event display of the first event included.
+   */
+  static fromStates(config: ReconstructionConfig, states: readonly EvaluationState[]): RunEvaluation {
+    const merged = new RunEvaluation(config);
+    for (const state of states) {
+      merged.rows.push(...state.rows);
+      merged.graphRows.push(...state.graphRows);
+      merged.display ??= state.display;
+      merged.majorities.push(...state.majorities);
+      merged.efficiencyEvents.push(...state.efficiencyEvents);
+      merged.trackingEvents.push(...state.trackingEvents);
+      const room = Math.min(state.rocScores.length, Math.max(0, config.evaluation.rocEdges - merged.rocScores.length));
+      for (let e = 0; e < room; e++) {
+        merged.rocScores.push(state.rocScores[e]);
+        merged.rocLabels.push(state.rocLabels[e]);
+      }
+    }
+    return merged;
   }
 
   /** Scores one event (a `Reconstruction.runAll` sink). */

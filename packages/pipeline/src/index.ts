@@ -11,7 +11,7 @@ export {
 } from './config';
 export { Reconstruction, type EventReconstruction, type ReconstructionStages, type RunOptions } from './reconstruction';
 export { gnnEdgeScorer, type EdgeScorer, type ScoringGraph } from './edge-scorer';
-export { RunEvaluation, graphFigures, type EventResultRow, type GraphResultRow } from './evaluation';
+export { RunEvaluation, graphFigures, type EventResultRow, type GraphResultRow, type EvaluationState } from './evaluation';
 export { refuseVdOverlap, vdOverlapNote } from './vd-overlap';
 export { TUNE5, loadTune, applyOverride, checkTune, overrideTune, tuneReconstructionSettings, tuneTransformerConfig, type Tune, type TuneClusterConfig, type TuneTransformerConfig, type TuneOverrides } from './tune';
 export { transformerLatentLoss, transformerLossSpec, transformerPhase, createTransformerLoss, TRANSFORMER_PREFIX, type TransformerLossOptions } from './transformer-phase';
@@ -26,4 +26,6 @@ export { openTrainingRun, trainingEvents, tuneForGraph, type TrainingRun, type T
 export { tuneWithFlags, defaultRunFolder, checkStartFlags, type TrainingFlags } from './training-flags';
 export { PARTIAL_FILE, PARTIAL_FORMAT, configHash, shardFolder, writePartial, partialFolders, readPartials, type PartialKind, type PartialManifest, type ShardResult } from './scaleout/partial';
 export { pretrainVoxdyn, voxdynModelName, type PretrainVoxdynOptions, type PretrainedModel } from './scaleout/pretrain-voxdyn';
-export { mergePartials, type MergeResult, type MergedVoxdyn } from './scaleout/merge';
+export { mergePartials, type MergeResult, type MergedVoxdyn, type MergedInfer } from './scaleout/merge';
+export { writeInferShard, mergeInferShards, EVALUATION_FILE, type InferRun } from './scaleout/infer-shard';
+export { encodeState, decodeState } from './scaleout/state-json';

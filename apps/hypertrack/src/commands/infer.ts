@@ -1,27 +1,12 @@
 import { clusterers } from '@hypertrack/cluster';
 import { Command, Option } from 'commander';
-import { ConfigError } from '@hypertrack/core';
+import { ConfigError, parseShard, shardSlice } from '@hypertrack/core';
 import { loadEdgePredictor } from '@hypertrack/gnn';
 import { openEvents } from '@hypertrack/io-arrow';
 import { formatResultsLatexRow, formatResultsTable } from '@hypertrack/metrics';
 import { BACKEND_ORDER, initBackend, type BackendName } from '@hypertrack/nn';
-import {
-  formatEventRows,
-  formatGraphRows,
-  gnnEdgeScorer,
-  loadTransformer,
-  loadTune,
-  transformerStage,
-  type LoadedTransformer,
-  mergeReconstructionSettings,
-  RECONSTRUCTION_DEFAULTS,
-  tuneReconstructionSettings,
-  Reconstruction,
-  RunEvaluation,
-  vdOverlapNote,
-  type EdgeScorer,
-  type ReconstructionSettings,
-} from '@hypertrack/pipeline';
+import { formatEventRows, formatGraphRows, gnnEdgeScorer, loadTransformer, loadTune, transformerStage, mergeReconstructionSettings, RECONSTRUCTION_DEFAULTS, tuneReconstructionSettings, Reconstruction, RunEvaluation, vdOverlapNote, writeInferShard } from '@hypertrack/pipeline';
+import type { EdgeScorer, InferRun, LoadedTransformer, ReconstructionSettings } from '@hypertrack/pipeline';
 import { RUN_FILES, RunFolderWriter } from '@hypertrack/report';
 import { loadModel } from '@hypertrack/voxdyn';
 import type { CliIO } from '../io';
@@ -49,6 +34,7 @@ interface InferOptions {
   hitsMin?: number;
   backend?: BackendName;
   logdir?: string;
+  shard?: string;
   progress: boolean;
 }
 
@@ -78,6 +64,7 @@ export function inferCommand(io: CliIO): Command {
     .option('--max-edges <n>', 'edge budget per event: stop with a message instead of exhausting memory', integerOption(0, 2 ** 31 - 1))
     .option('--no-self-loops', 'leave out self-loops (i, i)')
     .option('--logdir <dir>', 'write the run files (results, per-event rows, ROC, efficiency; vd/events.jsonl with --pre-only) to this run folder')
+    .option('--shard <i/n>', 'run shard i of n of the events only, into <logdir>/shard-<i>-of-<n>; `hypertrack merge` makes the run folder of them all')
     .option('--no-progress', 'do not report progress')
     .action(async (options: InferOptions) => runInfer(options, io));
 }
@@ -104,7 +91,10 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
   if (options.transformer !== undefined && algorithm !== 'transformer') throw new ConfigError('--transformer', 'needs --cluster transformer');
   if (algorithm === 'transformer' && options.preOnly) throw new ConfigError('--cluster', 'transformer needs the GNN; leave out --pre-only');
   const vd = await loadModel(vdPath);
-  const source = await openEvents(options.in, { events: options.events, eventsKey: '--events' });
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard !== undefined && options.logdir === undefined) throw new ConfigError('--shard', 'needs --logdir: the shard writes <logdir>/shard-<i>-of-<n>');
+  const opened = await openEvents(options.in, { events: options.events, eventsKey: '--events' });
+  const source = shard === undefined ? opened : { ...opened, eventIds: shardSlice(opened.eventIds, shard) };
   const overlap = vdOverlapNote(source.eventIds, vd.stats, vdPath);
   if (overlap !== null) io.stderr.write(overlap);
 
@@ -131,23 +121,31 @@ async function runInfer(options: InferOptions, io: CliIO): Promise<void> {
     reconstruction.close();
     transformer?.model.dispose();
   }
-  const writer = options.logdir === undefined ? null : new RunFolderWriter(options.logdir);
-  if (gnnPath === undefined) {
-    io.stdout.write(formatGraphRows(evaluation.graphRows, vd.node2node, vd.ncell));
+  const run: InferRun = { input: options.in, events: options.events ?? 'all', vdModel: vdPath, node2node: vd.node2node, ncell: vd.ncell, gnn: gnnPath ?? null, transformer: transformer?.path ?? null, config: reconstruction.config };
+  if (shard !== undefined && options.logdir !== undefined) {
+    const partial = await writeInferShard(options.logdir, shard, { ids: source.eventIds, all: opened.eventIds }, evaluation, run);
+    io.stdout.write(`shard ${shard.index}/${shard.count}: ${partial.eventIds.length} events written; merge the shards with: hypertrack merge ${options.logdir} --out DIR\n`);
+  } else await reportInferRun(evaluation, run, io, options.logdir);
+}
+
+/** Prints an inference run's rows and results row, and writes its run folder (infer, and merge of infer shards). */
+export async function reportInferRun(evaluation: RunEvaluation, run: InferRun, io: CliIO, logdir: string | undefined): Promise<void> {
+  const writer = logdir === undefined ? null : new RunFolderWriter(logdir);
+  if (run.gnn === null) {
+    io.stdout.write(formatGraphRows(evaluation.graphRows, run.node2node, run.ncell));
     await writer?.jsonLines(RUN_FILES.graphEvents, evaluation.graphRows);
     return;
   }
-
-  const config = reconstruction.config;
+  const config = run.config;
   const summary = evaluation.summary();
   const rows = evaluation.rows;
   io.stdout.write(formatEventRows(rows));
   const warmUp = summary.timingWarmUp ?? 0;
-  const heading = `results (${summary.events} event${summary.events === 1 ? '' : 's'}${warmUp > 0 ? `; times without the first ${warmUp === 1 ? 'one' : warmUp} (warm-up)` : ''}; VD ${vd.node2node} ncell ${vd.ncell}, cluster ${config.cluster.algorithm}, edge threshold ${config.cluster.threshold}${config.reduction.rfactor !== undefined ? `, rfactor ${config.reduction.rfactor}` : ''}; times in ms):\n`;
+  const heading = `results (${summary.events} event${summary.events === 1 ? '' : 's'}${warmUp > 0 ? `; times without the first ${warmUp === 1 ? 'one' : warmUp} (warm-up)` : ''}; VD ${run.node2node} ncell ${run.ncell}, cluster ${config.cluster.algorithm}, edge threshold ${config.cluster.threshold}${config.reduction.rfactor !== undefined ? `, rfactor ${config.reduction.rfactor}` : ''}; times in ms):\n`;
   io.stdout.write(heading);
   io.stdout.write(formatResultsTable(summary));
   if (writer === null) return;
-  await writer.info({ command: 'hypertrack infer', events: options.in, vdModel: vdPath, gnn: gnnPath, ...(transformer === undefined ? {} : { transformer: transformer.path }), cluster: config.cluster.algorithm, edgeThreshold: config.cluster.threshold, rfactor: config.reduction.rfactor ?? 1 });
+  await writer.info({ command: 'hypertrack infer', events: run.input, vdModel: run.vdModel, gnn: run.gnn, ...(run.transformer === null ? {} : { transformer: run.transformer }), cluster: config.cluster.algorithm, edgeThreshold: config.cluster.threshold, rfactor: config.reduction.rfactor ?? 1 });
   await writer.results(summary, `${heading}${formatResultsTable(summary)}${formatResultsLatexRow(summary)}\n`);
   await writer.jsonLines(RUN_FILES.inferEvents, rows);
   await writer.roc('1-gnn', 'GNN', evaluation.roc());
