@@ -41,7 +41,8 @@ export function splitByEvent(submission: SubmissionTable): Map<number, EventSubm
 /**
  * Dense cluster label per hit row of `event` from its submission rows; hits in the noise track,
  * and hits the submission leaves out, stay -1 (unassigned), as HyperTrack's own clusterings leave
- * them.
+ * them. A hit the event does not have, or one given twice (in one track or two), is an InputError
+ * naming `file`.
  */
 export function clusterLabels(event: TrackMLEvent, part: EventSubmission, noiseTrackId: number, file: string): Int32Array {
   const rowOfHit = new Map<number, number>();
@@ -51,9 +52,11 @@ export function clusterLabels(event: TrackMLEvent, part: EventSubmission, noiseT
   const distinct = [...new Set(part.trackId)].filter((id) => id !== noiseTrackId).sort((a, b) => a - b);
   const labelOf = new Map(distinct.map((id, label) => [id, label]));
   const out = new Int32Array(event.hits.hitId.length).fill(-1);
+  const given = new Uint8Array(out.length);
   for (let k = 0; k < part.hitId.length; k++) {
     const row = rowOfHit.get(part.hitId[k]);
     if (row === undefined) throw new InputError({ file }, `event ${event.eventId}: hit_id ${part.hitId[k]} is not in the event`);
+    if (given[row]++ > 0) throw new InputError({ file }, `event ${event.eventId}: hit_id ${part.hitId[k]} appears twice; a hit belongs to one track`);
     if (part.trackId[k] !== noiseTrackId) out[row] = labelOf.get(part.trackId[k]) as number;
   }
   return out;
