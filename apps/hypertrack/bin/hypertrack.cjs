@@ -9,6 +9,8 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const built = join(__dirname, '..', 'dist', 'main.cjs');
+// `hypertrack slurm` writes batch scripts that run this same launcher on the nodes.
+process.env.HYPERTRACK_LAUNCHER = __filename;
 // HYPERTRACK_FROM_SOURCES=1 runs the sources even when a build exists (the tests of this launcher).
 if (existsSync(built) && process.env.HYPERTRACK_FROM_SOURCES !== '1') {
   require(built);

@@ -7,6 +7,7 @@ import { inferCommand } from './commands/infer';
 import { inspectCommand } from './commands/inspect';
 import { pretrainVoxdynCommand } from './commands/pretrain-voxdyn';
 import { mergeCommand } from './commands/merge';
+import { slurmCommand } from './commands/slurm';
 import { scoreCommand } from './commands/score';
 import { submissionCommand } from './commands/submission';
 import { trainCommand } from './commands/train';
@@ -20,7 +21,7 @@ export function buildProgram(io: CliIO): Command {
   // Commander's errors (bad flags) read as ours: one line, `hypertrack: error: ...`, escaped.
   const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s.startsWith('error: ') ? `hypertrack: ${printable(s.trim().replace(/\n+/g, ' '))}\n` : s) };
   const program = new Command('hypertrack').description('HyperTrack: charged-particle track reconstruction on TrackML events').version(VERSION).configureOutput(output).exitOverride();
-  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), trainCommand(io), inferCommand(io), mergeCommand(io)]) {
+  for (const command of [simulateCommand(io), convertCommand(io), inspectCommand(io), submissionCommand(io), scoreCommand(io), reportCommand(io), exportPhoenixCommand(io), pretrainVoxdynCommand(io), trainCommand(io), inferCommand(io), mergeCommand(io), slurmCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput(output));
   }
   return program;

@@ -29,3 +29,4 @@ export { pretrainVoxdyn, voxdynModelName, type PretrainVoxdynOptions, type Pretr
 export { mergePartials, type MergeResult, type MergedVoxdyn, type MergedInfer } from './scaleout/merge';
 export { writeInferShard, mergeInferShards, EVALUATION_FILE, type InferRun } from './scaleout/infer-shard';
 export { encodeState, decodeState } from './scaleout/state-json';
+export { SLURM_COMMANDS, jobFolder, shardsToRun, slurmScripts, submitSlurm, waitForJobs, slurmOutcome, runSlurm, type SlurmCommand, type SlurmJob, type SlurmResources, type SlurmRunOptions, type Submission } from './scaleout/slurm';

@@ -12,57 +12,16 @@ import type { CliIO } from '../io';
 import { StoppedBySignal } from '../failure';
 import { integerOption, numberOption } from '../options';
 
+/** The flags, a line per group of `train --help`. */
 interface TrainOptions {
-  config?: string;
-  set: string[];
-  in: string;
-  events?: string;
-  valEvents?: string;
-  vdModel?: string;
-  logdir?: string;
-  checkpoint?: string;
-  resume?: string;
-  saveEvery?: number;
-  debug: boolean;
-  saveTag: string;
-  transferTag?: string;
-  epoch?: number;
-  softReset: boolean;
-  cluster: string;
-  aucThreshold?: number;
-  seed?: number;
-  randomizedSeed: boolean;
-  iterations?: number;
-  timeLimit?: number;
-  savePeriod: number;
-  validate: boolean;
-  validateEvery: number;
-  backend?: BackendName;
-  optimizer?: string;
-  learningRate?: number;
-  schedulerType?: string;
-  schedulerPeriod?: number;
-  weightDecayW?: number;
-  weightDecayB?: number;
-  epsilon?: number;
-  maxGradNorm?: number;
-  batchSize?: number;
-  rfactorStart?: number;
-  rfactorEnd?: number;
-  noiseRatio?: number;
-  period?: number;
-  node2node?: string;
-  ncell?: number;
-  hitFeatures?: string;
-  printEvery: number;
-  profile: boolean;
-  maxEdges?: number;
-  memoryBudget?: number;
-  workers: number;
-  singleWorker: boolean;
-  allowVdOverlap: boolean;
-  allowChanges: boolean;
-  progress: boolean;
+  config?: string; set: string[];
+  in: string; events?: string; valEvents?: string; vdModel?: string; node2node?: string; ncell?: number; hitFeatures?: string; maxEdges?: number; memoryBudget?: number; allowVdOverlap: boolean;
+  logdir?: string; checkpoint?: string; resume?: string; saveEvery?: number; saveTag: string; transferTag?: string; epoch?: number; softReset: boolean; savePeriod: number; allowChanges: boolean;
+  cluster: string; aucThreshold?: number;
+  seed?: number; randomizedSeed: boolean; iterations?: number; timeLimit?: number; validate: boolean; validateEvery: number; printEvery: number; profile: boolean; debug: boolean; progress: boolean;
+  backend?: BackendName; workers: number; singleWorker: boolean;
+  optimizer?: string; learningRate?: number; schedulerType?: string; schedulerPeriod?: number; weightDecayW?: number; weightDecayB?: number; epsilon?: number; maxGradNorm?: number; batchSize?: number;
+  rfactorStart?: number; rfactorEnd?: number; noiseRatio?: number; period?: number;
 }
 
 export function trainCommand(io: CliIO): Command {
