@@ -52,6 +52,15 @@ it.each([
   expect((error as Error).message.startsWith(join(checkpoint, 'trainer.json'))).toBe(true);
 });
 
+it.each([
+  ['gnn.nstack -1', edited((m) => (m.gnn.nstack = -1)), "trainer.json: column 'gnn': GNN config 'nstack' must be a positive integer, got -1"],
+  ['training.learningRate -1', edited((m) => ((m.training as Record<string, unknown>).learningRate = -1)), "trainer.json: column 'training': training config 'learningRate' must be a positive number, got -1"],
+  ['no training config', edited((m) => delete m.training), "trainer.json: column 'training': expected the training config, an object, got nothing"],
+])('a checkpoint to resume whose trainer.json records %s is refused', async (_, text, message) => {
+  await writeFile(join(checkpoint, 'trainer.json'), text());
+  await expect(loadCheckpoint(checkpoint)).rejects.toThrow(`${join(checkpoint, message)}`);
+});
+
 it('checks the config keys and types a model is built from', () => {
   expect(() => checkGnnConfig(null as unknown as GnnConfig)).toThrow('GNN config must be an object, got null');
   expect(() => checkGnnConfig({ ...SMALL, residual: 1 } as unknown as GnnConfig)).toThrow("GNN config 'residual' must be true or false, got 1");

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, folderEntries, InputError, isProcessAlive, removeAbandonedTemporaries, writeFileAtomic } from '@hypertrack/core';
 import { loadStateDict, saveStateDict, type StateDict } from '@hypertrack/nn';
-import type { GnnConfig } from '../config';
+import { checkGnnConfig, type GnnConfig } from '../config';
 import { EdgePredictor } from '../model';
-import type { TrainerConfig } from './config';
+import { checkTrainerConfig, type TrainerConfig } from './config';
 import type { LatentLossSpec } from './latent-loss';
 import type { GnnTrainer } from './trainer';
 
@@ -191,9 +191,23 @@ async function readMeta(metaPath: string): Promise<CheckpointMeta> {
   return meta;
 }
 
-/** Reads a checkpoint folder (model, optimizer, trainer.json), checking its format and version. */
+/** Reads a checkpoint folder (model, optimizer, trainer.json), checking its format, version and recorded configs. */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const meta = await readMeta(join(path, META_FILE));
+  // A resume builds from the run's own settings, but a trainer.json whose configs could never have
+  // trained is a damaged file: say so rather than go on from its weights.
+  const sections: Array<[string, () => void]> = [
+    ['gnn', () => checkGnnConfig(meta.gnn)],
+    ['training', () => checkTrainerConfig(meta.training)],
+  ];
+  for (const [column, check] of sections) {
+    try {
+      if (column === 'training' && (meta.training === null || typeof meta.training !== 'object')) throw new RangeError(`expected the training config, an object, got ${JSON.stringify(meta.training) ?? 'nothing'}`);
+      check();
+    } catch (error) {
+      throw new InputError({ file: join(path, META_FILE), column }, (error as Error).message);
+    }
+  }
   const model = await loadStateDict(join(path, MODEL_FILE));
   // A shipped model carries no optimizer state; restoring it then needs softReset.
   const optimizer: StateDict = existsSync(join(path, OPTIMIZER_FILE)) ? await loadStateDict(join(path, OPTIMIZER_FILE)) : new Map();
