@@ -40,7 +40,7 @@ it.each([
   ['null', () => 'null', "trainer.json: not a HyperTrack GNN checkpoint (a JSON null, not an object)"],
   ['an array', () => '[1]', "trainer.json: not a HyperTrack GNN checkpoint (a JSON array, not an object)"],
   ['a negative step', edited((m) => (m.step = -5)), "trainer.json: column 'step': expected the steps done, an integer >= 0, got -5"],
-  ['no gnn config', edited((m) => delete m.gnn), "trainer.json: column 'gnn': expected the GNN's config, an object, got nothing"],
+  ['no gnn config', edited((m) => delete (m as Record<string, unknown>).gnn), "trainer.json: column 'gnn': expected the GNN's config, an object, got nothing"],
   ['bn "yes"', edited((m) => (m.gnn.bn = 'yes')), `trainer.json: column 'gnn': GNN config 'bn' must be true or false, got "yes"`],
   ['an unknown key', edited((m) => (m.gnn.dropout = 0.1)), "trainer.json: column 'gnn': GNN config has an unknown key 'dropout'"],
   ['correlateHidden "wide"', edited((m) => (m.gnn.correlateHidden = 'wide')), `trainer.json: column 'gnn': GNN config 'correlateHidden' must be a list of positive integers (hidden sizes of the edge MLP), got "wide"`],
