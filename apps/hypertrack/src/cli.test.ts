@@ -253,6 +253,21 @@ describe('hypertrack CLI', () => {
     expect(rows('merged')).toEqual(rows('single'));
   });
 
+  it('scores in shards whose merge writes the run folder of one process', async () => {
+    const csv = join(dir, 'csv');
+    expect((await cli('simulate', '--events', '5', '--pileup', '4', '--out', csv, '--no-progress')).code).toBe(0);
+    expect((await cli('submission', '--truth', csv, '--out', join(dir, 'sub.csv'), '--merge', '0.1', '--split', '0.1')).code).toBe(0);
+    const common = ['--truth', csv, '--submission', join(dir, 'sub.csv'), '--no-progress'];
+    const single = await cli('score', ...common, '--logdir', join(dir, 'single'));
+    expect(single.code).toBe(0);
+    for (const shard of ['0/2', '1/2']) expect((await cli('score', ...common, '--logdir', join(dir, 'shards'), '--shard', shard)).stdout).toMatch(/^shard \d\/2: [23] events scored/m);
+    const merged = await cli('merge', join(dir, 'shards'), '--out', join(dir, 'merged'));
+    expect(merged.stdout).toBe(single.stdout);
+    for (const file of ['results.json', 'score/events.jsonl', 'score/tracking.json', 'score/efficiency.json', 'score/hit-mixing.json', 'event-display.json']) {
+      expect(readFileSync(join(dir, 'merged', file), 'utf8')).toBe(readFileSync(join(dir, 'single', file), 'utf8'));
+    }
+  });
+
   describe('bad input: one line on stderr, exit code 1, nothing written', () => {
     it.each([
       [['simulate', '--events', 'x', '--out', 'o'], "hypertrack: error: option '--events <n>' argument 'x' is invalid. expected an integer, got \"x\""],

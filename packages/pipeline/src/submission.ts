@@ -84,6 +84,15 @@ export interface SubmissionEventScore {
  * HyperTrack's double-majority DMS, efficiency and purity (hits of the noise track unassigned),
  * keeping what the run's summary, efficiency per observable and hit mixing need.
  */
+/** Everything a SubmissionScoring holds: a shard's part of a score run. */
+export interface ScoringState {
+  readonly scores: readonly SubmissionEventScore[];
+  readonly display: SubmissionScoring['display'];
+  readonly majorities: readonly DoubleMajorityResult[];
+  readonly efficiencyEvents: readonly EfficiencyEvent[];
+  readonly trackingEvents: readonly TrackingPerformance[];
+}
+
 export class SubmissionScoring {
   readonly scores: SubmissionEventScore[] = [];
   /** The first event's hits (x, y, z interleaved) with their truth particle: the report's event display. */
@@ -97,6 +106,25 @@ export class SubmissionScoring {
     private readonly noiseTrackId: number,
     private readonly file: string,
   ) {}
+
+  /** What the scoring holds so far (plain data and typed arrays, for a shard's partial result). */
+  state(): ScoringState {
+    const { scores, display, majorities, efficiencyEvents, trackingEvents } = this;
+    return { scores, display, majorities, efficiencyEvents, trackingEvents };
+  }
+
+  /** The scoring of the shards' events together, in shard order: what one process scoring them all holds. */
+  static fromStates(noiseTrackId: number, file: string, states: readonly ScoringState[]): SubmissionScoring {
+    const merged = new SubmissionScoring(noiseTrackId, file);
+    for (const state of states) {
+      merged.scores.push(...state.scores);
+      merged.display ??= state.display;
+      merged.majorities.push(...state.majorities);
+      merged.efficiencyEvents.push(...state.efficiencyEvents);
+      merged.trackingEvents.push(...state.trackingEvents);
+    }
+    return merged;
+  }
 
   add(event: TrackMLEvent, part: EventSubmission): SubmissionEventScore {
     const truth = event.truth;

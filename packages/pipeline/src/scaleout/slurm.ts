@@ -9,7 +9,7 @@ import { PARTIAL_FILE, shardFolder } from './partial';
 const run = promisify(execFile);
 
 /** The commands a Slurm array can shard. */
-export const SLURM_COMMANDS = ['infer', 'pretrain-voxdyn'] as const;
+export const SLURM_COMMANDS = ['infer', 'score', 'pretrain-voxdyn'] as const;
 export type SlurmCommand = (typeof SLURM_COMMANDS)[number];
 
 /** sbatch's resource requests for every task (absent: the cluster's defaults). */
@@ -29,7 +29,7 @@ export interface SlurmJob {
   /** The command's own flags, as for one process (without --shard). */
   readonly args: readonly string[];
   readonly array: number;
-  /** Where the shards and the merged result go: infer's --logdir, pretrain-voxdyn's --out. */
+  /** Where the shards and the merged result go: infer's and score's --logdir, pretrain-voxdyn's --out. */
   readonly folder: string;
   /** How a node runs hypertrack: node and the launcher script. */
   readonly launcher: readonly string[];
@@ -40,7 +40,7 @@ export interface SlurmJob {
 
 /** The folder flag of each command, which the shards and the merge share. */
 export function jobFolder(command: SlurmCommand, args: readonly string[]): string {
-  const flag = command === 'infer' ? '--logdir' : '--out';
+  const flag = command === 'pretrain-voxdyn' ? '--out' : '--logdir';
   const at = args.findIndex((arg) => arg === flag || arg.startsWith(`${flag}=`));
   if (at < 0) {
     if (command === 'pretrain-voxdyn') return 'models';

@@ -1,9 +1,29 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '@hypertrack/core';
-import { SLURM_COMMANDS, jobFolder, runSlurm, type SlurmCommand } from '@hypertrack/pipeline';
+import { SLURM_COMMANDS, jobFolder, mergePartials, runSlurm, type SlurmCommand } from '@hypertrack/pipeline';
 import type { CliIO } from '../io';
 import { integerOption } from '../options';
+import { reportInferRun } from './infer';
+import { describeVoxdynModel, writeVoxdynFigures } from './pretrain-voxdyn';
+import { reportScoreRun } from './score';
+
+export function mergeCommand(io: CliIO): Command {
+  return new Command('merge')
+    .description('combine the shards of a sharded run (--shard i/n) into what one process would have written')
+    .argument('<shards...>', 'shard folders, or the folder holding the shard-<i>-of-<n> folders')
+    .requiredOption('--out <dir>', 'where the merged result goes')
+    .option('--no-plots', 'do not draw the merged Voxel-Dynamics models')
+    .action(async (paths: string[], options: { out: string; plots: boolean }) => {
+      const merged = await mergePartials(paths, options.out);
+      if (merged.kind === 'infer') return reportInferRun(merged.evaluation, merged.run, io, options.out);
+      if (merged.kind === 'score') return reportScoreRun(merged.scoring, merged.run, io, options.out);
+      for (const { path, model } of merged.models) {
+        if (options.plots) await writeVoxdynFigures(options.out, path, model);
+        io.stdout.write(`wrote ${path}: ${describeVoxdynModel(model)}, merged from ${merged.shards} shards\n`);
+      }
+    });
+}
 
 interface SlurmOptions {
   array: number; cpusPerTask?: number; mem?: string; time?: string; partition?: string; account?: string; sbatch: string[];
@@ -12,7 +32,7 @@ interface SlurmOptions {
 
 export function slurmCommand(io: CliIO): Command {
   return new Command('slurm')
-    .description('run infer or pretrain-voxdyn on a Slurm cluster: a job array of one shard per task (--shard i/n), then a merge job that depends on it')
+    .description('run infer, score or pretrain-voxdyn on a Slurm cluster: a job array of one shard per task (--shard i/n), then a merge job that depends on it')
     .argument('<command>', `${SLURM_COMMANDS.join(' or ')}`)
     .argument('[flags...]', "the command's flags, as for one process (infer needs --logdir: shards and the merged run go there; pretrain-voxdyn's --out)")
     .requiredOption('--array <n>', 'number of shards, one array task each', integerOption(1, 1_000_000))
