@@ -372,7 +372,6 @@ for (const [what, edit] of [
 }
 
 // ---- the submission CSV, through score (and export-phoenix)
-const SUB_COLUMNS = ['event_id', 'hit_id', 'track_id'];
 const sub = (what, edit, spec = {}) =>
   add(`submission-csv/${what}${spec.phoenix ? ' (export-phoenix)' : ''}`, {
     setup: withOne((_, dir) => edit(join(dir, 'sub.csv'), dir)),
@@ -516,6 +515,7 @@ vdm('truncated by 4 bytes', (f) => cut(f, (n) => n - 4), { train: true });
 vdm('shorter than the preamble', (f) => cut(f, 10));
 vdm('empty file', (f) => write(f, ''));
 vdm('flipped byte (checksum)', (f) => flip(f, (n) => n - 100, 1));
+vdm('header JSON null', (f) => editVdm(f, (m) => (m.header = 'null')));
 vdm('header not JSON', (f) => editVdm(f, (m) => (m.header = `${JSON.stringify(m.header).slice(0, -3)}`)));
 vdm('header ncell too large', (f) => editVdm(f, (m) => (m.header.ncell += 1)));
 vdm('header dim 0', (f) => editVdm(f, (m) => (m.header.dim = 0)));
@@ -635,9 +635,9 @@ const config = (what, name, text, spec = {}) =>
     ...spec,
   });
 const SMALL = 'model:\n  nstack: 1\n  hDim: 8\n  mDim: 8\n  zDim: 6\n  correlateHidden: [4]\n';
-config('YAML syntax error', 't.yaml', `${SMALL}training:\n  learningRate: [0.1\n`, { mention: ['t.yaml'] });
-config('YAML syntax error', 't.yaml', 'cluster:\n  edgeThreshold: 0.5\n bad indent: 1\n', { infer: true, mention: ['t.yaml'] });
-config('YAML tab indentation', 't.yaml', 'model:\n\tnstack: 1\n', { mention: ['t.yaml'] });
+config('YAML syntax error', 't.yaml', `${SMALL}training:\n  learningRate: [0.1\n`, { mention: ['t.yaml:9'] });
+config('YAML syntax error', 't.yaml', 'cluster:\n  edgeThreshold: 0.5\n bad indent: 1\n', { infer: true, mention: ['t.yaml:3'] });
+config('YAML tab indentation', 't.yaml', 'model:\n\tnstack: 1\n', { mention: ['t.yaml:2'] });
 config('unknown top-level key', 't.yaml', `${SMALL}trainer:\n  lr: 1\n`, { mention: ['t.yaml', 'trainer'] });
 config('unknown nested key', 't.yaml', `${SMALL}  dropout: 0.1\n`, { mention: ['t.yaml', 'model.dropout'] });
 config('unknown key', 't.yaml', 'cluster:\n  edgeTreshold: 0.5\n', { infer: true, mention: ['t.yaml', 'cluster.edgeTreshold'] });
@@ -660,7 +660,7 @@ config('empty file', 't.yaml', '', { either: true, mention: ['t.yaml'] });
 config('JSON syntax error', 't.json', '{"model": {"nstack": 1,}}', { mention: ['t.json'] });
 config('JSON unknown key', 't.json', '{"modle": {}}', { mention: ['t.json', 'modle'] });
 config('escape sequence in a key', 't.yaml', `${SMALL}"\\e[31mevil": 1\n`, { mention: ['t.yaml'] });
-config('duplicate key', 't.yaml', `${SMALL}model:\n  nstack: 2\n`, { mention: ['t.yaml', '7'] });
+config('duplicate key', 't.yaml', `${SMALL}model:\n  nstack: 2\n`, { mention: ['t.yaml:7'] });
 config('CRLF line ends', 't.yaml', SMALL.replaceAll('\n', '\r\n'), { valid: true });
 config('valid tune', 't.yaml', 'cluster:\n  edgeThreshold: 0.6\n', { infer: true, valid: true });
 config('recipe with an unknown stage key', 'r.yaml', `tune: ../../fixture/small.yaml\nstages:\n  - name: a\n    steps: 1\n    learningRate: 2\n`, { mention: ['r.yaml', 'learningRate'] });
@@ -775,7 +775,7 @@ flagCase('pretrain-voxdyn', '--node2node foo', (fx) => ['pretrain-voxdyn', '--in
 flagCase('pretrain-voxdyn', '--events 7-9 (none there)', (fx) => ['pretrain-voxdyn', '--in', X(fx).csv, '--events', '7-9', '--ncell', '16', '--out', 'out', '--no-progress'], { mention: ['--events'] });
 flagCase('pretrain-voxdyn', '--max-kmeans-points 0', (fx) => ['pretrain-voxdyn', '--in', X(fx).one, '--max-kmeans-points', '0', '--ncell', '16', '--out', 'out', '--no-progress'], { mention: ['--max-kmeans-points'] });
 flagCase('pretrain-voxdyn', '--out under a file', (fx) => ['pretrain-voxdyn', '--in', X(fx).one, '--ncell', '16', '--niter', '2', '--out', 'afile/m', '--no-progress'], { setup: aFile, mention: ['afile'] });
-flagCase('pretrain-voxdyn', '--in without truth', (fx) => ['pretrain-voxdyn', '--in', 'in', '--ncell', '16', '--out', 'out', '--no-progress'], { setup: (d, fx) => { cpSync(join(fx.dir, 'one'), join(d, 'in'), { recursive: true }); rmSync(join(d, 'in', TRUTH)); }, mention: [TRUTH] });
+flagCase('pretrain-voxdyn', '--in without truth', () => ['pretrain-voxdyn', '--in', 'in', '--ncell', '16', '--out', 'out', '--no-progress'], { setup: (d, fx) => { cpSync(join(fx.dir, 'one'), join(d, 'in'), { recursive: true }); rmSync(join(d, 'in', TRUTH)); }, mention: [TRUTH] });
 flagCase('pretrain-voxdyn', '--out in a missing folder', (fx) => ['pretrain-voxdyn', '--in', X(fx).one, '--ncell', '16', '--niter', '2', '--out', 'a/b', '--no-plots', '--no-progress'], { valid: true, made: ['a/b/voxdyn_node2node_hyper_ncell_16.vdm'] });
 // train
 const T = (fx, ...more) => [...trainArgs(fx.vd, X(fx).arrow), '--config', join(fx.dir, 'small.yaml'), '--logdir', 'run', ...more];
@@ -833,7 +833,6 @@ flagCase('infer', '--logdir in a missing folder', (fx) => I(fx, '--logdir', 'a/b
 
 /** Lines every command may print besides its error: the backend, what was loaded, notes. */
 const INFO = [/^tensor backend: /, /^GNN: /, /^transformer: /, /^note: /, /^gradients on /, /^resumed from /, /^run folder: /];
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x9b]/;
 const MAX_LINE = 1000;
 
