@@ -405,7 +405,7 @@ sub('very long single line', (f) => editLines(f, (l) => field(l, 3, 2, '9'.repea
 sub('NUL bytes', (f) => editLines(f, (l) => (l[3] = `\0${l[3]}`)), { mention: ['sub.csv:4'] });
 sub('a folder in its place', (f) => { rmSync(f); mkdirSync(f); }, { mention: ['sub.csv'] });
 sub('non-numeric track_id', (f) => editLines(f, (l) => field(l, 5, 2, 'seven')), { phoenix: true, mention: ['sub.csv:6', "column 'track_id'"] });
-sub('duplicate hit_id', (f) => editLines(f, (l) => field(l, 5, 1, l[4].split(',')[1])), { phoenix: true, mention: ['sub.csv', "column 'hit_id'"] });
+sub('duplicate hit_id', (f) => editLines(f, (l) => field(l, 5, 1, l[4].split(',')[1])), { phoenix: true, mention: ['sub.csv', 'event 2', 'hit_id 4'] });
 sub('hit_id not in the event', (f) => editLines(f, (l) => field(l, 5, 1, '99999')), { phoenix: true, mention: ['sub.csv', '99999'] });
 {
   const gz = (what, damage, spec) =>
