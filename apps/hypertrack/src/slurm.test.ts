@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -71,4 +71,23 @@ it('Voxel-Dynamics pretraining as a 4-task array gives the single-process model 
   expect(out).toMatch(/wrote vd-array\/voxdyn_node2node_hyper_ncell_1024\.vdm: ncell 1024, 12 events \(0-11\), .*merged from 4 shards/);
   const name = 'voxdyn_node2node_hyper_ncell_1024.vdm';
   expect(readFileSync(join(dir, 'vd-array', name)).equals(readFileSync(join(dir, 'vd-single', name)))).toBe(true);
+}, 600_000);
+
+it('a shard that fails is resubmitted --retries times, then reported by shard with its log', () => {
+  ok(hypertrack('simulate', '--events', '4', '--pileup', '2', '--seed', '9', '--out', 'csv', '--no-progress'));
+  ok(hypertrack('submission', '--truth', 'csv', '--out', 'sub.csv'));
+  // Event 3 claims a hit its truth does not have: the shard that scores it fails, every time.
+  const lines = readFileSync(join(dir, 'sub.csv'), 'utf8').trimEnd().split('\n');
+  const last = lines.findLastIndex((line) => line.startsWith('3,'));
+  lines[last] = '3,99999999,1';
+  writeFileSync(join(dir, 'bad.csv'), `${lines.join('\n')}\n`);
+  const run = hypertrack('slurm', 'score', '--truth', 'csv', '--submission', 'bad.csv', '--logdir', 'runs/bad', '--no-progress', '--array', '2', '--wait', '--retries', '1');
+  expect(run.code).toBe(1);
+  expect(run.stdout).toMatch(/^shard\(s\) 1\/2 failed \(logs: runs\/bad\/slurm\/hypertrack-score-\d+_<shard>\.out\); resubmitting them \(retry 1 of 1\)$/m);
+  expect(run.stdout).toMatch(/^submitted array job \d+ \(shards 1\/2\) and merge job \d+/m);
+  expect(run.stderr).toMatch(/^hypertrack: error: shard\(s\) 1\/2 failed .*; run the same command again to submit only what is missing$/m);
+  // The failing task's own log says why, in one line.
+  const logs = readdirSync(join(dir, 'runs/bad/slurm')).filter((f) => /_1\.out$/.test(f));
+  expect(logs.length).toBe(2);
+  expect(readFileSync(join(dir, 'runs/bad/slurm', logs[0]), 'utf8')).toMatch(/^hypertrack: error: .*bad\.csv.*99999999/m);
 }, 600_000);
