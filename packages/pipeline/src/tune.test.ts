@@ -38,6 +38,10 @@ describe('tune files and overrides', () => {
     await expect(loadTune(bad)).rejects.toThrow(new Error(`${bad}:3: not valid YAML at column 1: Map keys must be unique`));
     await expect(loadRecipe(bad)).rejects.toThrow(new Error(`${bad}:3: not valid YAML at column 1: Map keys must be unique`));
     await expect(loadTune(dir)).rejects.toThrow(`${dir}: cannot read the config file: EISDIR`);
+    writeFileSync(bad, '');
+    await expect(loadTune(bad)).rejects.toThrow(new Error(`${bad}: expected a mapping of tune sections (param, model, training, data, cluster, transformer), got nothing (an empty file?)`));
+    writeFileSync(bad, '- 1\n- 2\n');
+    await expect(loadTune(bad)).rejects.toThrow(`${bad}: expected a mapping of tune sections (param, model, training, data, cluster, transformer), got [1,2]`);
     await expect(loadRecipe(join(dir, 'none.yaml'))).rejects.toThrow(`${join(dir, 'none.yaml')}: cannot read the config file: ENOENT`);
     const typo = join(dir, 'typo.yml');
     writeFileSync(typo, 'training:\n  learningRat: 1\n');

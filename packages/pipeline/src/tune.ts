@@ -82,7 +82,11 @@ function overlay(base: unknown, patch: Json, path: string, file: string): unknow
     return patch;
   }
   if (base !== null && typeof base === 'object') {
-    if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new InputError({ file, column: path }, 'expected an object');
+    if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+      if (path !== '') throw new InputError({ file, column: path }, 'expected an object');
+      const got = patch === null ? 'nothing (an empty file?)' : JSON.stringify(patch).slice(0, 40);
+      throw new InputError({ file }, `expected a mapping of tune sections (${Object.keys(base).join(', ')}), got ${got}`);
+    }
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
     for (const [key, value] of Object.entries(patch)) {
       const keyPath = path === '' ? key : `${path}.${key}`;
