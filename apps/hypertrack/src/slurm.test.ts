@@ -78,7 +78,7 @@ it('a shard that fails is resubmitted --retries times, then reported by shard wi
   ok(hypertrack('submission', '--truth', 'csv', '--out', 'sub.csv'));
   // Event 3 claims a hit its truth does not have: the shard that scores it fails, every time.
   const lines = readFileSync(join(dir, 'sub.csv'), 'utf8').trimEnd().split('\n');
-  const last = lines.findLastIndex((line) => line.startsWith('3,'));
+  const last = lines.map((line) => line.startsWith('3,')).lastIndexOf(true);
   lines[last] = '3,99999999,1';
   writeFileSync(join(dir, 'bad.csv'), `${lines.join('\n')}\n`);
   const run = hypertrack('slurm', 'score', '--truth', 'csv', '--submission', 'bad.csv', '--logdir', 'runs/bad', '--no-progress', '--array', '2', '--wait', '--retries', '1');
