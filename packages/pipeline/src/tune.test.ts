@@ -48,6 +48,7 @@ describe('tune files and overrides', () => {
     await expect(loadTune(typo)).rejects.toThrow(`${typo}: column 'training.learningRat': unknown key`);
     expect(() => applyOverride(TUNE5, 'training.learningRat=1')).toThrow(/^--set: column 'training\.learningRat': unknown key \(known here: optimizer, learningRate, /);
     expect(() => applyOverride(TUNE5, 'training.learningRate=fast')).toThrow("--set: column 'training.learningRate': expected a number, got \"fast\"");
+    expect(() => applyOverride(TUNE5, 'model.correlateHidden=[4,')).toThrow(new Error('--set: model.correlateHidden: cannot read the value: Flow sequence must end with a ]'));
     expect(() => applyOverride(TUNE5, 'learningRate')).toThrow("--set: expected key=value (e.g. training.learningRate=0.001), got 'learningRate'");
     await expect(loadTune(undefined, ['training.learningRate=-1'])).rejects.toThrow("training: training config 'learningRate' must be a positive number, got -1");
   });

@@ -171,9 +171,7 @@ function parseConfigText(text: string, file: string): Json {
   const error = document.errors[0];
   if (error !== undefined) {
     const at = error.linePos?.[0];
-    // The parser's first line ends with the position, which the location says already.
-    const what = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new InputError({ file, line: at?.line }, `not valid YAML${at === undefined ? '' : ` at column ${at.col}`}: ${what}`);
+    throw new InputError({ file, line: at?.line }, `not valid YAML${at === undefined ? '' : ` at column ${at.col}`}: ${yamlProblem(error)}`);
   }
   return document.toJS() as Json;
 }
@@ -190,7 +188,7 @@ export function applyOverride(tune: Tune, override: string): Tune {
   try {
     value = parse(override.slice(at + 1)) as Json;
   } catch (error) {
-    throw new ConfigError('--set', `${key}: cannot read the value: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError('--set', `${key}: cannot read the value: ${yamlProblem(error as Error)}`);
   }
   const patch = key.split('.').reduceRight<Json>((inner, part) => ({ [part]: inner }), value);
   // Errors read as a file's would, with the flag in place of the file: "--set: column 'training.x': unknown key".
@@ -219,4 +217,9 @@ export function overrideTune(tune: Tune, overrides: TuneOverrides): Tune {
   };
   checkTune(out);
   return out;
+}
+
+/** A YAML parser error's first line without the position it ends with (the caller says where). */
+function yamlProblem(error: Error): string {
+  return error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
