@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { InputError, type TableKind } from '@hypertrack/core';
+import { ConfigError, InputError, type TableKind } from '@hypertrack/core';
 import { convertCsvToArrow } from './arrow/convert';
 import { readTrackMLTable } from './csv/read-table';
 import { readTrackMLEvent } from './read-event';
+import { openEvents } from './open-events';
 import { listing, tempDir } from './test-support';
 import { syntheticEvent } from '@hypertrack/event';
 import { writeTrackMLEvent } from './write-event';
@@ -77,6 +78,17 @@ describe('malformed TrackML input', () => {
     );
     expect((direct as Error).message).toBe(message);
   }
+
+  it('a truth particle_id that the particles table does not list', async () => {
+    edit('truth', (lines) => (lines[2] = setField(lines[2], 1, '123456789')));
+    const hitId = readFileSync(fileOf('truth'), 'latin1').split('\n')[2].split(',')[0];
+    await expectRejected(`event000001001-truth.csv:3: column 'particle_id': particle_id 123456789 of hit_id ${hitId} is not in ${fileOf('particles')}`);
+  });
+
+  it('events that select nothing name the flag that chose them', async () => {
+    await expect(openEvents(inDir, { events: '7-9', eventsKey: '--events' })).rejects.toThrow(new ConfigError('--events', `no event of ${inDir} is in 7-9`));
+    await expect(openEvents(inDir, { events: '7-9' })).rejects.toThrow(`${inDir}: no event in 7-9`);
+  });
 
   it('truncated line', async () => {
     edit('hits', (lines) => (lines[3] = lines[3].split(',').slice(0, 3).join(',')));

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { InputError, type TrackMLEvent } from '@hypertrack/core';
+import { ConfigError, InputError, type TrackMLEvent } from '@hypertrack/core';
 import { openArrowStore } from './arrow/store';
 import { recoverStoreFolder } from './arrow/store-folder';
 import type { EventProducer } from './arrow/format';
@@ -55,7 +55,12 @@ export async function openEvents(path: string, options: OpenEventsOptions = {}):
   }
   const ranges = typeof events === 'string' ? parseEventRanges(events, options.eventsKey) : events;
   const selected = selectEvents(source.eventIds, ranges);
-  if (selected.length === 0) throw new InputError({ file: path }, `no event in ${typeof events === 'string' ? events : ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}`);
+  if (selected.length === 0) {
+    const wanted = typeof events === 'string' ? events : ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+    // The flag that chose the events is what to change; without one, the source is.
+    if (options.eventsKey !== undefined) throw new ConfigError(options.eventsKey, `no event of ${path} is in ${wanted}`);
+    throw new InputError({ file: path }, `no event in ${wanted}`);
+  }
   return { ...source, eventIds: selected };
 }
 

@@ -44,6 +44,7 @@ export async function readTrackMLEventWithStats(dir: string, eventId: number, op
     const truth = await parseTrackMLFile('truth', truthPath);
     bytes += truth.bytes;
     checkTruthMatchesHits(truth.table, truthPath, truth.hitIndex as Int32Index, hits.table, hitsFile, hitIndex);
+    checkTruthNamesParticles(truth.table, truthPath, particles.table.particleId, paths.get('particles') as string);
     event.truth = truth.table;
   }
   const cellsPath = paths.get('cells');
@@ -54,6 +55,18 @@ export async function readTrackMLEventWithStats(dir: string, eventId: number, op
     event.cells = cells.table;
   }
   return { event, bytes };
+}
+
+/** Every truth particle_id but 0 (noise) is a row of the particles table. */
+function checkTruthNamesParticles(truth: TruthTable, truthFile: string, particleIds: ArrayLike<bigint>, particlesFile: string): void {
+  const known = new Set<bigint>();
+  for (let i = 0; i < particleIds.length; i++) known.add(particleIds[i]);
+  for (let row = 0; row < truth.particleId.length; row++) {
+    const id = truth.particleId[row];
+    if (id !== 0n && !known.has(id)) {
+      throw new InputError({ file: truthFile, line: row + 2, column: 'particle_id' }, `particle_id ${id} of hit_id ${truth.hitId[row]} is not in ${particlesFile}`);
+    }
+  }
 }
 
 function checkTruthMatchesHits(

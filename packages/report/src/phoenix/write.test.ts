@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, Rng } from '@hypertrack/core';
@@ -35,6 +35,13 @@ describe('writePhoenixFiles', () => {
     expect(written.lines).toHaveLength(1);
     expect(written.geometryBytes).toBeUndefined();
     await expect(writePhoenixFiles({ event: join(dir, 'x.json'), geometry: join(dir, 'x.gltf') }, simulated.event)).rejects.toThrow(new ConfigError('detector', 'is needed to write a geometry file'));
+  });
+
+  test('a geometry path under a file is refused before the event file is written', async () => {
+    writeFileSync(join(dir, 'afile'), 'x');
+    const files = { event: join(dir, 'e.json'), geometry: join(dir, 'afile', 'g.gltf') };
+    await expect(writePhoenixFiles(files, simulated.event, { detector: trackmlGeometry() })).rejects.toThrow(`${files.geometry}: cannot write: ${join(dir, 'afile')} is not a folder (a file is in the way)`);
+    expect(existsSync(files.event)).toBe(false);
   });
 
   test('formatBytes', () => {

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigError, writeFileAtomic, type TrackMLEvent } from '@hypertrack/core';
 import { toPhoenixEvent, type PhoenixExportOptions } from './export';
 import { toPhoenixGeometry, type DetectorOutline, type PhoenixGeometryOptions } from './geometry';
@@ -50,6 +52,8 @@ export async function writePhoenixFiles(files: PhoenixFiles, event: TrackMLEvent
   const phoenix = toPhoenixEvent(event, { ...options, bFieldTesla: options.bFieldTesla ?? detector?.bFieldTesla });
   const json = JSON.stringify(phoenix);
   const gltf = files.geometry !== undefined && detector ? JSON.stringify(toPhoenixGeometry(detector, options)) : undefined;
+  // Both folders first, so that a geometry path that cannot be written leaves no event file behind.
+  for (const file of [files.event, files.geometry]) if (file !== undefined) await makeFolderFor(file);
   await writeFileAtomic(files.event, json);
   const written: PhoenixWritten = { eventBytes: Buffer.byteLength(json), lines: [] };
   written.lines.push(`${files.event} (${describePhoenixFile(phoenix, written.eventBytes)})`);
@@ -59,4 +63,13 @@ export async function writePhoenixFiles(files: PhoenixFiles, event: TrackMLEvent
     written.lines.push(`${files.geometry} (${formatBytes(gltf.length)}: the ${detector.name} detector, ${detector.layers.length} layers, as glTF)`);
   }
   return written;
+}
+
+async function makeFolderFor(file: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, code === 'EEXIST' || code === 'ENOTDIR' ? `cannot write: ${dirname(file)} is not a folder (a file is in the way)` : `cannot create its folder (${code ?? (error as Error).message})`);
+  }
 }
