@@ -102,7 +102,7 @@ describe('hypertrack train', () => {
     expect(column('gnnAuc')).toBeGreaterThan(0);
     expect(column('gnnAucNoSelf')).toBeGreaterThan(0);
     expect(column('dms')).toBeGreaterThanOrEqual(0);
-    expect(readdirSync(inferDir).sort()).toEqual(['infer', 'results.json', 'results.log', 'roc', 'run.json', 'score']);
+    expect(readdirSync(inferDir).sort()).toEqual(['event-display.json', 'infer', 'results.json', 'results.log', 'roc', 'run.json', 'score']);
 
     // A tune file's cluster section sets the cut; a flag goes over it.
     const tune = join(dir, 'tune-cut.json');

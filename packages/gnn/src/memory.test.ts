@@ -22,7 +22,7 @@ const TUNE6: GnnConfig = { ...TUNE5_GNN, pairFeatures: 'geometry', messageGeomet
 // Not among the configurations the coefficients were fitted on.
 const HELD_OUT: GnnConfig = { ...TUNE5_GNN, nstack: 3, hDim: 40, mDim: 56, zDim: 24, correlateHidden: [40], pairFeatures: 'geometry' };
 
-describe('the estimate bounds the measured peak of tensor memory from above, within 1.5x', () => {
+describe('the estimate bounds the measured peak of tensor memory from above, within 1.7x (native kernels) or 1.35x (WebAssembly)', () => {
   // tf.profile's peakBytes: the most bytes of live tensors at any moment of the call.
   it.each([
     ['tune-6, training, checkpointed layers', TUNE6, 'train', CHECKPOINT_AUTO_EDGES, 2500],
@@ -41,7 +41,7 @@ describe('the estimate bounds the measured peak of tensor memory from above, wit
       });
       const estimate = gnnMemoryBytes(config, { nodes: hits, edges }, work);
       expect(estimate).toBeGreaterThanOrEqual(profile.peakBytes);
-      expect(estimate).toBeLessThanOrEqual(1.5 * profile.peakBytes);
+      expect(estimate).toBeLessThanOrEqual((process.env.HYPERTRACK_NATIVE === 'off' ? 1.35 : 1.7) * profile.peakBytes);
     } finally {
       if (trainer !== null) await trainer.close();
       model.dispose();
