@@ -40,6 +40,7 @@ it('three shards of the C-matrix, merged, give the single-process model file byt
 
 it('refuses a shard without shared cells, a missing shard and shards of other settings, naming them', async () => {
   await expect(pretrainVoxdyn({ ...base, input, events: '0-6', shard: { index: 0, count: 2 }, out: join(dir, 'x') })).rejects.toThrow(ConfigError);
+  await expect(pretrainVoxdyn({ ...base, ncells: [64], input, centroids: join(dir, 'kmeans', name), out: join(dir, 'x') })).rejects.toThrow(/^--ncell: 64 differs from the 128 cells of --centroids .*, which fixes them; leave --ncell out$/);
   const centroids = join(dir, 'kmeans', name);
   const partialOut = join(dir, 'partial');
   await pretrainVoxdyn({ ...base, input, events: '0-6', centroids, shard: { index: 0, count: 3 }, out: partialOut });

@@ -84,6 +84,8 @@ export async function pretrainVoxdyn(options: PretrainVoxdynOptions): Promise<{ 
 async function cellsToCount(options: PretrainVoxdynOptions, events: readonly TrainingEvent[]): Promise<Array<() => Promise<VoxdynCells>>> {
   if (options.centroids !== undefined) {
     const cells = modelCells(await loadModel(options.centroids));
+    const other = options.ncells?.find((ncell) => ncell !== cells.ncell);
+    if (other !== undefined) throw new ConfigError('--ncell', `${other} differs from the ${cells.ncell} cells of --centroids ${options.centroids}, which fixes them; leave --ncell out`);
     return [async () => cells];
   }
   const kmeansEvents =
