@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { folderEntries, isProcessAlive, removeAbandonedTemporaries, writeFileAtomic, writeFolderAtomic } from './atomic-write';
+import { lockFolder } from './folder-lock';
+import { OutputError } from './output-error';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -76,6 +78,20 @@ describe('writeFolderAtomic', () => {
     expect(await removeAbandonedTemporaries(dir)).toEqual([`.shard.${dead}-0123abcd.tmp`]);
     expect(readdirSync(dir)).toEqual(['shard']);
     expect(readFileSync(join(dir, 'shard', 'a.txt'), 'utf8')).toBe('old');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('write errors name the path asked for', () => {
+  it('a file in the way of a folder, for a file, a folder and a lock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hypertrack-output-'));
+    writeFileSync(join(dir, 'afile'), 'x');
+    const target = join(dir, 'afile', 'run', 'results.json');
+    const inTheWay = (path: string) => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write: (a file is in the way where a folder should be \\(EEXIST\\)|a part of the path is a file, not a folder \\(ENOTDIR\\)); check the path$`);
+    await expect(writeFileAtomic(target, '{}')).rejects.toThrow(inTheWay(target));
+    await expect(writeFolderAtomic(join(dir, 'afile', 'shard'), async () => {})).rejects.toThrow(OutputError);
+    expect(() => lockFolder(join(dir, 'afile', 'logs'), 'test')).toThrow(inTheWay(join(dir, 'afile', 'logs')));
+    expect(readdirSync(dir)).toEqual(['afile']);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makeFolders, outputErrorOf } from './output-error';
 
 /**
  * Writes a whole file or nothing: the data goes to a hidden temporary sibling (same folder, so the
  * rename is atomic on one file system), which replaces `path` only once complete. Creates the
- * folder if needed; on failure removes the temporary file and rethrows.
+ * folder if needed; on failure removes the temporary file and throws, a system error as an
+ * OutputError naming `path` and what to do.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  makeFolders(dirname(path), path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temp, data);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw outputErrorOf(error, path);
   }
 }
 
@@ -27,7 +29,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function writeFolderAtomic(path: string, fill: (temporary: string) => Promise<void>): Promise<void> {
   const parent = dirname(path);
-  await mkdir(parent, { recursive: true });
+  makeFolders(parent, path);
   const stem = `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}`;
   const temporary = join(parent, `${stem}.tmp`);
   const aside = join(parent, `${stem}-old.tmp`);
@@ -43,7 +45,7 @@ export async function writeFolderAtomic(path: string, fill: (temporary: string) 
     if (exists) await rm(aside, { recursive: true, force: true });
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
-    throw error;
+    throw outputErrorOf(error, path);
   }
 }
 

@@ -1,8 +1,9 @@
-import { openSync, writeSync, closeSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { openSync, writeSync, closeSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './errors';
 import { isProcessAlive } from './atomic-write';
+import { makeFolders, outputErrorOf } from './output-error';
 
 /** The lock file a folder's owner holds. */
 export const LOCK_FILE = '.hypertrack.lock';
@@ -26,7 +27,7 @@ interface LockOwner {
  * so of two processes racing for a free folder exactly one wins.
  */
 export function lockFolder(dir: string, purpose: string, key = '--logdir'): FolderLock {
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir, dir);
   const path = join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose };
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -45,7 +46,7 @@ export function lockFolder(dir: string, purpose: string, key = '--logdir'): Fold
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw outputErrorOf(error, path);
     }
     const owner = readOwner(path);
     if (owner !== null && owner.pid !== process.pid && (owner.host !== me.host || isProcessAlive(owner.pid))) {

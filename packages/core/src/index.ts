@@ -23,6 +23,7 @@ export {
   type TrackMLEvent,
   type EventStream,
 } from './event';
+export { OutputError, outputErrorOf, naming, namingSync, makeFolders } from './output-error';
 export { writeFileAtomic, writeFolderAtomic, removeAbandonedTemporaries, isProcessAlive, folderEntries } from './atomic-write';
 export { lockFolder, LOCK_FILE, type FolderLock } from './folder-lock';
 export { withStopSignals } from './stop-signals';

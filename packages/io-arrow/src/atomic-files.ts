@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { makeFolders, naming } from './output-error';
+import { makeFolders, naming } from '@hypertrack/core';
 
 /**
  * A group of output files that appear together or not at all. Each file is written under a hidden

@@ -8,7 +8,7 @@ export { listTrackMLEvents, eventStem, TABLE_KINDS, DEFAULT_EVENT_KINDS } from '
 export { MAX_LINE_BYTES } from './csv/table-parser';
 
 // Write errors (a full disk, no permission...), naming the output asked for
-export { OutputError } from './output-error';
+export { OutputError } from '@hypertrack/core';
 
 // Arrow event store
 export { writeArrowEvents, type WriteArrowOptions } from './arrow/write-events';

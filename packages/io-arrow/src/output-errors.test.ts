@@ -2,12 +2,11 @@
 // on it reaches them (a namespace import would be a copy).
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { allocateTable } from '@hypertrack/core';
+import { allocateTable, OutputError } from '@hypertrack/core';
 import { syntheticEvent } from '@hypertrack/event';
 import { convertCsvToArrow } from './arrow/convert';
 import { writeArrowEvents } from './arrow/write-events';
 import { writeTrackMLTable } from './csv/write-table';
-import { OutputError } from './output-error';
 import { listing, tempDir } from './test-support';
 import { writeTrackMLEvent } from './write-event';
 

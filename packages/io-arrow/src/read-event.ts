@@ -1,7 +1,6 @@
-import { InputError, type CellTable, type HitTable, type TableKind, type TrackMLEvent, type TruthTable } from '@hypertrack/core';
+import { InputError, type CellTable, type HitTable, type TableKind, type TrackMLEvent, type TruthTable, Int32Index } from '@hypertrack/core';
 import { parseTrackMLFile } from './csv/read-table';
 import { DEFAULT_EVENT_KINDS, checkEventId, locateEventFile, orderKinds } from './event-files';
-import { Int32Index } from '@hypertrack/core';
 
 export interface ReadEventOptions {
   /** Tables to read; must include hits and particles. Default: hits, particles, truth. */

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { allocateTable, type TableKind, type TableOfKind, type TrackMLEvent } from '@hypertrack/core';
+import { allocateTable, type TableKind, type TableOfKind, type TrackMLEvent, makeFolders } from '@hypertrack/core';
 import { withAtomicFiles } from './atomic-files';
 import { writeTableFile } from './csv/write-table';
 import { TABLE_KINDS, eventStem } from './event-files';
-import { makeFolders } from './output-error';
 
 export interface WriteEventOptions {
   /** Write `.csv.gz` instead of `.csv`. */

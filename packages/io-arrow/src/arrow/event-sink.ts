@@ -1,8 +1,7 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, InputError, type TableKind, type TrackMLEvent } from '@hypertrack/core';
+import { ConfigError, InputError, type TableKind, type TrackMLEvent, naming } from '@hypertrack/core';
 import { TABLE_KINDS, checkEventId, orderKinds } from '../event-files';
-import { naming } from '../output-error';
 import { checkTableShape } from '../table-shape';
 import { tableOf } from '../write-event';
 import { recordBatchOf } from './columns';

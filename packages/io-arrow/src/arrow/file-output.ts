@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AsyncByteQueue, RecordBatchFileWriter, type RecordBatch, type Schema } from 'apache-arrow';
-import { namingSync } from '../output-error';
+import { namingSync } from '@hypertrack/core';
 import type { ManifestFile } from './manifest';
 
 type SinkInput = Parameters<AsyncByteQueue['write']>[0];

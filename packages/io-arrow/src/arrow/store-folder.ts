@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, rename, rm, rmdir, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { InputError, folderEntries, isProcessAlive } from '@hypertrack/core';
-import { OutputError, makeFolders, naming, outputErrorOf } from '../output-error';
+import { InputError, folderEntries, isProcessAlive, OutputError, makeFolders, naming, outputErrorOf } from '@hypertrack/core';
 import { MANIFEST_FILE } from './manifest';
 
 /**

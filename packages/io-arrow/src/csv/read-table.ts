@@ -1,5 +1,4 @@
-import { InputError, type TableKind, type TableOfKind } from '@hypertrack/core';
-import { Int32Index, Uint64Index } from '@hypertrack/core';
+import { InputError, type TableKind, type TableOfKind, Int32Index, Uint64Index } from '@hypertrack/core';
 import { readByteChunks } from './byte-source';
 import { CsvTableParser } from './table-parser';
 

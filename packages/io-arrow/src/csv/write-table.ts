@@ -2,9 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { InputError, TRACKML_COLUMNS, columnOf, type ColumnSpec, type TableKind, type TableOfKind } from '@hypertrack/core';
+import { InputError, TRACKML_COLUMNS, columnOf, type ColumnSpec, type TableKind, type TableOfKind, naming } from '@hypertrack/core';
 import { withAtomicFiles } from '../atomic-files';
-import { naming } from '../output-error';
 import { checkTableShape } from '../table-shape';
 import { MAX_NUMBER_TEXT, writeAscii, writeFloat32, writeInt32 } from './format-number';
 

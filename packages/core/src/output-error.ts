@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { HyperTrackError } from '@hypertrack/core';
+import { HyperTrackError } from './errors';
 
 /**
  * A file or folder could not be written. The message is one line: the path the caller asked for
