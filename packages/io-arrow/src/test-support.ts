@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Rng, TrackMLEvent } from '@hypertrack/core';
+import { TRACKML_COLUMNS, columnOf, type Rng, type TrackMLEvent } from '@hypertrack/core';
 
 /** Float32 values that stress text round trips: tiny, subnormal, huge, negative, -0, integers. */
 export function awkwardFloat32(rng: Rng, n: number): Float32Array {
@@ -55,4 +55,23 @@ export function deadProcessId(): number {
   const child = spawnSync(process.execPath, ['-e', '']);
   if (child.pid === undefined) throw new Error('could not start a child process');
   return child.pid;
+}
+
+const bytesOf = (v: ArrayBufferView): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+/** Bit-identical tables (same column types and bytes) of every kind the expected event has, and no other kind. */
+export function expectSameEvent(actual: TrackMLEvent, expected: TrackMLEvent): void {
+  expect(actual.eventId).toBe(expected.eventId);
+  for (const kind of ['hits', 'particles', 'truth', 'cells'] as const) {
+    const want = expected[kind];
+    const got = actual[kind];
+    expect(got === undefined).toBe(want === undefined);
+    if (want === undefined || got === undefined) continue;
+    for (const spec of TRACKML_COLUMNS[kind]) {
+      const a = columnOf(kind, got, spec.key);
+      const b = columnOf(kind, want, spec.key);
+      expect(a.constructor).toBe(b.constructor);
+      expect(bytesOf(a).equals(bytesOf(b))).toBe(true);
+    }
+  }
 }

@@ -3,17 +3,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Field, Float32, Int32, Int64, RecordBatch, Schema, Struct, Uint64, makeData, tableFromIPC, tableToIPC, Table, type Data } from 'apache-arrow';
-import { InputError, TRACKML_COLUMNS, columnOf, type TrackMLEvent } from '@hypertrack/core';
+import { InputError, TRACKML_COLUMNS, type TrackMLEvent } from '@hypertrack/core';
 import { syntheticEvent } from '@hypertrack/event';
 import { openEvents } from '../open-events';
-import { deadProcessId, listing, tempDir } from '../test-support';
+import { deadProcessId, expectSameEvent, listing, tempDir } from '../test-support';
 import { writeTrackMLEvent } from '../write-event';
 import { ArrowEventSink } from './event-sink';
 import { openArrowStore } from './store';
 import { writeArrowEvents } from './write-events';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-const bytesOf = (v: ArrayBufferView): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
 interface Manifest {
   format: string;
@@ -22,18 +21,6 @@ interface Manifest {
   files: { name: string; bytes: number; sha256: string; batches?: { offset: number; bytes: number; sha256: string }[]; outsideBatchesSha256?: string }[];
 }
 const manifestOf = (store: string): Manifest => JSON.parse(readFileSync(join(store, 'manifest.json'), 'utf8')) as Manifest;
-
-/** Every table of `actual` bit-identical to `expected`'s. */
-function expectSameEvent(actual: TrackMLEvent, expected: TrackMLEvent): void {
-  expect(actual.eventId).toBe(expected.eventId);
-  for (const kind of ['hits', 'particles', 'truth', 'cells'] as const) {
-    const want = expected[kind];
-    const got = actual[kind];
-    expect(got === undefined).toBe(want === undefined);
-    if (want === undefined || got === undefined) continue;
-    for (const spec of TRACKML_COLUMNS[kind]) expect(bytesOf(columnOf(kind, got, spec.key)).equals(bytesOf(columnOf(kind, want, spec.key)))).toBe(true);
-  }
-}
 
 /** The message of what `run` throws (or rejects with); fails the test when it does not. */
 async function errorOf(run: () => unknown): Promise<Error> {

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { ConfigError, TRACKML_COLUMNS, columnOf, type EventTableKind, type TrackMLEvent } from '@hypertrack/core';
 import { readTrackMLEvent } from '../read-event';
-import { listing, tempDir } from '../test-support';
+import { expectSameEvent, listing, tempDir } from '../test-support';
 import { syntheticEvent } from '@hypertrack/event';
 import { writeTrackMLEvent } from '../write-event';
 import { recordBatchOf } from './columns';
@@ -15,23 +15,6 @@ import { openArrowStore } from './store';
 import { writeArrowEvents } from './write-events';
 
 const bytesOf = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-
-/** Bit-identical tables of every kind the expected event has, and no other kind. */
-function expectSameEvent(actual: TrackMLEvent, expected: TrackMLEvent): void {
-  expect(actual.eventId).toBe(expected.eventId);
-  for (const kind of ['hits', 'particles', 'truth', 'cells'] as const) {
-    const want = expected[kind];
-    const got = actual[kind];
-    expect(got === undefined).toBe(want === undefined);
-    if (want === undefined || got === undefined) continue;
-    for (const spec of TRACKML_COLUMNS[kind]) {
-      const a = columnOf(kind, got, spec.key);
-      const b = columnOf(kind, want, spec.key);
-      expect(a.constructor).toBe(b.constructor);
-      expect(bytesOf(a).equals(bytesOf(b))).toBe(true);
-    }
-  }
-}
 
 function allColumns(event: TrackMLEvent, kind: EventTableKind): ArrayBufferView[] {
   const table = event[kind];

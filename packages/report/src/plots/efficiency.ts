@@ -43,7 +43,7 @@ interface BinRow {
   series: string;
 }
 
-interface EfficiencyRow {
+export interface EfficiencyRow {
   lo: number;
   hi: number;
   center: number;
@@ -76,25 +76,34 @@ export function logTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-export function efficiencySpec(observable: ObservableEfficiency, options: EfficiencyPlotOptions = {}): TopLevelSpec {
+/** The bins with tracks, each with its efficiency and binomial error bar cut to [0, 1]. */
+export function efficiencyRows(observable: ObservableEfficiency): EfficiencyRow[] {
   const { edges, denominator, numerator, efficiency, error, logX } = observable;
+  const rows: EfficiencyRow[] = [];
+  for (let b = 0; b + 1 < edges.length; b++) {
+    if (!(denominator[b] > 0) || !Number.isFinite(efficiency[b])) continue;
+    const lo = edges[b];
+    const hi = edges[b + 1];
+    const e = efficiency[b];
+    const err = Number.isFinite(error[b]) ? error[b] : 0;
+    rows.push({ lo, hi, center: logX ? Math.sqrt(lo * hi) : (lo + hi) / 2, efficiency: e, low: Math.max(0, e - err), high: Math.min(1, e + err), matched: numerator[b], tracks: denominator[b] });
+  }
+  return rows;
+}
+
+export function efficiencySpec(observable: ObservableEfficiency, options: EfficiencyPlotOptions = {}): TopLevelSpec {
+  const { edges, denominator, numerator, logX } = observable;
   const truthLabel = `true tracks (≥ ${options.hitsMin ?? 4} hits)`;
   const matchedLabel = 'matched (double majority)';
   const counts: BinRow[] = [];
-  const ratio: EfficiencyRow[] = [];
   for (let b = 0; b + 1 < edges.length; b++) {
     const lo = edges[b];
     const hi = edges[b + 1];
     const center = logX ? Math.sqrt(lo * hi) : (lo + hi) / 2;
     if (denominator[b] > 0) counts.push({ lo, hi, center, count: denominator[b], series: truthLabel });
     if (numerator[b] > 0) counts.push({ lo, hi, center, count: numerator[b], series: matchedLabel });
-    if (denominator[b] > 0 && Number.isFinite(efficiency[b])) {
-      const e = efficiency[b];
-      const err = Number.isFinite(error[b]) ? error[b] : 0;
-      // An efficiency cannot leave [0, 1]; the binomial error bar is cut there.
-      ratio.push({ lo, hi, center, efficiency: e, low: Math.max(0, e - err), high: Math.min(1, e + err), matched: numerator[b], tracks: denominator[b] });
-    }
   }
+  const ratio = efficiencyRows(observable);
   const domain = [edges[0], edges[edges.length - 1]];
   const scale = logX ? { type: 'log' as const, domain } : { domain, nice: false, zero: false };
   const xTitle = axisTitle(observable);
